@@ -1,0 +1,145 @@
+/**
+ * What platform adapters (Discord, Slack, CLI) may ask of the job engine.
+ * The engine implements this; adapters depend only on this interface.
+ */
+import type { Job, JobPlace, Platform, Requester } from './job.ts';
+import type { LineageEntry, Surface } from './surface.ts';
+
+/** Who is acting, as the adapter knows them. */
+export interface Actor extends Requester {
+  /** The adapter's own admin judgement (Discord: Manage Server; Slack: workspace admin/owner). */
+  isAdmin: boolean;
+  /** Discord role ids, matched against ADMIN_ROLES. */
+  roles?: string[];
+}
+
+export interface VideoRequest {
+  actor: Actor;
+  /** Where the job message goes. `messageRef`/`link` are filled in by the surface later. */
+  place: Omit<JobPlace, 'messageRef' | 'link'>;
+  prompt: string;
+  /** Omitted: first configured choice. */
+  model?: string;
+  size?: string;
+  seconds?: number;
+  /** Raw image bytes from the platform (already fetched from the platform's own host, size-capped). */
+  image?: { data: Uint8Array; contentType: string; fileName: string };
+  /** Remix of this upstream video id (completed, unexpired). Size and seconds are inherited. */
+  remixOf?: string;
+  /** This job repeats that job (re-roll). */
+  rerollOf?: string;
+  /**
+   * Opaque id of the live request that created the job (Discord interaction id, Slack trigger),
+   * so the adapter's `jobAccepted` can answer through it. Not meaningful after a restart.
+   */
+  origin?: string;
+}
+
+/** A request the engine would not take. Nothing was charged. */
+export interface Refusal {
+  code:
+    | 'invalid_parameter'
+    | 'quota_daily_videos'
+    | 'quota_daily_seconds'
+    | 'quota_active_jobs'
+    | 'quota_workspace'
+    | 'channel_not_allowed'
+    | 'source_not_found'
+    | 'source_not_completed'
+    | 'source_expired'
+    | 'not_allowed'
+    | 'not_found'
+    | 'already_finished'
+    | 'unavailable';
+  /** Plain sentence for the requester, with what to do. */
+  message: string;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
+
+export interface UsageFigure {
+  used: number;
+  /** `null`: no limit (exempt or unlimited). */
+  limit: number | null;
+}
+
+export interface QuotaUsage {
+  /** Quota day `YYYY-MM-DD` in the configured time zone. */
+  day: string;
+  timeZone: string;
+  /** ms epoch when the day's counters reset. */
+  resetsAt: number;
+  exempt: boolean;
+  videos: UsageFigure;
+  seconds: UsageFigure;
+  active: UsageFigure & { jobs: Job[] };
+  workspace: UsageFigure;
+}
+
+export interface UserLimits {
+  dailyVideos?: number;
+  dailySeconds?: number;
+  activeJobs?: number;
+}
+
+export interface RecentVideo {
+  videoId: string;
+  jobId: string;
+  prompt: string;
+  requester: string;
+  createdAt: number;
+  link?: string;
+}
+
+export interface EngineApi {
+  /** Register the surface that shows jobs of `platform`. */
+  attachSurface(platform: Platform, surface: Surface): void;
+
+  /**
+   * Validate, check and reserve quota atomically, persist and enqueue. Resolves once the job is
+   * durable; its message is then posted through the surface's `jobAccepted`.
+   */
+  submit(request: VideoRequest): Promise<Outcome<{ job: Job; position: number }>>;
+
+  /** Requester or admin cancels a job: waiting → refunded; running → upstream DELETE where supported. */
+  cancel(jobId: string, actor: Actor): Promise<Outcome<Job>>;
+
+  getJob(jobId: string): Promise<Job | undefined>;
+  /** The job that produced (or is producing) an upstream video, if the bot made it. */
+  findJobByVideoId(videoId: string): Promise<Job | undefined>;
+
+  usage(actor: Actor, workspaceId: string): Promise<QuotaUsage>;
+
+  /** Admin: per-user limits override (`null` resets to the configured defaults). */
+  setUserLimits(
+    platform: Platform,
+    workspaceId: string,
+    userId: string,
+    limits: UserLimits | null,
+  ): Promise<void>;
+  /** Admin: forget a user's usage for today. */
+  resetUserUsage(platform: Platform, workspaceId: string, userId: string): Promise<void>;
+  /** Admin: per-workspace daily cap (`null` resets to the configured default). */
+  setWorkspaceCap(platform: Platform, workspaceId: string, cap: number | null): Promise<void>;
+  /** Admin: channels where the bot may be used (`null` or empty: everywhere). */
+  setAllowedChannels(platform: Platform, workspaceId: string, channelIds: string[] | null): Promise<void>;
+  allowedChannels(platform: Platform, workspaceId: string): Promise<string[] | null>;
+
+  /** Newest → root, starting with `videoId` itself. Videos made outside the bot appear by id only. */
+  lineage(videoId: string, platform?: Platform): Promise<LineageEntry[]>;
+  /** Direct remixes of `videoId`. */
+  children(videoId: string): Promise<LineageEntry[]>;
+  /** Recent completed videos for autocomplete, newest first. */
+  recentVideos(filter: {
+    platform: Platform;
+    workspaceId: string;
+    userId?: string;
+    channelId?: string;
+    limit?: number;
+  }): Promise<RecentVideo[]>;
+
+  /** The configured choices offered to users. */
+  readonly choices: { models: readonly string[]; sizes: readonly string[]; seconds: readonly number[] };
+  /** True when the built-in simulator is the upstream (every message says so). */
+  readonly simulated: boolean;
+}

@@ -1,0 +1,107 @@
+/**
+ * The durable job record. Every transition is written to the store before it is shown.
+ */
+
+export const JOB_STATES = [
+  'waiting',
+  'submitted',
+  'in_progress',
+  'completed',
+  'delivered',
+  'failed',
+  'cancelled',
+  'expired',
+] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** States from which nothing more happens. */
+export const TERMINAL_JOB_STATES: ReadonlySet<JobState> = new Set([
+  'delivered',
+  'failed',
+  'cancelled',
+  'expired',
+]);
+
+export type Platform = 'discord' | 'slack' | 'cli';
+
+export interface Requester {
+  platform: Platform;
+  userId: string;
+  displayName: string;
+}
+
+/** Where a job's message lives. `messageRef` is set once the surface posted it. */
+export interface JobPlace {
+  platform: Platform;
+  /** Discord guild id, Slack team id, `cli` for the CLI. */
+  workspaceId: string;
+  channelId: string;
+  /** Platform message id (Discord message id, Slack `ts`). */
+  messageRef?: string;
+  /** Slack thread `ts` the job message was posted in (remixes go into their source's thread). */
+  threadRef?: string;
+  /** A link to the message, once known (Discord jump link, Slack permalink). */
+  link?: string;
+  /** The requester's locale (`en-US`, `zh-CN`, ...), for rendering. */
+  locale?: string;
+}
+
+export interface JobError {
+  /** Stable machine code: content_policy, source_expired, upstream_down, timeout, invalid_parameter, ... */
+  code: string;
+  /** Plain sentence for the requester, with what to do. Never raw upstream text. */
+  message: string;
+  /** The user's own input caused it (no refund). */
+  userFault: boolean;
+}
+
+export interface JobImage {
+  /** File under the engine's data dir holding the already-fitted image. */
+  path: string;
+  contentType: 'image/png' | 'image/jpeg' | 'image/webp';
+  fileName: string;
+  bytes: number;
+}
+
+export interface Job {
+  /** Our id, `job_<time><random>`; stable across restarts. */
+  id: string;
+  kind: 'create' | 'remix';
+  state: JobState;
+  requester: Requester;
+  place: JobPlace;
+  prompt: string;
+  model: string;
+  size: string;
+  seconds: number;
+  image?: JobImage;
+  /** Remix: the upstream id of the source video. */
+  parentVideoId?: string;
+  /** Re-roll: the job this one repeats. */
+  rerollOf?: string;
+  /** Upstream id once submitted. */
+  videoId?: string;
+  progress: number;
+  createdAt: number;
+  updatedAt: number;
+  submittedAt?: number;
+  startedAt?: number;
+  completedAt?: number;
+  deliveredAt?: number;
+  /** Upstream result expiry (ms epoch). */
+  resultExpiresAt?: number;
+  /** Give up following the job after this (ms epoch). */
+  deadlineAt: number;
+  error?: JobError;
+  attempts: { submit: number; poll: number; delivery: number };
+  /** The quota day this job was charged to (`YYYY-MM-DD` in the quota time zone). */
+  quotaDay: string;
+  /** True when the requester was exempt (admin) and nothing was charged. */
+  quotaExempt: boolean;
+  /** A submission attempt started and its outcome is unknown (crash mid-POST): never re-POST blindly. */
+  submitInFlight?: boolean;
+  /** When the result was delivered: message ref of the result on the platform. */
+  resultMessageRef?: string;
+  /** Built-in simulator served this job (shown in every message). */
+  simulated: boolean;
+}
