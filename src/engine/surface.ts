@@ -41,6 +41,23 @@ export interface DeliveredVideo {
   thumbnail?: { data: Buffer; contentType: string; fileName: string };
   /** Newest → root; the first entry is this video itself. */
   lineage: LineageEntry[];
+  /**
+   * For files too big for the platform: keep the file and return a link where it can be
+   * downloaded (served by the bot under `PUBLIC_URL`) until the result expires.
+   * Resolves `undefined` when no `PUBLIC_URL` is configured.
+   */
+  share(): Promise<string | undefined>;
+}
+
+/** Publishes a local file under the bot's public URL (implemented by the bot's HTTP server). */
+export interface FileShare {
+  /** Returns the public link, or `undefined` when sharing is not configured. */
+  publish(file: {
+    path: string;
+    fileName: string;
+    contentType: string;
+    expiresAt: number;
+  }): Promise<string | undefined>;
 }
 
 /** Where a posted message lives. */
