@@ -1,0 +1,121 @@
+/**
+ * Durable job records (`jobs:<id>`) and the small indexes Keyv cannot give us:
+ * `index:active` (ids of non-terminal jobs), `index:video:<id>` (upstream video → job) and
+ * `index:recent:<platform>:<workspace>` (recent delivered videos, capped, for autocomplete).
+ *
+ * Write order keeps recovery repairable: an id is added to `index:active` before its job is
+ * first written, and removed only after the job's terminal state is written. Recovery drops
+ * index ids whose job is missing or terminal, and a start-up scan adds active jobs missing
+ * from the index.
+ */
+import { randomBytes } from 'node:crypto';
+import type { RecentVideo } from './engine-api.ts';
+import type { Job, Platform } from './job.ts';
+import type { KeyedMutex } from './keyed-mutex.ts';
+import { normaliseVideoId } from './lineage.ts';
+import type { Store } from './store.ts';
+
+const ACTIVE_KEY = 'index:active';
+const RECENT_CAP = 200;
+
+/** A recent video with what the autocomplete filters by. */
+export interface RecentRecord extends RecentVideo {
+  userId: string;
+  channelId: string;
+}
+
+/** `job_` + 9 base-36 chars of ms time (sorts by creation) + 8 random hex chars. */
+export function newJobId(nowMs: number): string {
+  return `job_${nowMs.toString(36).padStart(9, '0')}${randomBytes(4).toString('hex')}`;
+}
+
+export class JobStore {
+  /** The active index as last written (loaded at start); changes are flushed in batches. */
+  #active = new Set<string>();
+  #flushing: Promise<void> | undefined;
+  #dirty = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly mutex: KeyedMutex,
+  ) {}
+
+  get(id: string): Promise<Job | undefined> {
+    return this.store.get<Job>(`jobs:${id}`);
+  }
+
+  getMany(ids: readonly string[]): Promise<Array<Job | undefined>> {
+    return this.store.getMany<Job>(ids.map((id) => `jobs:${id}`));
+  }
+
+  /** Write a job record (the caller serialises transitions of one job). */
+  async put(job: Job): Promise<void> {
+    await this.store.set(`jobs:${job.id}`, job);
+  }
+
+  /** Every stored job (start-up repair scan). */
+  async scanAll(): Promise<Job[]> {
+    return (await this.store.scan<Job>('jobs:')).map(([, job]) => job);
+  }
+
+  async loadActive(): Promise<string[]> {
+    const ids = (await this.store.get<string[]>(ACTIVE_KEY)) ?? [];
+    this.#active = new Set(ids);
+    return ids;
+  }
+
+  /** Add ids to the active index; resolves once a write containing them is done. */
+  addActive(...ids: string[]): Promise<void> {
+    for (const id of ids) this.#active.add(id);
+    return this.#flush();
+  }
+
+  removeActive(...ids: string[]): Promise<void> {
+    for (const id of ids) this.#active.delete(id);
+    return this.#flush();
+  }
+
+  /** Upstream video id → our job id. */
+  async linkVideo(videoId: string, jobId: string): Promise<void> {
+    await this.store.set(`index:video:${normaliseVideoId(videoId)}`, jobId);
+  }
+
+  jobIdForVideo(videoId: string): Promise<string | undefined> {
+    return this.store.get<string>(`index:video:${normaliseVideoId(videoId)}`);
+  }
+
+  async addRecent(platform: Platform, workspaceId: string, record: RecentRecord): Promise<void> {
+    const key = `index:recent:${platform}:${workspaceId}`;
+    await this.mutex.run(key, async () => {
+      const list = (await this.store.get<RecentRecord[]>(key)) ?? [];
+      const next = [record, ...list.filter((r) => r.videoId !== record.videoId)].slice(0, RECENT_CAP);
+      await this.store.set(key, next);
+    });
+  }
+
+  async recent(platform: Platform, workspaceId: string): Promise<RecentRecord[]> {
+    return (await this.store.get<RecentRecord[]>(`index:recent:${platform}:${workspaceId}`)) ?? [];
+  }
+
+  /**
+   * Coalesce index writes: while one write runs, later changes wait for the next one, which
+   * carries all of them. Every caller resolves after a write that includes its change.
+   */
+  #flush(): Promise<void> {
+    this.#dirty = true;
+    // A running flush re-checks `#dirty` before it settles, so it will carry this change.
+    if (this.#flushing) return this.#flushing;
+    const run = (async () => {
+      try {
+        while (this.#dirty) {
+          this.#dirty = false;
+          await this.store.set(ACTIVE_KEY, [...this.#active]);
+        }
+      } finally {
+        this.#flushing = undefined;
+      }
+    })();
+    this.#flushing = run;
+    return run;
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * The bot's durable store: one Keyv over `@keyv/sqlite` (or memory), keys grouped by
+ * prefix into namespaces (`jobs:`, `quotas:`, `lineage:`, `settings:`, `index:`).
+ *
+ * A single process owns the store: the per-key locks that make read-modify-write safe
+ * (`KeyedMutex`) live in that process. Do not point two bots at the same file.
+ *
+ * Keyv swallows adapter errors unless `throwOnErrors` is set; it is, and every failure is
+ * rethrown as a {@link StoreError} that says what to check.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv from 'keyv';
+import type { Logger } from '../log/logger.ts';
+import { silentLogger } from '../log/logger.ts';
+
+/** The store could not be read or written. Nothing was half-done on purpose: callers refuse cleanly. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+  constructor(
+    message: string,
+    readonly location: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Minimal key-value surface the engine needs. */
+export interface Store {
+  /** Where the data lives, for messages (`sqlite:///abs/path`, `memory:`). */
+  readonly location: string;
+  get<T>(key: string): Promise<T | undefined>;
+  getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>>;
+  set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Every entry whose key starts with `prefix` (one query on SQLite). */
+  scan<T>(prefix: string): Promise<Array<[string, T]>>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  logger?: Logger;
+}
+
+const NAMESPACE = 'reelbot';
+
+/** Open the store named by `STORE_URL` (`sqlite://path`, `memory:`). Creates the directory of the file. */
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const logger = options.logger ?? silentLogger;
+  if (/^memory:?$/.test(url)) return new KeyvStore(new Keyv({ namespace: NAMESPACE }), 'memory:', logger);
+  const match = /^sqlite:\/\/(.+)$/.exec(url);
+  if (!match?.[1]) throw new StoreError(`STORE_URL "${url}" is not sqlite://path or memory:`, url);
+  const file = resolve(match[1]);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (err) {
+    throw new StoreError(
+      `the bot's database directory ${dirname(file)} could not be created: ${(err as Error).message} — check permissions`,
+      file,
+      { cause: err },
+    );
+  }
+  const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000, iterationLimit: 1000 });
+  const store = new KeyvStore(new Keyv({ store: adapter, namespace: NAMESPACE }), file, logger, adapter);
+  // Touch the database now so a bad path fails at start, not at the first user's request.
+  await store.get('index:probe');
+  return store;
+}
+
+class KeyvStore implements Store {
+  readonly #keyv: Keyv;
+  readonly #sqlite: KeyvSqlite | undefined;
+  readonly #logger: Logger;
+
+  constructor(
+    keyv: Keyv,
+    readonly location: string,
+    logger: Logger,
+    sqlite?: KeyvSqlite,
+  ) {
+    this.#keyv = keyv;
+    this.#sqlite = sqlite;
+    this.#logger = logger;
+    keyv.throwOnErrors = true;
+    // Plain JSON: the scan below parses rows itself, and our values never hold Buffers.
+    keyv.serialize = (data) => JSON.stringify(data);
+    keyv.deserialize = (text) => JSON.parse(text);
+    keyv.on('error', (err: unknown) => this.#logger.debug('store adapter error', { err }));
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    return this.#wrap('read', () => this.#keyv.get<T>(key));
+  }
+
+  async getMany<T>(keys: readonly string[]): Promise<Array<T | undefined>> {
+    if (keys.length === 0) return [];
+    return this.#wrap('read', async () => (await this.#keyv.getMany<T>([...keys])) as Array<T | undefined>);
+  }
+
+  async set(key: string, value: unknown): Promise<void> {
+    await this.#wrap('written', async () => {
+      const ok = await this.#keyv.set(key, value);
+      if (ok === false) throw new Error('the write was not accepted');
+    });
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#wrap('written', () => this.#keyv.delete(key));
+  }
+
+  async scan<T>(prefix: string): Promise<Array<[string, T]>> {
+    return this.#wrap('read', async () => {
+      const full = `${NAMESPACE}:${prefix}`;
+      if (this.#sqlite) {
+        // One range query on the primary key instead of Keyv's page-by-page iterator.
+        const hi = `${full.slice(0, -1)}${String.fromCharCode(full.charCodeAt(full.length - 1) + 1)}`;
+        const rows = (await this.#sqlite.query(
+          `SELECT key, value FROM ${this.#sqlite.opts.table} WHERE key >= ? AND key < ?`,
+          full,
+          hi,
+        )) as Array<{ key: string; value: string }>;
+        return rows.map((r) => [
+          r.key.slice(NAMESPACE.length + 1),
+          (JSON.parse(r.value) as { value: T }).value,
+        ]);
+      }
+      const out: Array<[string, T]> = [];
+      if (!this.#keyv.iterator) return out;
+      for await (const [key, value] of this.#keyv.iterator(undefined)) {
+        if (typeof key === 'string' && key.startsWith(prefix)) out.push([key, value as T]);
+      }
+      return out;
+    });
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.#keyv.disconnect();
+    } catch (err) {
+      this.#logger.warn('store close failed', { err });
+    }
+  }
+
+  async #wrap<T>(verb: 'read' | 'written', fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof StoreError) throw err;
+      const detail = err instanceof Error ? err.message : String(err);
+      throw new StoreError(
+        `the bot's database at ${this.location} could not be ${verb}: ${detail} — check disk space and permissions`,
+        this.location,
+        { cause: err },
+      );
+    }
+  }
+}
