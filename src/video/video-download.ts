@@ -1,0 +1,69 @@
+/**
+ * Streams a finished video (or its thumbnail/spritesheet) from `/content` or from the
+ * link the upstream gave, checking what arrives. Never buffers the MP4.
+ */
+import { guardDownload } from './download-guard.ts';
+import { headerValue, malformedResponse } from './error-from-response.ts';
+import { SourceExpiredError, SourceNotCompletedError } from './errors.ts';
+import type { DownloadVariant, Video, VideoDownload } from './video.ts';
+import { VIDEO_ERROR_MESSAGES as MSG } from './video-error-messages.ts';
+import { videoPath } from './video-id.ts';
+import type { VideoTransport } from './video-transport.ts';
+
+export interface DownloadOptions {
+  signal?: AbortSignal | undefined;
+  idleTimeoutMs: number;
+}
+
+/** Open a download of `video` (a Video or an id). */
+export async function openDownload(
+  transport: VideoTransport,
+  video: Video | string,
+  variant: DownloadVariant,
+  options: DownloadOptions,
+): Promise<VideoDownload> {
+  const url = downloadUrl(transport, video, variant);
+  const { meta, headers, body } = await transport.stream(url, options);
+  const contentType = headerValue(headers, 'content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!contentTypeFits(contentType, variant)) {
+    body.destroy();
+    throw malformedResponse(meta, 200, `expected ${variant} bytes, got content-type ${contentType}`);
+  }
+  const lengthHeader = Number.parseInt(headerValue(headers, 'content-length') ?? '', 10);
+  const contentLength = Number.isFinite(lengthHeader) && lengthHeader >= 0 ? lengthHeader : undefined;
+  const guarded = guardDownload(body, {
+    meta,
+    expectedBytes: contentLength,
+    idleTimeoutMs: options.idleTimeoutMs,
+    signal: options.signal,
+  });
+  const download: VideoDownload = { body: guarded, contentType: contentType || 'application/octet-stream' };
+  if (contentLength !== undefined) download.contentLength = contentLength;
+  return download;
+}
+
+function downloadUrl(transport: VideoTransport, video: Video | string, variant: DownloadVariant): URL {
+  if (typeof video === 'string') {
+    return transport.urlFor(videoPath(video, '/content'), { variant });
+  }
+  if (video.status === 'expired') {
+    throw new SourceExpiredError(MSG.expired);
+  }
+  if (video.status !== 'completed') {
+    throw new SourceNotCompletedError(MSG.notCompleted);
+  }
+  if (variant === 'video' && video.result?.kind === 'url') return new URL(video.result.url);
+  return transport.urlFor(videoPath(video.id, '/content'), { variant });
+}
+
+/** A JSON or HTML body on a 200 is an error page, not a video. No content type at all is tolerated. */
+function contentTypeFits(contentType: string, variant: DownloadVariant): boolean {
+  if (
+    contentType === '' ||
+    contentType === 'application/octet-stream' ||
+    contentType === 'binary/octet-stream'
+  ) {
+    return true;
+  }
+  return variant === 'video' ? contentType.startsWith('video/') : contentType.startsWith('image/');
+}
