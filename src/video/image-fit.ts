@@ -77,11 +77,14 @@ export async function fitImage(
   }
   const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const { oriented, hasAlpha } = await readImage(input, o.maxPixels);
+  // GIFs and many PNGs carry an alpha channel that is fully opaque; only real transparency needs PNG.
+  const transparent =
+    hasAlpha && !(await sharp(input, { limitInputPixels: o.maxPixels, pages: 1 }).stats()).isOpaque;
   const pipeline = sharp(input, { limitInputPixels: o.maxPixels, pages: 1 })
     .rotate() // applies EXIF orientation; output carries no metadata unless asked
     .resize(target.width, target.height, { fit: 'cover', position: 'centre' });
   const fitted = oriented.width !== target.width || oriented.height !== target.height;
-  const out = hasAlpha
+  const out = transparent
     ? {
         data: await pipeline.png().toBuffer(),
         contentType: 'image/png' as const,
