@@ -1,0 +1,79 @@
+/**
+ * What one wire dialect changes: ids, routes, body rules, and how a job and an
+ * error are written on the wire. Handlers stay dialect-neutral and ask this.
+ */
+import type { SeededRandom } from '../seeded-random.ts';
+import type { SimError } from '../sim-error.ts';
+import type { SimJob, SimJobStatus } from '../sim-job.ts';
+import type { SimulatorDialect } from '../simulator-options.ts';
+
+/** A job at one instant, ready to be written in some dialect. */
+export interface VideoView {
+  job: SimJob;
+  status: SimJobStatus;
+  progress: number;
+  /** Absolute, unauthenticated download link (for dialects that hand out URLs). */
+  assetUrl: string;
+  /** Byte length of the MP4 when known (completed jobs of URL dialects). */
+  videoBytes: number | undefined;
+}
+
+export interface DialectProfile {
+  readonly name: SimulatorDialect;
+  /** A fresh video id in this dialect's spelling. */
+  newId(rng: SeededRandom): string;
+  /** `path`: `POST /videos/{id}/remix`; `body`: `POST /videos/remix` with `video_id`. */
+  readonly remixRoute: 'path' | 'body';
+  /** Create and remix accept only `multipart/form-data` (415 otherwise). */
+  readonly multipartOnly: boolean;
+  /** Longest remix prompt accepted. */
+  readonly remixPromptMax: number;
+  /** Remix takes `size` from the body when given. */
+  readonly remixTakesSize: boolean;
+  /** Completed answers carry a download URL, so the MP4's byte length must be known. */
+  readonly needsVideoBytes: boolean;
+  /** Unknown remix source answers a bare `404 page not found`. */
+  readonly plainNotFoundOnRemix: boolean;
+  /** `Authorization: <key>` without `Bearer` is accepted. */
+  readonly acceptsBareKey: boolean;
+  /** The job as this dialect writes it. */
+  toWire(view: VideoView): Record<string, unknown>;
+  /** The error body as this dialect writes it. */
+  errorBody(error: SimError): Record<string, unknown>;
+}
+
+/** The official Video object; dialects start from it and change what they change. */
+export function officialVideo(view: VideoView, status: string = officialStatus(view.status)) {
+  const { job } = view;
+  return {
+    id: job.id,
+    object: 'video',
+    model: job.model,
+    status,
+    progress: view.progress,
+    created_at: unixSeconds(job.createdAtMs),
+    completed_at: job.state === 'completed' ? unixSeconds(job.finishedAtMs) : null,
+    expires_at: job.state === 'completed' ? unixSeconds(job.expiresAtMs) : null,
+    prompt: job.prompt,
+    size: job.size,
+    seconds: String(job.seconds),
+    remixed_from_video_id: job.remixedFromVideoId ?? null,
+    error: job.error ? { code: job.error.code, message: job.error.message } : null,
+  } as Record<string, unknown>;
+}
+
+/** The official API has no `expired` status: an expired video still reads `completed`. */
+function officialStatus(status: SimJobStatus): string {
+  return status === 'expired' ? 'completed' : status;
+}
+
+export function unixSeconds(ms: number | undefined): number | null {
+  return ms === undefined ? null : Math.floor(ms / 1000);
+}
+
+/** `{error:{message, type, param, code}}`, the official error shape. */
+export function openaiErrorBody(error: SimError): Record<string, unknown> {
+  return {
+    error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code },
+  };
+}

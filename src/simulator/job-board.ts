@@ -1,0 +1,245 @@
+/**
+ * All simulated jobs and their clocks: admission under the per-key concurrency
+ * limit, queued → in_progress → completed/failed on timers, cancel, and the
+ * test shortcuts (complete/expire/fail now).
+ */
+import type { SeededRandom } from './seeded-random.ts';
+import { failureFor, finishDelayMs, progressOf, type SimJob, type SimJobOutcome } from './sim-job.ts';
+import type { ResolvedSimulatorOptions } from './simulator-options.ts';
+
+export interface NewJob {
+  id: string;
+  owner: string;
+  model: string;
+  prompt: string;
+  size: string;
+  width: number;
+  height: number;
+  seconds: number;
+  remixedFromVideoId: string | undefined;
+  rootPrompt: string;
+  remixPrompts: readonly string[];
+  hasInputReference: boolean;
+  outcome: SimJobOutcome;
+  slowFactor: number;
+}
+
+export interface JobBoardOptions {
+  timing: ResolvedSimulatorOptions['timing'];
+  concurrencyPerKey: number;
+  rng: SeededRandom;
+  /** Called once when a job reaches completed, failed or cancelled. */
+  onFinish: (job: SimJob) => void;
+}
+
+export class JobBoard {
+  readonly #jobs = new Map<string, SimJob>();
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  /** Jobs accepted over the limit, per owner, oldest first. */
+  readonly #waiting = new Map<string, SimJob[]>();
+  readonly #options: JobBoardOptions;
+
+  constructor(options: JobBoardOptions) {
+    this.#options = options;
+  }
+
+  /** Jobs holding a slot (queued or in progress) for this owner. */
+  activeCount(owner: string): number {
+    let n = 0;
+    for (const job of this.#jobs.values()) {
+      if (job.owner === owner && holdsSlot(job)) n++;
+    }
+    return n;
+  }
+
+  /** Seconds until this owner's earliest running job should end (for Retry-After). */
+  secondsUntilSlot(owner: string, now = Date.now()): number {
+    const { queuedMs } = this.#options.timing;
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const job of this.#jobs.values()) {
+      if (job.owner !== owner || !holdsSlot(job)) continue;
+      const start = job.startedAtMs ?? (job.admittedAtMs ?? now) + queuedMs;
+      soonest = Math.min(soonest, start + job.runMs - now);
+    }
+    return Number.isFinite(soonest) ? Math.max(1, Math.ceil(soonest / 1000)) : 1;
+  }
+
+  /** Accept a job: it takes a free slot or waits for one. */
+  add(input: NewJob, now = Date.now()): SimJob {
+    const job: SimJob = {
+      id: input.id,
+      owner: input.owner,
+      model: input.model,
+      prompt: input.prompt,
+      size: input.size,
+      width: input.width,
+      height: input.height,
+      seconds: input.seconds,
+      remixedFromVideoId: input.remixedFromVideoId,
+      rootPrompt: input.rootPrompt,
+      remixPrompts: input.remixPrompts,
+      hasInputReference: input.hasInputReference,
+      outcome: input.outcome,
+      runMs: this.#runMs(input.seconds, input.slowFactor),
+      createdAtMs: now,
+      state: 'waiting',
+      admittedAtMs: undefined,
+      startedAtMs: undefined,
+      finishedAtMs: undefined,
+      expiresAtMs: undefined,
+      error: undefined,
+      frozenProgress: undefined,
+      videoBytes: undefined,
+      answers: 0,
+    };
+    this.#jobs.set(job.id, job);
+    if (this.activeCount(job.owner) < this.#options.concurrencyPerKey) this.#admit(job, now);
+    else this.#waitingOf(job.owner).push(job);
+    return job;
+  }
+
+  get(id: string): SimJob | undefined {
+    return this.#jobs.get(id);
+  }
+
+  /** Every job, oldest first. */
+  all(): SimJob[] {
+    return [...this.#jobs.values()];
+  }
+
+  /** Delete a job; a running one is cancelled first so its slot frees. */
+  remove(id: string): boolean {
+    const job = this.#jobs.get(id);
+    if (!job) return false;
+    if (!isFinished(job)) this.#end(job, 'cancelled', undefined, Date.now(), false);
+    this.#jobs.delete(id);
+    return true;
+  }
+
+  /** Finish a job successfully right now, wherever it was. */
+  completeNow(id: string): SimJob {
+    const job = this.#require(id);
+    if (job.state !== 'completed') this.#end(job, 'completed', undefined, Date.now());
+    return job;
+  }
+
+  /** Make a job's result expire now (completing it first if needed). */
+  expireNow(id: string): SimJob {
+    const job = this.completeNow(id);
+    job.expiresAtMs = Date.now();
+    return job;
+  }
+
+  /** Fail a job right now with the given error. */
+  failNow(id: string, error = failureFor('fail')!): SimJob {
+    const job = this.#require(id);
+    if (!isFinished(job)) this.#end(job, 'failed', error, Date.now());
+    return job;
+  }
+
+  /** Cancel a job without deleting it (status `cancelled`). */
+  cancelNow(id: string): SimJob {
+    const job = this.#require(id);
+    if (!isFinished(job)) this.#end(job, 'cancelled', undefined, Date.now());
+    return job;
+  }
+
+  /** Stop every clock. Jobs stay readable. */
+  close(): void {
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+  }
+
+  #require(id: string): SimJob {
+    const job = this.#jobs.get(id);
+    if (!job) throw new Error(`no simulated job ${id}`);
+    return job;
+  }
+
+  #runMs(seconds: number, slowFactor: number): number {
+    const { msPerVideoSecond, minRunMs, jitter } = this.#options.timing;
+    const base = Math.max(minRunMs, seconds * msPerVideoSecond) * slowFactor;
+    const wobble = 1 + (this.#options.rng.next() * 2 - 1) * jitter;
+    return Math.max(1, Math.round(base * wobble));
+  }
+
+  #waitingOf(owner: string): SimJob[] {
+    let list = this.#waiting.get(owner);
+    if (!list) {
+      list = [];
+      this.#waiting.set(owner, list);
+    }
+    return list;
+  }
+
+  #admit(job: SimJob, now: number): void {
+    job.state = 'queued';
+    job.admittedAtMs = now;
+    this.#schedule(job, this.#options.timing.queuedMs, () => this.#start(job));
+  }
+
+  #start(job: SimJob): void {
+    const now = Date.now();
+    job.state = 'in_progress';
+    job.startedAtMs = now;
+    const delay = finishDelayMs(job);
+    if (delay === undefined) return; // `[never]`: no end
+    this.#schedule(job, delay, () => {
+      const error = failureFor(job.outcome);
+      this.#end(job, error ? 'failed' : 'completed', error, Date.now());
+    });
+  }
+
+  #end(
+    job: SimJob,
+    state: 'completed' | 'failed' | 'cancelled',
+    error: SimJob['error'],
+    now: number,
+    notify = true,
+  ): void {
+    const hadSlot = holdsSlot(job);
+    const wasWaiting = job.state === 'waiting';
+    this.#clearTimer(job.id);
+    job.frozenProgress = progressOf(job, now);
+    job.state = state;
+    job.finishedAtMs = now;
+    job.startedAtMs ??= now;
+    job.error = error;
+    if (state === 'completed') job.expiresAtMs = now + this.#options.timing.expiresAfterMs;
+    if (wasWaiting) {
+      const list = this.#waitingOf(job.owner);
+      list.splice(list.indexOf(job), 1);
+    }
+    if (hadSlot) this.#admitNext(job.owner, now);
+    if (notify) this.#options.onFinish(job);
+  }
+
+  #admitNext(owner: string, now: number): void {
+    const next = this.#waiting.get(owner)?.shift();
+    if (next) this.#admit(next, now);
+  }
+
+  #schedule(job: SimJob, ms: number, run: () => void): void {
+    this.#clearTimer(job.id);
+    const timer = setTimeout(() => {
+      this.#timers.delete(job.id);
+      run();
+    }, ms);
+    timer.unref();
+    this.#timers.set(job.id, timer);
+  }
+
+  #clearTimer(id: string): void {
+    const t = this.#timers.get(id);
+    if (t) clearTimeout(t);
+    this.#timers.delete(id);
+  }
+}
+
+function holdsSlot(job: SimJob): boolean {
+  return job.state === 'queued' || job.state === 'in_progress';
+}
+
+function isFinished(job: SimJob): boolean {
+  return job.state === 'completed' || job.state === 'failed' || job.state === 'cancelled';
+}
