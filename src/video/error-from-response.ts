@@ -82,6 +82,9 @@ export function parseErrorBody(text: string): UpstreamErrorBody | undefined {
     ['messageZh', str(inner.message_zh)],
   ];
   for (const [k, v] of fields) if (v !== undefined) out[k] = v;
+  // Some resellers (quickrouter) send no code and write it at the end of the message instead.
+  const trailing = out.code === undefined ? /\(([a-z][a-z0-9_]+)\)\s*$/.exec(out.message ?? '') : null;
+  if (trailing?.[1]) out.code = trailing[1];
   return Object.keys(out).length > 0 ? out : undefined;
 }
 

@@ -154,9 +154,9 @@ export class VideoClient implements VideoApi {
     try {
       return await this.#video({ ...remixRequest(dialect, request), signal: options.signal });
     } catch (err) {
-      const next =
-        this.#setting === 'auto' ? await this.#otherRemixDialect(err, dialect, input, options) : undefined;
-      if (next === undefined) throw err;
+      if (!(await this.#remixRouteMissing(err, request, options))) throw err;
+      const next = this.#setting === 'auto' ? otherRemixDialect(err as VideoApiError, dialect) : undefined;
+      if (next === undefined) throw remixUnsupported(err);
       return this.#remixLearned(next, request, options, err);
     }
   }
@@ -229,22 +229,16 @@ export class VideoClient implements VideoApi {
   }
 
   /**
-   * After a refused remix, decide whether the route (not the video) was wrong. Only answers that
-   * prove the server rejected the request without starting anything qualify: 405/415, or a 404
-   * while the source itself still exists (some vendors answer a bare 404 for an unknown source).
+   * Whether a refused remix was refused by the route, not because of the video. Only answers that
+   * prove nothing was started qualify: 405/415, or a 404 while the source itself exists (some
+   * vendors answer a bare 404 for an unknown source, so the source is looked up to tell).
    */
-  async #otherRemixDialect(
-    err: unknown,
-    tried: ResolvedDialect,
-    input: RemixVideoInput,
-    options: CallOptions,
-  ): Promise<ResolvedDialect | undefined> {
-    if (!(err instanceof VideoApiError) || err.status === undefined) return undefined;
-    if (err.status === 415) return 'form';
-    if (err.status !== 405 && err.status !== 404) return undefined;
-    if (err.code === 'invalid_video_id' || err.code === 'video_not_found') return undefined;
+  async #remixRouteMissing(err: unknown, input: RemixVideoInput, options: CallOptions): Promise<boolean> {
+    if (!(err instanceof VideoApiError)) return false;
+    if (err.status === 405 || err.status === 415) return true;
+    if (err.status !== 404 || err.code === 'invalid_video_id' || err.code === 'video_not_found') return false;
     await this.retrieve(input.videoId, options); // throws VideoNotFoundError when it is the video that is missing
-    return tried === 'body-remix' ? 'openai' : 'body-remix';
+    return true;
   }
 
   async #remixLearned(
@@ -259,13 +253,8 @@ export class VideoClient implements VideoApi {
       this.#learned = dialect;
       return video;
     } catch (err) {
-      if (err instanceof VideoApiError && (err.status === 404 || err.status === 405)) {
-        throw new VideoApiError(MSG.remixUnsupported, {
-          code: 'remix_unsupported',
-          status: err.status,
-          cause: first,
-        });
-      }
+      if (err instanceof VideoApiError && (err.status === 404 || err.status === 405))
+        throw remixUnsupported(first);
       throw err;
     }
   }
@@ -281,7 +270,8 @@ export class VideoClient implements VideoApi {
     const remix = await this.#answers({ method: 'POST', path: remixPath, json: {} }, options);
     const del = await this.#answers({ method: 'DELETE', path: videoPath(PROBE_VIDEO_ID) }, options);
     const urls = probe?.sawResultUrls === true;
-    const results = dialect === 'form' ? (urls ? 'url' : 'unknown') : urls ? 'both' : 'content-endpoint';
+    // form vendors hand out asset links (some also keep /content); gateways add video_url beside /content.
+    const results = dialect === 'form' ? 'url' : dialect === 'gateway' || urls ? 'both' : 'content-endpoint';
     if (!remix) notes.push('remix route is missing');
     return { dialect, remix, delete: del, list: listed, results, notes };
   }
@@ -295,6 +285,21 @@ export class VideoClient implements VideoApi {
       /invalid_video_id|video_not_found|not[ _]found/i.test(answer.text) && answer.text.trim().startsWith('{')
     );
   }
+}
+
+/** The dialect to try after `tried`'s remix route was refused. */
+function otherRemixDialect(err: VideoApiError, tried: ResolvedDialect): ResolvedDialect | undefined {
+  if (err.status === 415) return tried === 'form' ? undefined : 'form';
+  return tried === 'body-remix' ? 'openai' : 'body-remix';
+}
+
+function remixUnsupported(cause: unknown): VideoApiError {
+  const status = cause instanceof VideoApiError ? cause.status : undefined;
+  return new VideoApiError(MSG.remixUnsupported, {
+    code: 'remix_unsupported',
+    cause,
+    ...(status === undefined ? {} : { status }),
+  });
 }
 
 /** Refuse a remix source we already know cannot be remixed, before spending anything. */
