@@ -67,8 +67,16 @@ export class BitWriter {
     if (this.nbits !== 0) throw new Error('BitWriter.bytes needs byte alignment');
     const n = end - start;
     this.ensure(n);
-    this.buf.set(src.subarray(start, end), this.pos);
-    this.pos += n;
+    if (n <= 64) {
+      // PCM rows are 8 or 16 bytes: a plain loop beats allocating a subarray view for each.
+      const buf = this.buf;
+      let p = this.pos;
+      for (let i = start; i < end; i++) buf[p++] = src[i]!;
+      this.pos = p;
+    } else {
+      this.buf.set(src.subarray(start, end), this.pos);
+      this.pos += n;
+    }
     return this;
   }
 

@@ -47,8 +47,22 @@ function decodeGlyphs(): Uint8Array {
   return rows;
 }
 
+/** Typographic punctuation people paste into prompts, and its plain ASCII look-alike. */
+const TYPOGRAPHIC: Readonly<Record<string, string>> = {
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2212': '-',
+  '\u2022': '*',
+  '\u00d7': 'x',
+};
+
 /**
  * Maps text onto the font's repertoire: accents are stripped ("é" → "e"),
+ * dashes and curly quotes become ASCII,
  * whitespace becomes spaces, invisible joiners vanish, anything else unknown
  * becomes {@link MISSING_GLYPH}.
  */
@@ -56,7 +70,9 @@ export function toFontText(text: string): string {
   let out = '';
   for (const ch of text.normalize('NFKD')) {
     const code = ch.codePointAt(0) ?? 0;
+    const ascii = TYPOGRAPHIC[ch];
     if (code >= FIRST && code <= LAST) out += ch;
+    else if (ascii !== undefined) out += ascii;
     else if (/\s/u.test(ch)) out += ' ';
     else if (/[\p{M}\p{Cf}\p{Cc}]/u.test(ch))
       continue; // accents, joiners, variation selectors

@@ -26,22 +26,29 @@ export function createYuvFrame(mbWidth: number, mbHeight: number): YuvFrame {
 }
 
 /**
- * Converts canvas rows `[y0, y1)` (both even) to BT.601 limited range 4:2:0.
+ * Converts the canvas region `[x0, x1) × [y0, y1)` (all even) to BT.601 limited range 4:2:0.
  * The canvas must be exactly the frame's padded size. Integer maths keeps luma
  * in 16..235 and chroma in 16..240, so no PCM sample is ever 0.
  */
-export function rgbToYuv(canvas: RgbCanvas, frame: YuvFrame, y0: number, y1: number): void {
+export function rgbToYuv(
+  canvas: RgbCanvas,
+  frame: YuvFrame,
+  y0: number,
+  y1: number,
+  x0 = 0,
+  x1 = canvas.width,
+): void {
   const w = canvas.width;
   const src = canvas.data;
   const { y: yp, u: up, v: vp } = frame;
   const cw = w >> 1;
   for (let row = y0; row < y1; row += 2) {
-    let i0 = row * w * 3;
+    let i0 = (row * w + x0) * 3;
     let i1 = i0 + w * 3;
-    let l0 = row * w;
+    let l0 = row * w + x0;
     let l1 = l0 + w;
-    let c = (row >> 1) * cw;
-    for (let x = 0; x < w; x += 2) {
+    let c = (row >> 1) * cw + (x0 >> 1);
+    for (let x = x0; x < x1; x += 2) {
       const r00 = src[i0]!;
       const g00 = src[i0 + 1]!;
       const b00 = src[i0 + 2]!;
@@ -84,11 +91,17 @@ export function macroblockDiffers(a: YuvFrame, b: YuvFrame, mx: number, my: numb
   return false;
 }
 
-/** Copies macroblock rows `[my0, my1)` from `src` to `dst`. */
-export function copyMacroblockRows(src: YuvFrame, dst: YuvFrame, my0: number, my1: number): void {
-  const ls = src.mbWidth * 16 * 16;
-  const cs = src.mbWidth * 8 * 8;
-  dst.y.set(src.y.subarray(my0 * ls, my1 * ls), my0 * ls);
-  dst.u.set(src.u.subarray(my0 * cs, my1 * cs), my0 * cs);
-  dst.v.set(src.v.subarray(my0 * cs, my1 * cs), my0 * cs);
+/** Copies macroblock `(mx, my)` from `src` to `dst`. */
+export function copyMacroblock(src: YuvFrame, dst: YuvFrame, mx: number, my: number): void {
+  const ls = src.mbWidth * 16;
+  for (let row = 0; row < 16; row++) {
+    const o = (my * 16 + row) * ls + mx * 16;
+    dst.y.set(src.y.subarray(o, o + 16), o);
+  }
+  const cs = src.mbWidth * 8;
+  for (let row = 0; row < 8; row++) {
+    const o = (my * 8 + row) * cs + mx * 8;
+    dst.u.set(src.u.subarray(o, o + 8), o);
+    dst.v.set(src.v.subarray(o, o + 8), o);
+  }
 }

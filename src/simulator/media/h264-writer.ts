@@ -215,26 +215,36 @@ function writePcmSamples(w: BitWriter, frame: YuvFrame, mx: number, my: number):
 
 /** NAL header byte + RBSP with emulation prevention (`00 00 0x`, x ≤ 3, gets an `03` inserted). */
 export function nalUnit(refIdc: number, type: number, rbsp: Uint8Array): Uint8Array {
-  let extra = 0;
-  let zeros = 0;
-  for (const b of rbsp) {
-    if (zeros >= 2 && b <= 3) {
-      extra++;
-      zeros = 0;
-    }
-    zeros = b === 0 ? zeros + 1 : 0;
-  }
-  const out = new Uint8Array(1 + rbsp.length + extra);
+  const escapes = escapePositions(rbsp);
+  const out = new Uint8Array(1 + rbsp.length + escapes.length);
   out[0] = (refIdc << 5) | type;
+  let from = 0;
   let o = 1;
-  zeros = 0;
-  for (const b of rbsp) {
-    if (zeros >= 2 && b <= 3) {
-      out[o++] = 3;
-      zeros = 0;
-    }
-    out[o++] = b;
-    zeros = b === 0 ? zeros + 1 : 0;
+  for (const at of escapes) {
+    out.set(rbsp.subarray(from, at), o);
+    o += at - from;
+    out[o++] = 3;
+    from = at;
   }
+  out.set(rbsp.subarray(from), o);
   return out;
+}
+
+/**
+ * Offsets before which an emulation prevention byte goes. Zero bytes are rare
+ * (PCM samples are never 0), so jump between them with the native `indexOf`.
+ */
+function escapePositions(rbsp: Uint8Array): number[] {
+  const positions: number[] = [];
+  let i = rbsp.indexOf(0);
+  while (i >= 0 && i + 2 < rbsp.length) {
+    if (rbsp[i + 1] === 0 && rbsp[i + 2]! <= 3) {
+      positions.push(i + 2);
+      // The escaped byte restarts the zero count; a zero there may begin a new pair.
+      i = rbsp[i + 2] === 0 ? i + 2 : rbsp.indexOf(0, i + 3);
+    } else {
+      i = rbsp.indexOf(0, i + 1);
+    }
+  }
+  return positions;
 }

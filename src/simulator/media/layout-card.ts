@@ -111,7 +111,7 @@ function evenSide(value: number, name: string): number {
 }
 
 function layoutBadge(label: string, width: number, margin: number, u: number, fill: Rgb, ink: Rgb) {
-  const scale = Math.max(1, Math.round(2 * u));
+  const scale = Math.max(1, Math.round(2.5 * u));
   const pad = 3 * scale;
   const w = textWidth(label, scale) + 2 * pad;
   const h = CAP_HEIGHT * scale + 2 * pad;

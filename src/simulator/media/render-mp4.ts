@@ -1,10 +1,10 @@
 import type { CardSpec } from './card.ts';
-import { copyMacroblockRows, createYuvFrame, macroblockDiffers, rgbToYuv, type YuvFrame } from './frame.ts';
-import { createH264Sequence, encodeIdrSlice, encodePSlice, type H264Sequence } from './h264-writer.ts';
-import { layoutCard } from './layout-card.ts';
+import { copyMacroblock, createYuvFrame, macroblockDiffers, rgbToYuv } from './frame.ts';
+import { createH264Sequence, encodeIdrSlice, encodePSlice } from './h264-writer.ts';
+import { type CardLayout, layoutCard } from './layout-card.ts';
 import { muxMp4 } from './mp4-muxer.ts';
-import { paintCardBase, paintCardMotion } from './paint-card.ts';
-import { copyRows, createRgbCanvas } from './rgb-canvas.ts';
+import { motionRects, paintCardBase, paintCardMotion, type Rect } from './paint-card.ts';
+import { copyRect, createRgbCanvas } from './rgb-canvas.ts';
 
 /** Media timescale ticks per frame; ×fps gives a timescale that divides every whole-frame duration. */
 const TICKS_PER_FRAME = 1000;
@@ -24,39 +24,43 @@ export function renderMp4(spec: CardSpec): Buffer {
   paintCardBase(layout, base);
   const canvas = createRgbCanvas(layout.paddedWidth, layout.paddedHeight);
   canvas.data.set(base.data);
-
+  paintCardMotion(layout, canvas, 0);
   const current = createYuvFrame(seq.mbWidth, seq.mbHeight);
+  rgbToYuv(canvas, current, 0, layout.paddedHeight);
   const previous = createYuvFrame(seq.mbWidth, seq.mbHeight);
-  const mbTop = layout.motionTop / 16;
-  const mbBottom = layout.motionBottom / 16;
+  previous.y.set(current.y);
+  previous.u.set(current.u);
+  previous.v.set(current.v);
+
+  const samples: Uint8Array[] = [avcc(encodeIdrSlice(seq, current, 0))];
+  const keyframes: boolean[] = [true];
   const keyEvery = keyframeEvery(spec.keyframeIntervalSeconds, layout.fps);
-
-  const samples: Uint8Array[] = [];
-  const keyframes: boolean[] = [];
-  let idrCount = 0;
+  const changed = new Uint8Array(seq.mbWidth * seq.mbHeight);
+  let idrCount = 1;
   let frameNum = 0;
-  for (let i = 0; i < layout.frameCount; i++) {
-    copyRows(base, canvas, layout.motionTop, layout.motionBottom);
+  for (let i = 1; i < layout.frameCount; i++) {
+    // Only the knob's old and new places and the clock can change: redraw, convert and compare just those.
+    const regions = motionRects(layout, i - 1, i).map((r) => macroblockAligned(r, layout));
+    for (const r of regions) copyRect(base, canvas, r.x0, r.y0, r.x1, r.y1);
     paintCardMotion(layout, canvas, i);
-    // Outside the motion rows the canvas never changes, so convert it once.
-    if (i === 0) rgbToYuv(canvas, current, 0, layout.paddedHeight);
-    else rgbToYuv(canvas, current, layout.motionTop, layout.motionBottom);
+    for (const r of regions) rgbToYuv(canvas, current, r.y0, r.y1, r.x0, r.x1);
 
-    const key = i === 0 || i % keyEvery === 0;
+    const key = i % keyEvery === 0;
+    changed.fill(0);
+    forEachMacroblock(regions, (mx, my) => {
+      if (!changed[my * seq.mbWidth + mx] && macroblockDiffers(current, previous, mx, my)) {
+        changed[my * seq.mbWidth + mx] = 1;
+        copyMacroblock(current, previous, mx, my);
+      }
+    });
     if (key) {
       samples.push(avcc(encodeIdrSlice(seq, current, idrCount++)));
       frameNum = 0;
     } else {
       frameNum++;
-      samples.push(
-        avcc(
-          encodePSlice(seq, current, frameNum, changedMacroblocks(seq, current, previous, mbTop, mbBottom)),
-        ),
-      );
+      samples.push(avcc(encodePSlice(seq, current, frameNum, changed)));
     }
     keyframes.push(key);
-    if (i === 0) copyMacroblockRows(current, previous, 0, seq.mbHeight);
-    else copyMacroblockRows(current, previous, mbTop, mbBottom);
   }
 
   return muxMp4({
@@ -74,25 +78,26 @@ export function renderMp4(spec: CardSpec): Buffer {
   });
 }
 
+function macroblockAligned(r: Rect, layout: CardLayout): Rect {
+  return {
+    x0: Math.max(0, Math.floor(r.x0 / 16) * 16),
+    y0: Math.max(0, Math.floor(r.y0 / 16) * 16),
+    x1: Math.min(layout.paddedWidth, Math.ceil(r.x1 / 16) * 16),
+    y1: Math.min(layout.paddedHeight, Math.ceil(r.y1 / 16) * 16),
+  };
+}
+
+function forEachMacroblock(regions: readonly Rect[], visit: (mx: number, my: number) => void): void {
+  for (const r of regions) {
+    for (let my = r.y0 / 16; my < r.y1 / 16; my++) {
+      for (let mx = r.x0 / 16; mx < r.x1 / 16; mx++) visit(mx, my);
+    }
+  }
+}
+
 function keyframeEvery(intervalSeconds: number | undefined, fps: number): number {
   if (intervalSeconds === undefined || !(intervalSeconds > 0)) return Number.POSITIVE_INFINITY;
   return Math.max(1, Math.round(intervalSeconds * fps));
-}
-
-function changedMacroblocks(
-  seq: H264Sequence,
-  cur: YuvFrame,
-  prev: YuvFrame,
-  mbTop: number,
-  mbBottom: number,
-) {
-  const changed = new Uint8Array(seq.mbWidth * seq.mbHeight);
-  for (let my = mbTop; my < mbBottom; my++) {
-    for (let mx = 0; mx < seq.mbWidth; mx++) {
-      if (macroblockDiffers(cur, prev, mx, my)) changed[my * seq.mbWidth + mx] = 1;
-    }
-  }
-  return changed;
 }
 
 /** One NAL unit as an AVCC sample: 4-byte big-endian length, then the unit. */

@@ -45,10 +45,20 @@ export function fillCircle(canvas: RgbCanvas, cx: number, cy: number, r: number,
   }
 }
 
-/** Copies rows `[y0, y1)` from `src` into `dst` (same-sized canvases). */
-export function copyRows(src: RgbCanvas, dst: RgbCanvas, y0: number, y1: number): void {
-  const rowBytes = src.width * 3;
-  dst.data.set(src.data.subarray(y0 * rowBytes, y1 * rowBytes), y0 * rowBytes);
+/** Copies the region `[x0, x1) × [y0, y1)` from `src` into `dst` (same-sized canvases). */
+export function copyRect(
+  src: RgbCanvas,
+  dst: RgbCanvas,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+): void {
+  const stride = src.width * 3;
+  for (let y = y0; y < y1; y++) {
+    const o = y * stride;
+    dst.data.set(src.data.subarray(o + x0 * 3, o + x1 * 3), o + x0 * 3);
+  }
 }
 
 /** Linear mix: `t = 0` gives `a`, `t = 1` gives `b`. */
