@@ -1,0 +1,214 @@
+/**
+ * Delivery of a finished video: download it once (streamed to `<dataDir>/videos/<jobId>.mp4`)
+ * right after completion, hand it to the surface, and mark the job delivered only once the
+ * surface confirmed. A rejected delivery is retried with capped exponential backoff and
+ * never dropped; a result that expired before we got it ends as `expired`, refunded.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { SourceExpiredError, VideoNotFoundError } from '../video/errors.ts';
+import type { Video } from '../video/video.ts';
+import type { EngineCore } from './engine-core.ts';
+import type { Job } from './job.ts';
+import { expiredBeforeDelivery } from './job-errors.ts';
+import { backoffMs, sleep } from './sleep.ts';
+import type { DeliveredVideo, MessageRef } from './surface.ts';
+
+const THUMBNAIL_MAX_BYTES = 2 * 1024 * 1024;
+const SHARED_KEY = 'index:shared-files';
+const delivering = new WeakMap<EngineCore, Set<string>>();
+
+/** Start delivering a completed job (once per job at a time). */
+export function startDelivery(core: EngineCore, job: Job, video?: Video): void {
+  let set = delivering.get(core);
+  if (!set) {
+    set = new Set();
+    delivering.set(core, set);
+  }
+  if (set.has(job.id)) return;
+  set.add(job.id);
+  const mine = set;
+  void deliver(core, job.id, video)
+    .catch((err: unknown) => core.problem('delivery failed', err, job.id))
+    .finally(() => mine.delete(job.id));
+}
+
+async function deliver(core: EngineCore, jobId: string, known?: Video): Promise<void> {
+  const job = core.active.get(jobId);
+  if (!job?.videoId || job.state !== 'completed') return;
+  const file = join(core.deps.dataDir, 'videos', `${jobId}.mp4`);
+  const fetched = await fetchResult(core, job, file, known);
+  if (!fetched) return;
+  const { bytes, video } = fetched;
+  const thumbnail = await fetchThumbnail(core, job, video);
+  const lineage = await core.lineage.chain(video.id, job.place.platform);
+  let shared = false;
+  const fileName = `reelbot-${video.id}.mp4`;
+  const delivered: DeliveredVideo = {
+    open: () => createReadStream(file),
+    bytes,
+    contentType: 'video/mp4',
+    fileName,
+    lineage,
+    share: async () => {
+      const share = core.deps.fileShare;
+      if (!share) return undefined;
+      const expiresAt = job.resultExpiresAt ?? core.now() + 24 * 3_600_000;
+      const link = await share.publish({ path: file, fileName, contentType: 'video/mp4', expiresAt });
+      if (link) {
+        shared = true;
+        await rememberShared(core, file, expiresAt);
+      }
+      return link;
+    },
+  };
+  if (thumbnail) delivered.thumbnail = thumbnail;
+
+  let tries = 0;
+  let ref: MessageRef | undefined;
+  const { deliveryRetryBaseMs, deliveryRetryMaxMs } = core.deps.timing;
+  const ok = await core.notifier.final(
+    jobId,
+    'completed',
+    async (surface, view) => {
+      tries += 1;
+      ref = await surface.jobCompleted(view, delivered);
+    },
+    { attempts: 0, baseMs: deliveryRetryBaseMs, maxMs: deliveryRetryMaxMs },
+  );
+  if (!ok) return; // stopping: the job stays `completed` and is delivered after restart
+  const patch: Partial<Job> = {
+    state: 'delivered',
+    deliveredAt: core.now(),
+    attempts: { ...job.attempts, delivery: job.attempts.delivery + tries },
+  };
+  if (ref?.messageRef) patch.resultMessageRef = ref.messageRef;
+  const done = await core.update(jobId, patch);
+  core.events.emit('delivered', done);
+  await afterDelivery(core, done, video.id, ref).catch((err: unknown) =>
+    core.problem('bookkeeping after delivery', err, jobId),
+  );
+  if (!shared && !core.deps.keepFiles) await rm(file, { force: true });
+}
+
+/** Download the MP4 once; retried on transient errors until the result expires. */
+async function fetchResult(core: EngineCore, job: Job, file: string, known?: Video) {
+  let video = known;
+  const existing = await stat(file).catch(() => undefined);
+  for (let attempt = 1; !core.abort.signal.aborted; attempt++) {
+    try {
+      if (!video) {
+        const id = job.videoId!;
+        video = await core.upstream('retrieve', job.id, () =>
+          core.client.retrieve(id, { signal: core.abort.signal }),
+        );
+      }
+      // A complete file from before a restart is reused: it was only renamed into place once verified.
+      if (existing && existing.size > 0) return { bytes: existing.size, video };
+      const bytes = await downloadTo(core, job, video, file);
+      return { bytes, video };
+    } catch (err) {
+      if (core.abort.signal.aborted) return undefined;
+      const expired = job.resultExpiresAt !== undefined && core.now() >= job.resultExpiresAt;
+      if (err instanceof SourceExpiredError || err instanceof VideoNotFoundError || expired) {
+        await core.fail(job, expiredBeforeDelivery(), { refund: true, state: 'expired' });
+        return undefined;
+      }
+      core.logger.warn('download failed, will retry', { job: job.id, attempt, err });
+      await sleep(backoffMs(attempt, core.deps.timing.deliveryRetryBaseMs, 60_000), core.abort.signal);
+    }
+  }
+  return undefined;
+}
+
+async function downloadTo(core: EngineCore, job: Job, video: Video, file: string): Promise<number> {
+  await mkdir(join(core.deps.dataDir, 'videos'), { recursive: true });
+  const part = `${file}.part`;
+  const download = await core.upstream('download', job.id, () =>
+    core.client.download(video, 'video', { signal: core.abort.signal }),
+  );
+  await pipeline(download.body, createWriteStream(part));
+  const { size } = await stat(part);
+  if (size === 0 || (download.contentLength !== undefined && size !== download.contentLength)) {
+    await rm(part, { force: true });
+    throw new Error(
+      `download incomplete: got ${size} bytes, expected ${download.contentLength ?? 'more than 0'}`,
+    );
+  }
+  await rename(part, file);
+  return size;
+}
+
+async function fetchThumbnail(
+  core: EngineCore,
+  job: Job,
+  video: Video,
+): Promise<DeliveredVideo['thumbnail']> {
+  try {
+    const d = await core.upstream('download', job.id, () =>
+      core.client.download(video, 'thumbnail', { signal: core.abort.signal }),
+    );
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of d.body) {
+      total += chunk.byteLength;
+      if (total > THUMBNAIL_MAX_BYTES) return undefined;
+      chunks.push(chunk);
+    }
+    const ext = d.contentType.includes('png') ? 'png' : d.contentType.includes('jpeg') ? 'jpg' : 'webp';
+    return {
+      data: Buffer.concat(chunks),
+      contentType: d.contentType,
+      fileName: `reelbot-${video.id}.${ext}`,
+    };
+  } catch (err) {
+    core.logger.debug('no thumbnail', { job: job.id, err });
+    return undefined;
+  }
+}
+
+async function afterDelivery(core: EngineCore, job: Job, videoId: string, ref: MessageRef | undefined) {
+  if (ref?.link) await core.lineage.setLink(videoId, job.place.platform, ref.link);
+  else if (job.place.link) await core.lineage.setLink(videoId, job.place.platform, job.place.link);
+  const link = ref?.link ?? job.place.link;
+  await core.jobs.addRecent(job.place.platform, job.place.workspaceId, {
+    videoId,
+    jobId: job.id,
+    prompt: job.prompt,
+    requester: job.requester.displayName,
+    createdAt: job.createdAt,
+    userId: job.requester.userId,
+    channelId: job.place.channelId,
+    ...(link ? { link } : {}),
+  });
+}
+
+interface SharedFile {
+  path: string;
+  expiresAt: number;
+}
+
+async function rememberShared(core: EngineCore, path: string, expiresAt: number): Promise<void> {
+  await core.mutex.run(SHARED_KEY, async () => {
+    const list = (await core.deps.store.get<SharedFile[]>(SHARED_KEY)) ?? [];
+    await core.deps.store.set(SHARED_KEY, [...list.filter((f) => f.path !== path), { path, expiresAt }]);
+  });
+}
+
+/** Delete shared files whose link expired (on start and hourly). */
+export async function sweepSharedFiles(core: EngineCore): Promise<number> {
+  return core.mutex.run(SHARED_KEY, async () => {
+    const list = (await core.deps.store.get<SharedFile[]>(SHARED_KEY)) ?? [];
+    const now = core.now();
+    const expired = list.filter((f) => f.expiresAt <= now);
+    if (expired.length === 0) return 0;
+    for (const f of expired) await rm(f.path, { force: true });
+    await core.deps.store.set(
+      SHARED_KEY,
+      list.filter((f) => f.expiresAt > now),
+    );
+    return expired.length;
+  });
+}

@@ -1,0 +1,233 @@
+/**
+ * The engine's shared state and its one way to change a job: {@link EngineCore.update}
+ * writes the record (and the active index) before anything else hears of it.
+ * The submission, polling, delivery and recovery modules work through this.
+ */
+import type { Logger } from '../log/logger.ts';
+import type { VideoApi } from '../video/video.ts';
+import { DurationStats } from './duration-stats.ts';
+import { EngineEvents, type UpstreamOp } from './engine-events.ts';
+import type { ResolvedTiming } from './engine-options.ts';
+import { FairQueue } from './fair-queue.ts';
+import { type Job, type JobError, TERMINAL_JOB_STATES } from './job.ts';
+import { JobNotifier, realClock } from './job-notifier.ts';
+import { JobStore } from './job-store.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
+import { Lineage } from './lineage.ts';
+import { PollLoop } from './poll-loop.ts';
+import type { QuotaBook } from './quota.ts';
+import type { Store } from './store.ts';
+import type { FileShare, JobView, Surface } from './surface.ts';
+
+export interface CoreDeps {
+  store: Store;
+  client: VideoApi;
+  logger: Logger;
+  timing: ResolvedTiming;
+  maxConcurrency: number;
+  dataDir: string;
+  keepFiles: boolean;
+  fileShare: FileShare | undefined;
+  now: () => number;
+  random: () => number;
+}
+
+export class EngineCore {
+  readonly mutex = new KeyedMutex();
+  readonly events = new EngineEvents();
+  readonly jobs: JobStore;
+  readonly lineage: Lineage;
+  readonly queue = new FairQueue();
+  /** Every non-terminal job, by id. Authoritative while running (one process owns the store). */
+  readonly active = new Map<string, Job>();
+  /** Jobs holding an upstream slot (being submitted, submitted, running). */
+  readonly slots = new Set<string>();
+  /** Per-job poll bookkeeping. */
+  readonly pollState = new Map<string, { polls: number; errors: number; hintMs?: number }>();
+  readonly durations: DurationStats;
+  readonly surfaces = new Map<string, Surface>();
+  readonly notifier: JobNotifier;
+  readonly poll: PollLoop;
+  readonly abort = new AbortController();
+  /** Submissions paused until (after a 429). */
+  pausedUntil = 0;
+  /** Set by the engine: submits the next waiting jobs while slots are free. */
+  pump: () => void = () => {};
+  /** Set by the engine: one poll check of a job. */
+  check: (jobId: string) => Promise<number | undefined> = async () => undefined;
+  /** Set by the engine (needs the quota book). */
+  quota!: QuotaBook;
+
+  constructor(readonly deps: CoreDeps) {
+    this.jobs = new JobStore(deps.store, this.mutex);
+    this.lineage = new Lineage(deps.store, this.mutex);
+    this.durations = new DurationStats(deps.timing.fallbackMsPerVideoSecond);
+    this.notifier = new JobNotifier({
+      progressIntervalMs: deps.timing.progressIntervalMs,
+      retryBaseMs: deps.timing.surfaceRetryBaseMs,
+      retryMaxMs: deps.timing.surfaceRetryMaxMs,
+      clock: realClock,
+      logger: deps.logger,
+      signal: this.abort.signal,
+      surfaceFor: (job) => this.surfaces.get(job.place.platform),
+      view: (id) => {
+        const job = this.active.get(id) ?? this.finished.get(id);
+        return job ? this.view(job) : undefined;
+      },
+      placed: async (id, ref) => {
+        const job = this.active.get(id) ?? this.finished.get(id);
+        if (!job) return;
+        const place = { ...job.place, messageRef: ref.messageRef };
+        if (ref.threadRef !== undefined) place.threadRef = ref.threadRef;
+        if (ref.link !== undefined) place.link = ref.link;
+        const next = await this.update(job, { place });
+        if (next.videoId && ref.link) await this.lineage.setLink(next.videoId, next.place.platform, ref.link);
+      },
+    });
+    this.poll = new PollLoop({
+      maxConcurrent: deps.timing.maxConcurrentPolls,
+      now: deps.now,
+      check: (id) => this.check(id),
+      onError: (jobId, error) => this.problem('poll check', error, jobId),
+    });
+  }
+
+  /** Jobs that just became terminal, kept briefly so their final surface update can render them. */
+  readonly finished = new Map<string, Job>();
+
+  get client(): VideoApi {
+    return this.deps.client;
+  }
+
+  get logger(): Logger {
+    return this.deps.logger;
+  }
+
+  now(): number {
+    return this.deps.now();
+  }
+
+  /**
+   * Change a job: write it first, then update memory, the active index and observers.
+   * Transitions of one job are serialised by its own lock.
+   */
+  async update(job: Job | string, patch: Partial<Job>): Promise<Job> {
+    const next = await this.#update(typeof job === 'string' ? job : job.id, patch, false);
+    if (!next) throw new Error(`job ${typeof job === 'string' ? job : job.id} does not exist`);
+    return next;
+  }
+
+  /** Like {@link update}, but only while the job is still active (a cancel may have ended it). */
+  updateIfActive(job: Job | string, patch: Partial<Job>): Promise<Job | undefined> {
+    return this.#update(typeof job === 'string' ? job : job.id, patch, true);
+  }
+
+  #update(id: string, patch: Partial<Job>, onlyActive: boolean): Promise<Job | undefined> {
+    return this.mutex.run(`job:${id}`, async () => {
+      if (onlyActive && !this.active.has(id)) return undefined;
+      const current = this.active.get(id) ?? this.finished.get(id) ?? (await this.jobs.get(id));
+      if (!current) return undefined;
+      const next: Job = { ...current, ...patch, updatedAt: this.now() };
+      await this.jobs.put(next);
+      if (TERMINAL_JOB_STATES.has(next.state)) {
+        this.active.delete(id);
+        this.finished.set(id, next);
+        // Bounded: only the latest terminal jobs are kept for rendering.
+        if (this.finished.size > 500) this.finished.delete(this.finished.keys().next().value!);
+        await this.jobs.removeActive(id);
+      } else {
+        this.active.set(id, next);
+      }
+      if (next.state !== current.state) this.events.emit('state', next, current.state);
+      return next;
+    });
+  }
+
+  /** Fail a job: refund first when it was not the user's fault (idempotent), then write, then tell. */
+  async fail(job: Job, error: JobError, options: { refund: boolean; state?: 'failed' | 'expired' }) {
+    // Already finished (e.g. cancelled meanwhile): the first ending stands.
+    if (!this.active.has(job.id)) {
+      this.releaseSlot(job.id);
+      return job;
+    }
+    this.poll.remove(job.id);
+    this.queue.remove(job.id);
+    if (options.refund) await this.quota.refund(job);
+    const next = await this.updateIfActive(job, {
+      state: options.state ?? 'failed',
+      error,
+      submitInFlight: false,
+    });
+    this.releaseSlot(job.id);
+    if (!next) return job;
+    void this.notifier.final(job.id, 'failed', (surface, view) => surface.jobFailed(view, error));
+    this.logger.info('job failed', { job: job.id, code: error.code, refunded: options.refund });
+    return next;
+  }
+
+  acquireSlot(jobId: string): void {
+    this.slots.add(jobId);
+    this.events.emit('inflight', this.slots.size);
+  }
+
+  releaseSlot(jobId: string): void {
+    if (!this.slots.delete(jobId)) return;
+    this.events.emit('inflight', this.slots.size);
+    this.pump();
+  }
+
+  /** Time an upstream call and report it. */
+  async upstream<T>(op: UpstreamOp, jobId: string | undefined, fn: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      const out = await fn();
+      this.events.emit('upstream', {
+        op,
+        ...(jobId ? { jobId } : {}),
+        ok: true,
+        ms: performance.now() - started,
+      });
+      return out;
+    } catch (err) {
+      const name = err instanceof Error ? err.name : 'Error';
+      this.events.emit('upstream', {
+        op,
+        ...(jobId ? { jobId } : {}),
+        ok: false,
+        error: name,
+        ms: performance.now() - started,
+      });
+      throw err;
+    }
+  }
+
+  view(job: Job): JobView {
+    const position = job.state === 'waiting' ? this.queue.position(job.id) : undefined;
+    const out: JobView = {
+      job,
+      queueLength: this.queue.size,
+      elapsedMs: Math.max(0, this.now() - job.createdAt),
+    };
+    if (position !== undefined) out.position = position;
+    const eta = this.eta(job, position);
+    if (eta !== undefined) out.etaAt = eta;
+    return out;
+  }
+
+  /** Rough completion time: queue rounds ahead × typical duration, or the running job's expected end. */
+  eta(job: Job, position: number | undefined): number | undefined {
+    if (TERMINAL_JOB_STATES.has(job.state) || job.state === 'completed') return undefined;
+    const expected = this.durations.expectedMs(job.seconds);
+    if (job.state === 'waiting') {
+      const rounds = Math.floor(((position ?? 1) - 1) / this.deps.maxConcurrency) + 1;
+      return this.now() + rounds * expected;
+    }
+    const since = job.submittedAt ?? job.createdAt;
+    return Math.max(this.now() + 1000, since + expected);
+  }
+
+  problem(what: string, error: unknown, jobId?: string): void {
+    this.logger.warn(what, { ...(jobId ? { job: jobId } : {}), err: error });
+    this.events.emit('problem', { what, error, ...(jobId ? { jobId } : {}) });
+  }
+}

@@ -1,0 +1,356 @@
+/**
+ * The job engine: validate → quota → fair queue → submit → poll → deliver, with lineage and
+ * restart recovery. Platform-neutral; adapters use it through {@link EngineApi}.
+ *
+ * One process owns the store (per-key locks live in memory). `start()` resumes every job
+ * that is not terminal; `stop()` stops taking work and lets in-flight writes finish; jobs
+ * resume on the next start.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { silentLogger } from '../log/logger.ts';
+import { InvalidParameterError } from '../video/errors.ts';
+import { fitImage as realFitImage } from '../video/image-fit.ts';
+import { sweepSharedFiles } from './delivery.ts';
+import type {
+  Actor,
+  EngineApi,
+  Outcome,
+  QuotaUsage,
+  RecentVideo,
+  Refusal,
+  UserLimits,
+  VideoRequest,
+} from './engine-api.ts';
+import { EngineCore } from './engine-core.ts';
+import type { EngineEvents } from './engine-events.ts';
+import { type EngineOptions, type ImageFitter, resolveTiming } from './engine-options.ts';
+import { type Job, type JobImage, type Platform, TERMINAL_JOB_STATES } from './job.ts';
+import { newJobId } from './job-store.ts';
+import { checkJob } from './poll-check.ts';
+import { QuotaBook } from './quota.ts';
+import { type RecoveryReport, recover } from './recovery.ts';
+import { checkRequest } from './request-check.ts';
+import { Settings } from './settings.ts';
+import { StoreError } from './store.ts';
+import { pump, stopPump, userKeyOf } from './submission.ts';
+import type { LineageEntry, Surface } from './surface.ts';
+
+export class Engine implements EngineApi {
+  readonly choices: EngineApi['choices'];
+  readonly simulated: boolean;
+  readonly #core: EngineCore;
+  readonly #settings: Settings;
+  readonly #quota: QuotaBook;
+  readonly #o: EngineOptions;
+  readonly #fit: ImageFitter;
+  #state: 'new' | 'running' | 'stopped' = 'new';
+  #sweep: NodeJS.Timeout | undefined;
+
+  constructor(options: EngineOptions) {
+    this.#o = options;
+    this.choices = options.choices;
+    this.simulated = options.simulated ?? false;
+    this.#fit = options.fitImage ?? ((data, size) => realFitImage(data, size));
+    const core = new EngineCore({
+      store: options.store,
+      client: options.client,
+      logger: options.logger ?? silentLogger,
+      timing: resolveTiming(options.timing),
+      maxConcurrency: options.maxConcurrency ?? 2,
+      dataDir: options.dataDir,
+      keepFiles: options.keepFiles ?? false,
+      fileShare: options.fileShare,
+      now: options.now ?? Date.now,
+      random: options.random ?? Math.random,
+    });
+    this.#core = core;
+    this.#settings = new Settings(options.store);
+    this.#quota = new QuotaBook(options.store, core.mutex, this.#settings, options.limits, (u) =>
+      [...core.active.values()].filter(
+        (j) =>
+          j.requester.platform === u.platform &&
+          j.requester.userId === u.userId &&
+          j.place.workspaceId === u.workspaceId,
+      ),
+    );
+    core.quota = this.#quota;
+    core.pump = () => pump(core);
+    core.check = (id) => checkJob(core, id);
+  }
+
+  /** State changes, upstream calls, in-flight count, deliveries. */
+  get events(): EngineEvents {
+    return this.#core.events;
+  }
+
+  /** Upstream slots held right now (≤ `maxConcurrency` through our own submissions). */
+  get inFlight(): number {
+    return this.#core.slots.size;
+  }
+
+  /** Resume every non-terminal job and start taking work. */
+  async start(): Promise<RecoveryReport> {
+    if (this.#state !== 'new') throw new Error('the engine can be started once');
+    this.#state = 'running';
+    await mkdir(this.#o.dataDir, { recursive: true });
+    const report = await recover(this.#core, { repairScan: this.#o.repairScan ?? true });
+    this.#core.logger.info('engine started', { ...report });
+    const sweep = () =>
+      void sweepSharedFiles(this.#core).catch((err: unknown) => this.#core.problem('shared file sweep', err));
+    sweep();
+    this.#sweep = setInterval(sweep, this.#core.deps.timing.sharedSweepMs);
+    this.#sweep.unref();
+    this.#core.pump();
+    return report;
+  }
+
+  /** Stop taking work, let in-flight store writes finish, close timers. Jobs resume on the next start. */
+  async stop(): Promise<void> {
+    if (this.#state === 'stopped') return;
+    this.#state = 'stopped';
+    const core = this.#core;
+    core.abort.abort();
+    core.poll.stop();
+    stopPump(core);
+    if (this.#sweep) clearInterval(this.#sweep);
+    const deadline = Date.now() + 5000;
+    while (core.mutex.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    if (this.#o.closeStoreOnStop) await this.#o.store.close();
+  }
+
+  attachSurface(platform: Platform, surface: Surface): void {
+    this.#core.surfaces.set(platform, surface);
+  }
+
+  async submit(request: VideoRequest): Promise<Outcome<{ job: Job; position: number }>> {
+    if (this.#state !== 'running')
+      return refused('unavailable', 'The bot is restarting. Try again in a minute.');
+    const core = this.#core;
+    const now = core.now();
+    const checked = await checkRequest(
+      request,
+      this.choices,
+      this.#o.maxPromptChars ?? 4000,
+      core.client,
+      now,
+      core.abort.signal,
+    );
+    if (!checked.ok) return checked;
+    const { prompt, model, size, seconds, source } = checked.value;
+    const channels = await this.#guardStore(() =>
+      this.#settings.allowedChannels(request.actor.platform, request.place.workspaceId),
+    );
+    if (!channels.ok) return channels;
+    if (channels.value && !channels.value.includes(request.place.channelId)) {
+      return refused(
+        'channel_not_allowed',
+        'Videos cannot be made in this channel. Ask an admin which channels allow it.',
+      );
+    }
+    const id = newJobId(now);
+    let image: JobImage | undefined;
+    if (request.image) {
+      const saved = await this.#saveImage(id, request.image.data, size);
+      if (!saved.ok) return saved;
+      image = saved.value;
+    }
+    const job = this.#newJob(id, request, { prompt, model, size, seconds, now });
+    if (image) job.image = image;
+    if (source) job.parentVideoId = source.id;
+    const reserved = await this.#guardStore(() =>
+      this.#quota.reserve(job, async () => {
+        // Index first, then the job: recovery drops an index id whose job is missing.
+        await core.jobs.addActive(job.id);
+        await core.jobs.put(job);
+        core.active.set(job.id, job);
+      }),
+    );
+    const refusal = reserved.ok ? reserved.value : reserved.refusal;
+    if (refusal) {
+      if (image) await rm(image.path, { force: true });
+      if (!reserved.ok) await this.#quota.refund(job).catch(() => undefined);
+      return { ok: false, refusal };
+    }
+    core.events.emit('state', job, undefined);
+    core.queue.push(job.id, userKeyOf(job));
+    const position = core.queue.position(job.id) ?? 1;
+    core.notifier.accepted(job.id);
+    core.pump();
+    core.logger.info('job accepted', { job: job.id, kind: job.kind, position });
+    return { ok: true, value: { job: core.active.get(job.id) ?? job, position } };
+  }
+
+  async cancel(jobId: string, actor: Actor): Promise<Outcome<Job>> {
+    const core = this.#core;
+    const job = core.active.get(jobId) ?? (await this.getJob(jobId));
+    if (!job) return refused('not_found', 'There is no such video job.');
+    const own = job.requester.platform === actor.platform && job.requester.userId === actor.userId;
+    if (!own && !this.#quota.isExempt(actor)) {
+      return refused('not_allowed', 'Only the person who asked for this video, or an admin, can cancel it.');
+    }
+    if (TERMINAL_JOB_STATES.has(job.state) || job.state === 'completed') {
+      return refused(
+        'already_finished',
+        `This video is already ${job.state === 'completed' ? 'finished' : job.state}.`,
+      );
+    }
+    const waiting = core.queue.remove(job.id);
+    core.poll.remove(job.id);
+    // Waiting in our queue: nothing reached the upstream, so it is refunded.
+    if (waiting) await this.#quota.refund(job);
+    const done = await core.updateIfActive(job, { state: 'cancelled', submitInFlight: false });
+    if (!done) return refused('already_finished', 'This video has already finished.');
+    if (!job.submitInFlight) core.releaseSlot(job.id); // an in-flight POST releases its own slot
+    if (job.videoId) {
+      const videoId = job.videoId;
+      await core.upstream('delete', job.id, () => core.client.delete(videoId)).catch(() => undefined);
+    }
+    const by = { userId: actor.userId, displayName: actor.displayName };
+    void core.notifier.final(job.id, 'cancelled', (surface, view) => surface.jobCancelled(view, by));
+    core.logger.info('job cancelled', { job: job.id, refunded: waiting });
+    return { ok: true, value: done };
+  }
+
+  async getJob(jobId: string): Promise<Job | undefined> {
+    return (
+      this.#core.active.get(jobId) ?? this.#core.finished.get(jobId) ?? (await this.#core.jobs.get(jobId))
+    );
+  }
+
+  async findJobByVideoId(videoId: string): Promise<Job | undefined> {
+    const id = await this.#core.jobs.jobIdForVideo(videoId);
+    return id ? this.getJob(id) : undefined;
+  }
+
+  usage(actor: Actor, workspaceId: string): Promise<QuotaUsage> {
+    return this.#quota.usage(actor, workspaceId, this.#core.now());
+  }
+
+  setUserLimits(platform: Platform, workspaceId: string, userId: string, limits: UserLimits | null) {
+    return this.#settings.setUserLimits(platform, workspaceId, userId, limits);
+  }
+
+  resetUserUsage(platform: Platform, workspaceId: string, userId: string): Promise<void> {
+    return this.#quota.resetUser({ platform, workspaceId, userId }, this.#core.now());
+  }
+
+  setWorkspaceCap(platform: Platform, workspaceId: string, cap: number | null): Promise<void> {
+    return this.#settings.setWorkspaceCap(platform, workspaceId, cap);
+  }
+
+  setAllowedChannels(platform: Platform, workspaceId: string, channelIds: string[] | null): Promise<void> {
+    return this.#settings.setAllowedChannels(platform, workspaceId, channelIds);
+  }
+
+  allowedChannels(platform: Platform, workspaceId: string): Promise<string[] | null> {
+    return this.#settings.allowedChannels(platform, workspaceId);
+  }
+
+  lineage(videoId: string, platform?: Platform): Promise<LineageEntry[]> {
+    return this.#core.lineage.chain(videoId, platform);
+  }
+
+  children(videoId: string): Promise<LineageEntry[]> {
+    return this.#core.lineage.children(videoId);
+  }
+
+  async recentVideos(filter: {
+    platform: Platform;
+    workspaceId: string;
+    userId?: string;
+    channelId?: string;
+    limit?: number;
+  }): Promise<RecentVideo[]> {
+    const list = await this.#core.jobs.recent(filter.platform, filter.workspaceId);
+    return list
+      .filter((r) => filter.userId === undefined || r.userId === filter.userId)
+      .filter((r) => filter.channelId === undefined || r.channelId === filter.channelId)
+      .slice(0, filter.limit ?? 25)
+      .map(({ userId: _u, channelId: _c, ...rest }) => rest);
+  }
+
+  /** Check a running job now instead of at its scheduled time (webhooks, tests). */
+  pollNow(jobId: string): void {
+    this.#core.poll.pokeNow(jobId);
+  }
+
+  /** Resolves when every surface update queued so far has been sent (tests). */
+  idle(): Promise<void> {
+    return this.#core.notifier.idle();
+  }
+
+  #newJob(
+    id: string,
+    request: VideoRequest,
+    p: { prompt: string; model: string; size: string; seconds: number; now: number },
+  ): Job {
+    const { actor } = request;
+    const place: Job['place'] = { ...request.place, platform: actor.platform };
+    const job: Job = {
+      id,
+      kind: request.remixOf === undefined ? 'create' : 'remix',
+      state: 'waiting',
+      requester: { platform: actor.platform, userId: actor.userId, displayName: actor.displayName },
+      place,
+      prompt: p.prompt,
+      model: p.model,
+      size: p.size,
+      seconds: p.seconds,
+      progress: 0,
+      createdAt: p.now,
+      updatedAt: p.now,
+      deadlineAt: p.now + (this.#o.jobDeadlineMs ?? 3_600_000),
+      attempts: { submit: 0, poll: 0, delivery: 0 },
+      quotaDay: this.#quota.day(p.now),
+      quotaExempt: this.#quota.isExempt(actor),
+      simulated: this.simulated,
+    };
+    if (request.rerollOf !== undefined) job.rerollOf = request.rerollOf;
+    return job;
+  }
+
+  async #saveImage(id: string, data: Uint8Array, size: string): Promise<Outcome<JobImage>> {
+    let fitted: Awaited<ReturnType<ImageFitter>>;
+    try {
+      fitted = await this.#fit(data, size);
+    } catch (err) {
+      if (err instanceof InvalidParameterError) return refused('invalid_parameter', err.message);
+      throw err;
+    }
+    const ext =
+      fitted.contentType === 'image/png' ? 'png' : fitted.contentType === 'image/jpeg' ? 'jpg' : 'webp';
+    const dir = join(this.#o.dataDir, 'images');
+    const path = join(dir, `${id}.${ext}`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(path, fitted.data);
+    return {
+      ok: true,
+      value: {
+        path,
+        contentType: fitted.contentType,
+        fileName: `${id}.${ext}`,
+        bytes: fitted.data.byteLength,
+      },
+    };
+  }
+
+  /** Run a store operation; a {@link StoreError} becomes a clean refusal (nothing charged). */
+  async #guardStore<T>(fn: () => Promise<T>): Promise<Outcome<T>> {
+    try {
+      return { ok: true, value: await fn() };
+    } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
+      this.#core.problem('store failure', err);
+      this.#core.logger.error('store failure, request refused', { err });
+      return refused(
+        'unavailable',
+        'The bot cannot save new videos right now (its database is not writable). Nothing was charged; please tell an admin.',
+      );
+    }
+  }
+}
+
+function refused(code: Refusal['code'], message: string): { ok: false; refusal: Refusal } {
+  return { ok: false, refusal: { code, message } };
+}

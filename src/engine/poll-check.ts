@@ -1,0 +1,114 @@
+/**
+ * One status check of a running job, called by the poll loop. Applies what the upstream
+ * says (progress, completion, failure), enforces the per-job deadline, and returns when
+ * to check next (or `undefined` to stop following the job).
+ */
+import { RateLimitedError, VideoNotFoundError } from '../video/errors.ts';
+import type { PollHint, Video } from '../video/video.ts';
+import { startDelivery } from './delivery.ts';
+import type { EngineCore } from './engine-core.ts';
+import { expiredBeforeDelivery, generationError, lostUpstream, refundFor, timedOut } from './job-errors.ts';
+import { nextPollDelay } from './poll-schedule.ts';
+
+export async function checkJob(core: EngineCore, jobId: string): Promise<number | undefined> {
+  const job = core.active.get(jobId);
+  if (!job?.videoId || (job.state !== 'submitted' && job.state !== 'in_progress')) return undefined;
+  const videoId = job.videoId;
+  if (core.now() >= job.deadlineAt) {
+    await core.fail(job, timedOut(), { refund: true });
+    await core.upstream('delete', job.id, () => core.client.delete(videoId)).catch(() => undefined);
+    return undefined;
+  }
+  const state = core.pollState.get(jobId) ?? { polls: 0, errors: 0 };
+  core.pollState.set(jobId, state);
+  let video: Video & PollHint;
+  try {
+    video = await core.upstream('retrieve', jobId, () =>
+      core.client.retrieve(videoId, { signal: core.abort.signal }),
+    );
+    state.errors = 0;
+    if (video.pollAfterMs !== undefined) state.hintMs = video.pollAfterMs;
+    else delete state.hintMs;
+  } catch (err) {
+    if (core.abort.signal.aborted) return undefined;
+    if (err instanceof VideoNotFoundError) {
+      await core.fail(job, lostUpstream(), { refund: true });
+      return undefined;
+    }
+    state.errors += 1;
+    if (err instanceof RateLimitedError && err.retryAfterMs !== undefined) state.hintMs = err.retryAfterMs;
+    core.logger.debug('status check failed, backing off', { job: jobId, errors: state.errors, err });
+    return delayFor(core, jobId, state);
+  } finally {
+    state.polls += 1;
+  }
+  const follow = await apply(core, jobId, video);
+  return follow ? delayFor(core, jobId, state) : undefined;
+}
+
+function delayFor(
+  core: EngineCore,
+  jobId: string,
+  state: { polls: number; errors: number; hintMs?: number },
+) {
+  const job = core.active.get(jobId);
+  if (!job) return undefined;
+  const running = core.now() - (job.startedAt ?? job.submittedAt ?? job.createdAt);
+  return nextPollDelay(
+    core.deps.timing.poll,
+    {
+      polls: state.polls,
+      expectedRunMs: core.durations.expectedMs(job.seconds),
+      runningForMs: running,
+      progress: job.progress,
+      hintMs: state.hintMs,
+      consecutiveErrors: state.errors,
+    },
+    core.deps.random,
+  );
+}
+
+/** Apply an upstream answer. Returns true while the job should still be polled. */
+async function apply(core: EngineCore, jobId: string, video: Video): Promise<boolean> {
+  const job = core.active.get(jobId);
+  if (!job) return false;
+  switch (video.status) {
+    case 'queued':
+    case 'in_progress': {
+      const state = video.status === 'queued' ? 'submitted' : 'in_progress';
+      if (state !== job.state || video.progress !== job.progress) {
+        const patch: Parameters<EngineCore['update']>[1] = { state, progress: video.progress };
+        if (state === 'in_progress' && job.startedAt === undefined) patch.startedAt = core.now();
+        if (await core.updateIfActive(job, patch)) core.notifier.progress(jobId);
+      }
+      return true;
+    }
+    case 'completed': {
+      const now = core.now();
+      const patch: Parameters<EngineCore['update']>[1] = {
+        state: 'completed',
+        progress: 100,
+        completedAt: now,
+      };
+      if (video.expiresAt !== undefined) patch.resultExpiresAt = video.expiresAt * 1000;
+      const done = await core.updateIfActive(job, patch);
+      if (!done) return false;
+      core.durations.record(done.seconds, now - (done.submittedAt ?? done.createdAt));
+      core.pollState.delete(jobId);
+      core.releaseSlot(jobId);
+      startDelivery(core, done, video);
+      return false;
+    }
+    case 'expired':
+      await core.fail(job, expiredBeforeDelivery(), { refund: true, state: 'expired' });
+      core.pollState.delete(jobId);
+      return false;
+    default: {
+      // failed, or cancelled by someone else upstream
+      const error = generationError(video.error);
+      await core.fail(job, error, { refund: refundFor(error) });
+      core.pollState.delete(jobId);
+      return false;
+    }
+  }
+}

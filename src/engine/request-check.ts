@@ -1,0 +1,91 @@
+/**
+ * Checks of a `/video` or `/remix` request done before anything is charged or sent:
+ * parameters against the offered choices, and a remix source that is completed and unexpired.
+ */
+import { InvalidParameterError, VideoApiError, VideoNotFoundError } from '../video/errors.ts';
+import { validateCreateInput, validateRemixInput } from '../video/validate-request.ts';
+import type { Video, VideoApi } from '../video/video.ts';
+import type { Refusal, VideoRequest } from './engine-api.ts';
+
+export interface Choices {
+  models: readonly string[];
+  sizes: readonly string[];
+  seconds: readonly number[];
+}
+
+export interface CheckedRequest {
+  prompt: string;
+  model: string;
+  size: string;
+  seconds: number;
+  /** Remix: the source as the upstream knows it. */
+  source?: Video;
+}
+
+export type Checked = { ok: true; value: CheckedRequest } | { ok: false; refusal: Refusal };
+
+/** Fill defaults and check against the choices; for a remix, check the source upstream. */
+export async function checkRequest(
+  req: VideoRequest,
+  choices: Choices,
+  maxPromptChars: number,
+  client: VideoApi,
+  nowMs: number,
+  signal?: AbortSignal,
+): Promise<Checked> {
+  const prompt = req.prompt.trim();
+  const limits = { maxPromptChars, models: choices.models, sizes: choices.sizes, seconds: choices.seconds };
+  const model = req.model ?? choices.models[0] ?? 'sora-2';
+  let size = req.size ?? choices.sizes[0] ?? '1280x720';
+  let seconds = req.seconds ?? choices.seconds[0] ?? 4;
+  try {
+    if (req.remixOf === undefined) {
+      validateCreateInput({ prompt, model, size, seconds }, limits);
+      return { ok: true, value: { prompt, model, size, seconds } };
+    }
+    validateRemixInput({ videoId: req.remixOf, prompt }, undefined, limits);
+  } catch (err) {
+    if (err instanceof InvalidParameterError) return refuse('invalid_parameter', err.message);
+    throw err;
+  }
+  let source: Video;
+  try {
+    source = await client.retrieve(req.remixOf, signal ? { signal } : {});
+  } catch (err) {
+    if (
+      err instanceof VideoNotFoundError ||
+      (err instanceof InvalidParameterError && err.param !== 'prompt')
+    ) {
+      return refuse(
+        'source_not_found',
+        'The video service does not know that video. Pick one from the list or paste its id (video_...).',
+      );
+    }
+    if (err instanceof VideoApiError) {
+      return refuse(
+        'unavailable',
+        'The video service cannot be reached right now. Nothing was charged; try again soon.',
+      );
+    }
+    throw err;
+  }
+  if (source.status === 'expired' || (source.expiresAt !== undefined && source.expiresAt * 1000 <= nowMs)) {
+    return refuse(
+      'source_expired',
+      'That video has expired at the video service and cannot be remixed. Remix a newer one.',
+    );
+  }
+  if (source.status !== 'completed') {
+    const what =
+      source.status === 'failed' || source.status === 'cancelled' ? 'did not finish' : 'has not finished yet';
+    return refuse('source_not_completed', `That video ${what}; only finished videos can be remixed.`);
+  }
+  // A remix inherits the source's size and length.
+  if (source.size) size = source.size;
+  if (source.seconds) seconds = source.seconds;
+  return { ok: true, value: { prompt, model: source.model ?? model, size, seconds, source } };
+}
+
+function refuse(code: Refusal['code'], message: string): Checked {
+  return { ok: false, refusal: { code, message } };
+}

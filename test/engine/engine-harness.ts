@@ -1,0 +1,213 @@
+/**
+ * Shared wiring for engine tests: a real simulator, the real VideoClient, an engine with
+ * tiny timings over a temp SQLite file, and a recording surface.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../../src/engine/engine.ts';
+import type { Actor, VideoRequest } from '../../src/engine/engine-api.ts';
+import type { EngineOptions } from '../../src/engine/engine-options.ts';
+import type { Job, Platform } from '../../src/engine/job.ts';
+import { openStore, type Store } from '../../src/engine/store.ts';
+import type { DeliveredVideo, JobView, MessageRef, Surface } from '../../src/engine/surface.ts';
+import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/simulator.ts';
+import { rapidRetryPolicy } from '../../src/video/retry-policy.ts';
+import { VideoClient } from '../../src/video/video-client.ts';
+
+export const TEST_TIMING: NonNullable<EngineOptions['timing']> = {
+  progressIntervalMs: 20,
+  poll: {
+    firstMinMs: 20,
+    firstFraction: 0.25,
+    minMs: 15,
+    maxMs: 80,
+    jitter: 0.1,
+    errorBaseMs: 20,
+    errorMaxMs: 200,
+  },
+  maxConcurrentPolls: 4,
+  rateLimitBackoffMs: 50,
+  unknownSubmitGraceMs: 300,
+  unknownSubmitCheckMs: 50,
+  deliveryRetryBaseMs: 20,
+  deliveryRetryMaxMs: 100,
+  surfaceRetryBaseMs: 10,
+  surfaceRetryMaxMs: 50,
+  fallbackMsPerVideoSecond: 50,
+};
+
+export const FAST_SIM: SimulatorOptions = {
+  timing: { queuedMs: 20, msPerVideoSecond: 15, minRunMs: 60, jitter: 0 },
+};
+
+export function tempDir(prefix = 'reelbot-engine-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export function actor(userId: string, extra: Partial<Actor> = {}): Actor {
+  return { platform: 'cli', userId, displayName: `user ${userId}`, isAdmin: false, ...extra };
+}
+
+export function request(userId: string, prompt: string, extra: Partial<VideoRequest> = {}): VideoRequest {
+  return {
+    actor: actor(userId),
+    place: { platform: 'cli', workspaceId: 'ws1', channelId: 'c1' },
+    prompt,
+    seconds: 4,
+    ...extra,
+  };
+}
+
+export function clientFor(sim: Simulator): VideoClient {
+  return new VideoClient({
+    baseUrl: sim.url,
+    apiKey: sim.options.apiKey,
+    dialect: sim.options.dialect === 'gateway' ? 'gateway' : sim.options.dialect,
+    retry: rapidRetryPolicy,
+    timeoutMs: 2000,
+  });
+}
+
+export interface Harness {
+  sim: Simulator;
+  engine: Engine;
+  store: Store;
+  surface: RecordingSurface;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(
+  o: {
+    sim?: SimulatorOptions;
+    engine?: Partial<EngineOptions>;
+    surface?: RecordingSurface;
+    storeUrl?: string;
+    dir?: string;
+    simulator?: Simulator;
+  } = {},
+): Promise<Harness> {
+  const dir = o.dir ?? tempDir();
+  const sim = o.simulator ?? (await startSimulator({ ...FAST_SIM, ...o.sim }));
+  const store = await openStore(o.storeUrl ?? `sqlite://${join(dir, 'store.sqlite')}`);
+  const surface = o.surface ?? new RecordingSurface();
+  const engine = new Engine({
+    store,
+    client: clientFor(sim),
+    dataDir: join(dir, 'data'),
+    choices: { models: ['sora-2'], sizes: ['1280x720', '720x1280'], seconds: [4, 8, 12] },
+    limits: {
+      dailyVideos: 50,
+      dailySeconds: 1000,
+      activeJobs: 20,
+      workspaceDailyVideos: 500,
+      timeZone: 'UTC',
+      adminUsers: ['cli:admin'],
+      adminRoles: [],
+    },
+    maxConcurrency: 2,
+    timing: TEST_TIMING,
+    ...o.engine,
+  });
+  engine.attachSurface('cli', surface);
+  await engine.start();
+  return {
+    sim,
+    engine,
+    store,
+    surface,
+    dir,
+    close: async () => {
+      await engine.stop();
+      await store.close();
+      if (!o.simulator) await sim.close();
+      if (!o.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+type Call =
+  | { kind: 'accepted'; view: JobView }
+  | { kind: 'progress'; view: JobView }
+  | { kind: 'completed'; view: JobView; bytes: number; lineage: DeliveredVideo['lineage'] }
+  | { kind: 'failed'; view: JobView }
+  | { kind: 'cancelled'; view: JobView };
+
+/** A surface that records every call; `failCompleted` makes the next N deliveries reject. */
+export class RecordingSurface implements Surface {
+  readonly calls: Call[] = [];
+  failCompleted = 0;
+  failAccepted = 0;
+  #n = 0;
+
+  async jobAccepted(view: JobView): Promise<MessageRef> {
+    if (this.failAccepted > 0) {
+      this.failAccepted -= 1;
+      throw new Error('platform down (test)');
+    }
+    this.calls.push({ kind: 'accepted', view });
+    this.#n += 1;
+    return { messageRef: `m${this.#n}`, link: `https://chat.test/m/${view.job.id}` };
+  }
+
+  async jobProgress(view: JobView): Promise<void> {
+    this.calls.push({ kind: 'progress', view });
+  }
+
+  async jobCompleted(view: JobView, video: DeliveredVideo): Promise<MessageRef | undefined> {
+    if (this.failCompleted > 0) {
+      this.failCompleted -= 1;
+      throw new Error('upload failed (test)');
+    }
+    let bytes = 0;
+    for await (const chunk of video.open()) bytes += (chunk as Buffer).byteLength;
+    this.calls.push({ kind: 'completed', view, bytes, lineage: video.lineage });
+    return { messageRef: `r-${view.job.id}`, link: `https://chat.test/r/${view.job.id}` };
+  }
+
+  async jobFailed(view: JobView): Promise<void> {
+    this.calls.push({ kind: 'failed', view });
+  }
+
+  async jobCancelled(view: JobView): Promise<void> {
+    this.calls.push({ kind: 'cancelled', view });
+  }
+
+  of(kind: Call['kind'], jobId?: string): Call[] {
+    return this.calls.filter((c) => c.kind === kind && (jobId === undefined || c.view.job.id === jobId));
+  }
+}
+
+/** Poll `cond` until it holds or the deadline passes (then throw with `what`). */
+export async function waitFor<T>(
+  cond: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await cond();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Wait until a job reaches one of `states`. */
+export function waitForState(engine: Engine, jobId: string, ...states: Job['state'][]): Promise<Job> {
+  return waitFor(
+    async () => {
+      const j = await engine.getJob(jobId);
+      return j && states.includes(j.state) ? j : undefined;
+    },
+    `job ${jobId} to be ${states.join('/')}`,
+  );
+}
+
+export function submitted(outcome: Awaited<ReturnType<Engine['submit']>>): { job: Job; position: number } {
+  if (!outcome.ok) throw new Error(`refused: ${outcome.refusal.code}: ${outcome.refusal.message}`);
+  return outcome.value;
+}
+
+export type { Platform };
