@@ -26,6 +26,7 @@ export async function openDownload(
   const { meta, headers, body } = await transport.stream(url, options);
   const contentType = headerValue(headers, 'content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
   if (!contentTypeFits(contentType, variant)) {
+    body.on('error', () => undefined); // destroying an undici body emits an abort error nobody else awaits
     body.destroy();
     throw malformedResponse(meta, 200, `expected ${variant} bytes, got content-type ${contentType}`);
   }
