@@ -225,7 +225,6 @@ export class JobBoard {
       this.#timers.delete(job.id);
       run();
     }, ms);
-    timer.unref();
     this.#timers.set(job.id, timer);
   }
 

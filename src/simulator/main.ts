@@ -29,7 +29,8 @@ function fail(message: string): never {
 function parseNumber(name: string, text: string | undefined, fallback: number, min: number): number {
   if (text === undefined || text === '') return fallback;
   const n = Number(text);
-  if (!Number.isFinite(n) || n < min) fail(`--${name} must be a number >= ${min} (got ${JSON.stringify(text)})`);
+  if (!Number.isFinite(n) || n < min)
+    fail(`--${name} must be a number >= ${min} (got ${JSON.stringify(text)})`);
   return n;
 }
 

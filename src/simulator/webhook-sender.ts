@@ -37,7 +37,6 @@ export class WebhookSender {
     const body = JSON.stringify({ id, object: 'event', type, created_at: timestamp, data: { id: videoId } });
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 10_000);
-    timer.unref();
     this.#inFlight.add(controller);
     fetch(this.#config.url, {
       method: 'POST',

@@ -25,30 +25,33 @@ afterEach(async () => {
   sim = undefined;
 });
 
-describe.each(['openai', 'body-remix', 'form', 'json-remix-size', 'gateway'] as const)('dialect %s', (dialect) => {
-  it('moves a job from queued through rising progress to completed and serves a playable MP4', async () => {
-    sim = await startFast({ dialect, timing: { msPerVideoSecond: 100 } });
-    const created = await createVideo(sim);
-    expect(progressNumber(created)).toBe(0);
-    const id = String(created.id);
+describe.each(['openai', 'body-remix', 'form', 'json-remix-size', 'gateway'] as const)(
+  'dialect %s',
+  (dialect) => {
+    it('moves a job from queued through rising progress to completed and serves a playable MP4', async () => {
+      sim = await startFast({ dialect, timing: { msPerVideoSecond: 100 } });
+      const created = await createVideo(sim);
+      expect(progressNumber(created)).toBe(0);
+      const id = String(created.id);
 
-    const answers = await pollUntilDone(sim, id);
-    const progress = answers.map(progressNumber);
-    for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThanOrEqual(progress[i - 1]!);
-    expect(progress.some((p) => p > 0 && p < 100)).toBe(true);
-    const last = answers.at(-1)!;
-    expect(String(last.status)).toMatch(COMPLETED_WORD[dialect]!);
-    expect(progressNumber(last)).toBe(100);
-    expect(last.completed_at).toEqual(expect.any(Number));
-    expect(Number(last.expires_at)).toBeGreaterThan(Number(last.completed_at));
+      const answers = await pollUntilDone(sim, id);
+      const progress = answers.map(progressNumber);
+      for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThanOrEqual(progress[i - 1]!);
+      expect(progress.some((p) => p > 0 && p < 100)).toBe(true);
+      const last = answers.at(-1)!;
+      expect(String(last.status)).toMatch(COMPLETED_WORD[dialect]!);
+      expect(progressNumber(last)).toBe(100);
+      expect(last.completed_at).toEqual(expect.any(Number));
+      expect(Number(last.expires_at)).toBeGreaterThan(Number(last.completed_at));
 
-    const video = await download(sim, `/videos/${id}/content`);
-    expect(video.status).toBe(200);
-    expect(video.headers.get('content-type')).toBe('video/mp4');
-    expect(Number(video.headers.get('content-length'))).toBe(video.bytes.length);
-    expect(isMp4(video.bytes)).toBe(true);
-  });
-});
+      const video = await download(sim, `/videos/${id}/content`);
+      expect(video.status).toBe(200);
+      expect(video.headers.get('content-type')).toBe('video/mp4');
+      expect(Number(video.headers.get('content-length'))).toBe(video.bytes.length);
+      expect(isMp4(video.bytes)).toBe(true);
+    });
+  },
+);
 
 describe('dialect shapes', () => {
   it('openai writes the official Video object with seconds as a string and video_ ids', async () => {
@@ -64,7 +67,12 @@ describe('dialect shapes', () => {
     sim = await startFast({ dialect: 'form', contentEndpoint: false });
     const id = String((await createVideo(sim)).id);
     const last = (await pollUntilDone(sim, id)).at(-1)!;
-    const [asset] = last.assets as Array<{ url: string; size_bytes: number; duration: number; quality: string }>;
+    const [asset] = last.assets as Array<{
+      url: string;
+      size_bytes: number;
+      duration: number;
+      quality: string;
+    }>;
     expect(asset).toMatchObject({ duration: 4, quality: '1280x720' });
     const file = await download(sim, asset!.url, null);
     expect(file.status).toBe(200);

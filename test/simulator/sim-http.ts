@@ -108,7 +108,16 @@ export async function waitFor<T>(
 }
 
 /** Words each dialect uses for a finished video. */
-const DONE_WORDS = new Set(['completed', 'success', 'succeeded', 'failed', 'failure', 'error', 'cancelled', 'canceled']);
+const DONE_WORDS = new Set([
+  'completed',
+  'success',
+  'succeeded',
+  'failed',
+  'failure',
+  'error',
+  'cancelled',
+  'canceled',
+]);
 
 /** Poll a video until it is finished; returns every answer seen, last one finished. */
 export async function pollUntilDone(sim: Simulator, id: string): Promise<CallResult['body'][]> {
