@@ -66,6 +66,18 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   const store = new KeyvStore(new Keyv({ store: adapter, namespace: NAMESPACE }), file, logger, adapter);
   // Touch the database now so a bad path fails at start, not at the first user's request.
   await store.get('index:probe');
+  try {
+    // WAL + synchronous=NORMAL: a write survives a killed process (kill -9) without an fsync per
+    // write; only a power cut may lose the last moments. Several times faster per submit.
+    await adapter.query('PRAGMA journal_mode=WAL');
+    await adapter.query('PRAGMA synchronous=NORMAL');
+  } catch (err) {
+    throw new StoreError(
+      `the bot's database at ${file} could not be opened: ${(err as Error).message} — check disk space and permissions`,
+      file,
+      { cause: err },
+    );
+  }
   return store;
 }
 

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { FairQueue } from '../../src/engine/fair-queue.ts';
+
+describe('FairQueue', () => {
+  it('serves users round-robin in order of their first waiting job', () => {
+    const q = new FairQueue();
+    q.push('a1', 'A');
+    q.push('a2', 'A');
+    q.push('a3', 'A');
+    q.push('b1', 'B');
+    q.push('c1', 'C');
+    q.push('b2', 'B');
+    expect(q.order()).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'a3']);
+    expect(q.position('c1')).toBe(3);
+    const taken = [q.shift(), q.shift(), q.shift(), q.shift(), q.shift(), q.shift(), q.shift()];
+    expect(taken).toEqual(['a1', 'b1', 'c1', 'a2', 'b2', 'a3', undefined]);
+  });
+
+  it('a user who arrives after the heavy user was served goes before the heavy user', () => {
+    const q = new FairQueue();
+    for (let i = 1; i <= 10; i++) q.push(`a${i}`, 'A');
+    expect(q.shift()).toBe('a1');
+    expect(q.shift()).toBe('a2');
+    q.push('b1', 'B');
+    q.push('c1', 'C');
+    expect(q.order().slice(0, 3)).toEqual(['b1', 'c1', 'a3']);
+    expect(q.shift()).toBe('b1');
+    expect(q.shift()).toBe('c1');
+    expect(q.shift()).toBe('a3');
+  });
+
+  it('a job put back after a 429 is next for its user and its user goes first', () => {
+    const q = new FairQueue();
+    q.push('a1', 'A');
+    q.push('b1', 'B');
+    q.push('a2', 'A');
+    expect(q.shift()).toBe('a1');
+    q.pushFront('a1', 'A');
+    expect(q.order()).toEqual(['a1', 'b1', 'a2']);
+  });
+
+  it('removing a job updates positions and drops empty users', () => {
+    const q = new FairQueue();
+    q.push('a1', 'A');
+    q.push('b1', 'B');
+    q.push('b2', 'B');
+    expect(q.position('b2')).toBe(3);
+    expect(q.remove('a1')).toBe(true);
+    expect(q.remove('a1')).toBe(false);
+    expect(q.position('b2')).toBe(2);
+    expect(q.size).toBe(2);
+    expect(q.position('a1')).toBeUndefined();
+  });
+});
