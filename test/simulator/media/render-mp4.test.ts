@@ -208,13 +208,16 @@ describe('renderMp4 options and sizes', () => {
     [16, 16, 'word '.repeat(600)],
     [34, 600, 'a tall, thin card with a long prompt '.repeat(20)],
     [600, 34, ''],
-  ])('still renders a valid, fully decodable stream at %ix%i, whatever the prompt length', (width, height, title) => {
-    const spec = cardSpec({ width, height, seconds: 0.5, title });
-    const { sps, nals } = inspect(renderMp4(spec));
-    expect([sps.width, sps.height]).toEqual([width, height]);
-    const { kept } = decodeAll(sps, nals, [11]);
-    expect(Buffer.compare(kept.get(11)!.y, expectedFrame(spec, 11).y)).toBe(0);
-  });
+  ])(
+    'still renders a valid, fully decodable stream at %ix%i, whatever the prompt length',
+    (width, height, title) => {
+      const spec = cardSpec({ width, height, seconds: 0.5, title });
+      const { sps, nals } = inspect(renderMp4(spec));
+      expect([sps.width, sps.height]).toEqual([width, height]);
+      const { kept } = decodeAll(sps, nals, [11]);
+      expect(Buffer.compare(kept.get(11)!.y, expectedFrame(spec, 11).y)).toBe(0);
+    },
+  );
 
   it.each([
     ['zero seconds', { seconds: 0 }],
