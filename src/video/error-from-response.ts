@@ -142,7 +142,11 @@ export function errorFromResponse(
       init,
     );
   }
-  if (status === 400 || status === 413 || status === 415 || status === 422) {
+  if (status === 405 || status === 415) {
+    // Not the user's fault: the configured dialect uses a route or body type this server does not take.
+    return new VideoApiError(MSG.dialectMismatch, init);
+  }
+  if (status === 400 || status === 413 || status === 422) {
     const param = body?.param;
     const what = param ? `the ${param} value` : 'a value in the request';
     return new InvalidParameterError(

@@ -6,10 +6,11 @@
 import type { Dispatcher } from 'undici';
 import type { DialectSetting } from '../config/config.ts';
 import { type Logger, registerSecret, silentLogger } from '../log/logger.ts';
+import { assertCompleted } from './assert-completed.ts';
 import { PROBE_VIDEO_ID, type ProbeResult, probeDialect } from './dialect-probe.ts';
 import { createRequest, remixRequest } from './dialect-requests.ts';
 import { malformedResponse } from './error-from-response.ts';
-import { SourceExpiredError, SourceNotCompletedError, VideoApiError } from './errors.ts';
+import { VideoApiError } from './errors.ts';
 import { normalizeDeleted, normalizeVideo, normalizeVideoList, VideoShapeError } from './normalize-video.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
 import { type RequestLimits, validateCreateInput, validateRemixInput } from './validate-request.ts';
@@ -148,7 +149,7 @@ export class VideoClient implements VideoApi {
     validateRemixInput(input, dialect, this.#limits);
     const request: RemixVideoInput = { ...input };
     if (dialect === 'json-remix-size' && request.size === undefined) {
-      const size = assertRemixable(await this.retrieve(input.videoId, options)).size;
+      const size = assertCompleted(await this.retrieve(input.videoId, options)).size;
       if (size !== undefined) request.size = size;
     }
     try {
@@ -156,7 +157,7 @@ export class VideoClient implements VideoApi {
     } catch (err) {
       if (!(await this.#remixRouteMissing(err, request, options))) throw err;
       const next = this.#setting === 'auto' ? otherRemixDialect(err as VideoApiError, dialect) : undefined;
-      if (next === undefined) throw remixUnsupported(err);
+      if (next === undefined) throw (err as VideoApiError).status === 404 ? remixUnsupported(err) : err;
       return this.#remixLearned(next, request, options, err);
     }
   }
@@ -219,12 +220,7 @@ export class VideoClient implements VideoApi {
       return read();
     } catch (err) {
       if (!(err instanceof VideoShapeError)) throw err;
-      throw malformedResponse(
-        { method: what.split(' ')[0] ?? '', url: this.#transport.safeBaseUrl },
-        answer.status,
-        `${what}: ${err.message}`,
-        err,
-      );
+      throw malformedResponse(answer.meta, answer.status, `${what}: ${err.message}`, err);
     }
   }
 
@@ -300,17 +296,6 @@ function remixUnsupported(cause: unknown): VideoApiError {
     cause,
     ...(status === undefined ? {} : { status }),
   });
-}
-
-/** Refuse a remix source we already know cannot be remixed, before spending anything. */
-function assertRemixable(video: Video): Video {
-  if (video.status === 'expired') {
-    throw new SourceExpiredError(MSG.expired);
-  }
-  if (video.status !== 'completed') {
-    throw new SourceNotCompletedError(MSG.notCompleted);
-  }
-  return video;
 }
 
 /** `{ a: undefined }` must not override a default. */

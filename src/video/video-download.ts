@@ -2,11 +2,11 @@
  * Streams a finished video (or its thumbnail/spritesheet) from `/content` or from the
  * link the upstream gave, checking what arrives. Never buffers the MP4.
  */
+
+import { assertCompleted } from './assert-completed.ts';
 import { guardDownload } from './download-guard.ts';
 import { headerValue, malformedResponse } from './error-from-response.ts';
-import { SourceExpiredError, SourceNotCompletedError } from './errors.ts';
 import type { DownloadVariant, Video, VideoDownload } from './video.ts';
-import { VIDEO_ERROR_MESSAGES as MSG } from './video-error-messages.ts';
 import { videoPath } from './video-id.ts';
 import type { VideoTransport } from './video-transport.ts';
 
@@ -47,12 +47,7 @@ function downloadUrl(transport: VideoTransport, video: Video | string, variant: 
   if (typeof video === 'string') {
     return transport.urlFor(videoPath(video, '/content'), { variant });
   }
-  if (video.status === 'expired') {
-    throw new SourceExpiredError(MSG.expired);
-  }
-  if (video.status !== 'completed') {
-    throw new SourceNotCompletedError(MSG.notCompleted);
-  }
+  assertCompleted(video);
   if (variant === 'video' && video.result?.kind === 'url') return new URL(video.result.url);
   return transport.urlFor(videoPath(video.id, '/content'), { variant });
 }

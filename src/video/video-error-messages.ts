@@ -16,4 +16,6 @@ export const VIDEO_ERROR_MESSAGES = {
     'The video service sent an answer the bot could not read. Try again later; if it keeps happening an admin should check VIDEO_API_DIALECT.',
   cancelled: 'The request to the video service was cancelled.',
   remixUnsupported: 'This video service does not offer remix. Make a new video instead.',
+  dialectMismatch:
+    'The video service expects requests in another format. An admin should check VIDEO_API_DIALECT (or set it to auto).',
 } as const;

@@ -50,6 +50,7 @@ export interface RawAnswer {
 
 /** A successful JSON answer. */
 export interface JsonAnswer {
+  meta: RequestMeta;
   status: number;
   headers: ResponseHeaders;
   /** Parsed body; `undefined` for an empty body. */
@@ -215,7 +216,7 @@ function parseJsonAnswer(answer: RawAnswer): JsonAnswer {
       throw malformedResponse(answer.meta, answer.status, `not JSON: ${answer.text}`, err);
     }
   }
-  const out: JsonAnswer = { status: answer.status, headers: answer.headers, body };
+  const out: JsonAnswer = { meta: answer.meta, status: answer.status, headers: answer.headers, body };
   const hint = Number.parseInt(headerValue(answer.headers, 'openai-poll-after-ms') ?? '', 10);
   if (Number.isFinite(hint) && hint >= 0) out.pollAfterMs = hint;
   return out;

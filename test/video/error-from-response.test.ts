@@ -53,6 +53,11 @@ describe('errorFromResponse', () => {
     [503, json({ message: 'overloaded', message_zh: '过载', type: 'server_error' }), UpstreamServerError],
     [408, '', TimeoutError],
     [418, 'teapot', VideoApiError],
+    [
+      415,
+      json({ message: 'Content-Type must be multipart/form-data', code: 'unsupported_content_type' }),
+      VideoApiError,
+    ],
   ])('maps HTTP %d %s', (status, body, type) => {
     const err = errorFromResponse(meta, status, {}, body);
     expect(err).toBeInstanceOf(type);
@@ -60,6 +65,15 @@ describe('errorFromResponse', () => {
     expect(err.method).toBe('POST');
     expect(err.url).toBe(meta.url);
     expect(err.message).toMatch(/^[A-Z].*[.]$/);
+  });
+
+  it('blames the dialect setting, not the user, for 405 and 415', () => {
+    for (const status of [405, 415]) {
+      const err = errorFromResponse(meta, status, {}, 'Method Not Allowed');
+      expect(err).not.toBeInstanceOf(InvalidParameterError);
+      expect(err.userFault).toBe(false);
+      expect(err.message).toContain('VIDEO_API_DIALECT');
+    }
   });
 
   it('keeps the parameter name of an invalid_request_error', () => {

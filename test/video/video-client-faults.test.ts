@@ -206,6 +206,21 @@ describe('bad input', () => {
   });
 });
 
+describe('a dialect set wrongly', () => {
+  it('tells the admin to check VIDEO_API_DIALECT when a form upstream gets JSON, without blaming the user', async () => {
+    const { sim: form } = await simWithClient({ dialect: 'form' });
+    try {
+      const wrong = new VideoClient({ baseUrl: form.url, apiKey: TEST_KEY, dialect: 'openai' });
+      const err = await failure(wrong.create(input));
+      expect(err.userFault).toBe(false);
+      expect(err.message).toContain('VIDEO_API_DIALECT');
+      expect(form.jobs()).toHaveLength(0);
+    } finally {
+      await form.close();
+    }
+  });
+});
+
 describe('secrets', () => {
   it('never shows the key in any thrown error or log line', () => {
     expect(thrown.length).toBeGreaterThan(10);
