@@ -5,6 +5,7 @@
 import {
   ContentPolicyError,
   InvalidParameterError,
+  MalformedResponseError,
   NetworkError,
   SourceExpiredError,
   SourceNotCompletedError,
@@ -16,9 +17,14 @@ import {
 } from '../video/errors.ts';
 import type { JobError } from './job.ts';
 
-/** A create/remix POST failed in a way that may still have reached the server. */
+/** A create/remix POST failed in a way that may still have reached the server (or did, but the answer was lost). */
 export function outcomeUnknown(err: unknown): boolean {
-  return err instanceof UpstreamServerError || err instanceof TimeoutError || err instanceof NetworkError;
+  return (
+    err instanceof UpstreamServerError ||
+    err instanceof TimeoutError ||
+    err instanceof NetworkError ||
+    err instanceof MalformedResponseError
+  );
 }
 
 /** What a definitive submit refusal means for the requester. */

@@ -125,6 +125,8 @@ async function requeueAfterRateLimit(core: EngineCore, job: Job, retryAfterMs: n
 export async function resolveUnknownSubmission(core: EngineCore, job: Job): Promise<void> {
   const { unknownSubmitGraceMs, unknownSubmitCheckMs } = core.deps.timing;
   const since = job.submittedAt ?? job.createdAt;
+  // The grace runs from when we learned the outcome is unknown (again after a restart).
+  const giveUpAt = core.now() + unknownSubmitGraceMs;
   for (;;) {
     if (!core.active.has(job.id)) {
       core.releaseSlot(job.id); // cancelled meanwhile
@@ -136,7 +138,7 @@ export async function resolveUnknownSubmission(core: EngineCore, job: Job): Prom
       await adopt(core, job, found);
       return;
     }
-    if (core.now() - since >= unknownSubmitGraceMs) break;
+    if (core.now() >= giveUpAt) break;
     if (!(await sleep(unknownSubmitCheckMs, core.abort.signal))) return;
   }
   await core.fail(job, noAnswer(), { refund: true });
