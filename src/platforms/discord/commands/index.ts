@@ -1,0 +1,13 @@
+/** Every slash command the bot offers, by name. */
+import type { Command } from '../command.ts';
+import quota from './quota.ts';
+import remix from './remix.ts';
+import video from './video.ts';
+import videoAdmin from './video-admin.ts';
+
+export const commands: ReadonlyMap<string, Command> = new Map<string, Command>([
+  ['video', video],
+  ['remix', remix],
+  ['quota', quota],
+  ['video-admin', videoAdmin],
+]);

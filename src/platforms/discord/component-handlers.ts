@@ -1,0 +1,98 @@
+/**
+ * Buttons (Cancel, Re-roll, Remix) and the Remix modal. Everything needed comes from the
+ * custom id, so buttons on old messages keep working after a restart. Anyone may Remix or
+ * Re-roll (on their own quota); Cancel is for the requester or an admin (the engine decides).
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  type ButtonInteraction,
+  LabelBuilder,
+  ModalBuilder,
+  type ModalSubmitInteraction,
+  TextInputBuilder,
+  TextInputStyle,
+} from 'discord.js';
+import type { Job } from '../../engine/job.ts';
+import { actorOf } from './actor.ts';
+import type { DiscordContext } from './command.ts';
+import { customIdOf, parseCustomId } from './custom-ids.ts';
+import { t } from './i18n.ts';
+import { deferNow, replyPrivately } from './interaction-replies.ts';
+import { type JobParams, startJob } from './job-start.ts';
+
+const CHANGE_INPUT = 'change';
+
+export async function handleButton(i: ButtonInteraction, ctx: DiscordContext): Promise<void> {
+  const action = parseCustomId(i.customId);
+  if (!action) return;
+  if (action.kind === 'remix') return openRemixModal(i, action.videoId, ctx);
+  if (action.kind === 'cancel') {
+    if (!(await deferNow(i, true, ctx.logger))) return;
+    const out = await ctx.engine.cancel(action.jobId, actorOf(i, ctx.config));
+    const text = out.ok
+      ? t(i.locale, 'reply.cancelled')
+      : out.refusal.code === 'not_allowed'
+        ? t(i.locale, 'reply.cancelNotAllowed')
+        : out.refusal.message;
+    return replyPrivately(i, text, ctx.logger);
+  }
+  if (action.kind === 'reroll') {
+    if (!(await deferNow(i, false, ctx.logger))) return;
+    const job = await ctx.engine.getJob(action.jobId);
+    if (!job) return replyPrivately(i, t(i.locale, 'reply.unknownJob'), ctx.logger);
+    return startJob(i, ctx, await rerollParams(job));
+  }
+}
+
+/** Same prompt and parameters (and source video / first frame) as `job`. */
+async function rerollParams(job: Job): Promise<JobParams> {
+  const params: JobParams = {
+    prompt: job.prompt,
+    model: job.model,
+    size: job.size,
+    seconds: job.seconds,
+    rerollOf: job.id,
+  };
+  if (job.parentVideoId) params.remixOf = job.parentVideoId;
+  if (job.image) {
+    // The engine kept the fitted first frame; without it the re-roll is text-only.
+    const data = await readFile(job.image.path).catch(() => undefined);
+    if (data) params.image = { data, contentType: job.image.contentType, fileName: job.image.fileName };
+  }
+  return params;
+}
+
+/** Shown at once (a modal must be the first answer), so no store lookups: context comes from the message. */
+async function openRemixModal(i: ButtonInteraction, videoId: string, ctx: DiscordContext): Promise<void> {
+  const customId = customIdOf({ kind: 'remix-modal', videoId });
+  if (!customId) return;
+  const source = (i.message.embeds[0]?.description ?? '').replace(/\\(.)/g, '$1').trim();
+  const label = new LabelBuilder().setLabel(t(i.locale, 'modal.label'));
+  if (source) {
+    const room = 100 - t(i.locale, 'modal.source', { prompt: '' }).length;
+    const cut = source.length > room ? `${source.slice(0, room - 1)}…` : source;
+    label.setDescription(t(i.locale, 'modal.source', { prompt: cut }));
+  }
+  label.setTextInputComponent(
+    new TextInputBuilder()
+      .setCustomId(CHANGE_INPUT)
+      .setStyle(TextInputStyle.Paragraph)
+      .setPlaceholder(t(i.locale, 'modal.hint').slice(0, 100))
+      .setRequired(true)
+      .setMaxLength(1000),
+  );
+  const modal = new ModalBuilder()
+    .setCustomId(customId)
+    .setTitle(t(i.locale, 'modal.title').slice(0, 45))
+    .addLabelComponents(label);
+  await i
+    .showModal(modal)
+    .catch((err: unknown) => ctx.logger.warn('could not open the remix dialog', { err }));
+}
+
+export async function handleModal(i: ModalSubmitInteraction, ctx: DiscordContext): Promise<void> {
+  const action = parseCustomId(i.customId);
+  if (action?.kind !== 'remix-modal') return;
+  if (!(await deferNow(i, false, ctx.logger))) return;
+  await startJob(i, ctx, { prompt: i.fields.getTextInputValue(CHANGE_INPUT), remixOf: action.videoId });
+}

@@ -1,0 +1,93 @@
+/**
+ * Live interactions that created jobs, so the surface can put the job message into the deferred
+ * reply (`@original`) and remember the interaction's `attachment_size_limit`.
+ *
+ * The engine calls `jobAccepted` with the job only, possibly before `submit` has resolved in
+ * the adapter; a pending origin is therefore matched by requester, channel and prompt until
+ * `submit` tells us the job id. Nothing here survives a restart (the surface then posts a new
+ * channel message and uses the default upload limit).
+ */
+import type { Job } from '../../engine/job.ts';
+
+/** What the surface needs from a live interaction (a subset of discord.js's interaction). */
+export interface OriginReply {
+  /** Edit the deferred reply; resolves with the message id and channel id. */
+  editOriginal(body: object): Promise<{ id: string; channelId: string }>;
+}
+
+export interface Origin {
+  interactionId: string;
+  userId: string;
+  channelId: string;
+  prompt: string;
+  /** Per-file upload limit of the interaction (bytes). */
+  attachmentSizeLimit: number;
+  createdAt: number;
+  reply: OriginReply;
+  /** Set when `jobAccepted` took this origin before `submit` resolved. */
+  claimedBy?: string;
+}
+
+/** Interaction tokens live 15 minutes; forget origins a little before that. */
+const ORIGIN_TTL_MS = 14 * 60_000;
+
+export class InteractionOrigins {
+  readonly #pending = new Map<string, Origin>();
+  readonly #byJob = new Map<string, Origin>();
+  /** Upload limits by job id (kept after the origin itself is used, until delivery). */
+  readonly #limits = new Map<string, number>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Called before `engine.submit`. */
+  register(origin: Origin): void {
+    this.#sweep();
+    this.#pending.set(origin.interactionId, origin);
+  }
+
+  /** Called when `engine.submit` resolved: the job id is now known (or the request was refused). */
+  settle(interactionId: string, jobId: string | undefined): void {
+    const origin = this.#pending.get(interactionId);
+    this.#pending.delete(interactionId);
+    if (!origin || !jobId) return;
+    this.#limits.set(jobId, origin.attachmentSizeLimit);
+    if (!origin.claimedBy) this.#byJob.set(jobId, origin);
+  }
+
+  /** The live origin of `job`, once: later calls get `undefined`. */
+  claim(job: Job): Origin | undefined {
+    const direct = this.#byJob.get(job.id);
+    if (direct) {
+      this.#byJob.delete(job.id);
+      return this.#fresh(direct);
+    }
+    const candidates = [...this.#pending.values()].filter(
+      (o) => !o.claimedBy && o.userId === job.requester.userId && o.channelId === job.place.channelId,
+    );
+    const match = candidates.find((o) => o.prompt === job.prompt) ?? candidates[candidates.length - 1];
+    if (!match) return undefined;
+    match.claimedBy = job.id;
+    this.#limits.set(job.id, match.attachmentSizeLimit);
+    return this.#fresh(match);
+  }
+
+  /** The upload limit remembered for `jobId`, if the job started in this process. */
+  uploadLimit(jobId: string): number | undefined {
+    return this.#limits.get(jobId);
+  }
+
+  forgetJob(jobId: string): void {
+    this.#limits.delete(jobId);
+    this.#byJob.delete(jobId);
+  }
+
+  #fresh(o: Origin): Origin | undefined {
+    return this.now() - o.createdAt < ORIGIN_TTL_MS ? o : undefined;
+  }
+
+  #sweep(): void {
+    const cutoff = this.now() - ORIGIN_TTL_MS;
+    for (const [k, o] of this.#pending) if (o.createdAt < cutoff) this.#pending.delete(k);
+    for (const [k, o] of this.#byJob) if (o.createdAt < cutoff) this.#byJob.delete(k);
+  }
+}

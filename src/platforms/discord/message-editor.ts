@@ -1,0 +1,92 @@
+/**
+ * Channel messages through the bot token (works past the 15-minute interaction token and after
+ * a restart). Edits to one message are serialised and coalesced: while one is in flight only the
+ * newest waiting body is kept, so a 429 backlog never grows with superseded progress edits.
+ */
+import { type RawFile, type REST, Routes } from 'discord.js';
+
+export interface OutgoingFile {
+  name: string;
+  data: Buffer;
+  contentType: string;
+}
+
+interface Pending {
+  body: object;
+  files: OutgoingFile[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+interface Slot {
+  running: boolean;
+  next: Pending | undefined;
+}
+
+/** REST body fields for replacing a message's attachments with `files`. */
+function withFiles(body: object, files: OutgoingFile[]): { body: object; files: RawFile[] | undefined } {
+  if (files.length === 0) return { body, files: undefined };
+  return {
+    body: { ...body, attachments: files.map((f, i) => ({ id: i, filename: f.name })) },
+    files: files.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType })),
+  };
+}
+
+export class MessageEditor {
+  readonly #slots = new Map<string, Slot>();
+  /** Edits dropped because a newer one replaced them before they were sent. */
+  superseded = 0;
+
+  constructor(private readonly rest: REST) {}
+
+  /** Post a new message; resolves with its id. */
+  async post(channelId: string, body: object, files: OutgoingFile[] = []): Promise<{ id: string }> {
+    const req = withFiles(body, files);
+    const out = (await this.rest.post(Routes.channelMessages(channelId), {
+      body: req.body,
+      ...(req.files ? { files: req.files } : {}),
+    })) as { id: string };
+    return { id: out.id };
+  }
+
+  /**
+   * Edit a message. `files` (when given) replace its attachments. Resolves when this body (or a
+   * newer one that superseded it) was applied; rejects when applying this body failed.
+   */
+  edit(channelId: string, messageId: string, body: object, files: OutgoingFile[] = []): Promise<void> {
+    let slot = this.#slots.get(messageId);
+    if (!slot) {
+      slot = { running: false, next: undefined };
+      this.#slots.set(messageId, slot);
+    }
+    if (slot.next) {
+      this.superseded += 1;
+      slot.next.resolve();
+    }
+    const current = slot;
+    return new Promise<void>((resolve, reject) => {
+      current.next = { body, files, resolve, reject };
+      if (!current.running) void this.#drain(channelId, messageId, current);
+    });
+  }
+
+  async #drain(channelId: string, messageId: string, slot: Slot): Promise<void> {
+    slot.running = true;
+    while (slot.next) {
+      const item = slot.next;
+      slot.next = undefined;
+      try {
+        const req = withFiles(item.body, item.files);
+        await this.rest.patch(Routes.channelMessage(channelId, messageId), {
+          body: req.body,
+          ...(req.files ? { files: req.files } : {}),
+        });
+        item.resolve();
+      } catch (err) {
+        item.reject(err);
+      }
+    }
+    slot.running = false;
+    if (this.#slots.get(messageId) === slot) this.#slots.delete(messageId);
+  }
+}
