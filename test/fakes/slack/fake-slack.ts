@@ -24,6 +24,9 @@ import {
 import { signSlackRequest } from './request-signing.ts';
 import { SocketModeServer } from './socket-mode-server.ts';
 
+export type { FakeCall, FakeEphemeral, FakeFile, FakeMessage, FakeView } from './fake-slack-state.ts';
+export type { InputValue } from './interaction-payloads.ts';
+
 export interface FakeSlackOptions {
   /** @default 'T0FAKE' */
   teamId?: string;

@@ -1,0 +1,38 @@
+/**
+ * Ids of the bot's buttons and modals. Each button's `value` carries what its handler needs
+ * (a job or video id), so a click still works after the bot restarted.
+ */
+export const ACTION_IDS = {
+  /** value: the upstream video id to remix. */
+  remix: 'reelbot_remix',
+  /** value: our job id to repeat. */
+  reroll: 'reelbot_reroll',
+  /** value: our job id to cancel. */
+  cancel: 'reelbot_cancel',
+} as const;
+
+export const VIEW_IDS = {
+  /** `/video` with no text. private_metadata: {@link VideoModalMeta}. */
+  video: 'reelbot_video_modal',
+  /** Remix button. private_metadata: {@link RemixModalMeta}. */
+  remix: 'reelbot_remix_modal',
+} as const;
+
+/** Input block/action ids inside the modals (block id = action id). */
+export const INPUT_IDS = {
+  prompt: 'prompt',
+  size: 'size',
+  seconds: 'seconds',
+  model: 'model',
+  image: 'image',
+  change: 'change',
+} as const;
+
+export interface VideoModalMeta {
+  channelId: string;
+}
+
+export interface RemixModalMeta {
+  channelId: string;
+  videoId: string;
+}

@@ -1,0 +1,72 @@
+/**
+ * Parses `/video a fox in snow --size 720x1280 --seconds 8 --model sora-2`. Flags may come
+ * anywhere, as `--flag value` or `--flag=value`; Slack clients that autocorrect `--` into an
+ * em dash (`—size`) are understood too. Everything that is not a flag is the prompt.
+ */
+
+export interface ParsedVideoText {
+  prompt: string;
+  size?: string;
+  seconds?: number;
+  model?: string;
+}
+
+export type ParseResult = { ok: true; value: ParsedVideoText } | { ok: false; message: string };
+
+const FLAGS = ['size', 'seconds', 'model'] as const;
+type Flag = (typeof FLAGS)[number];
+
+const FLAG_RE = /^(?:--|—|–)([a-z]+)(?:=(.*))?$/i;
+
+export function parseVideoText(text: string): ParseResult {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  const prompt: string[] = [];
+  const flags: Partial<Record<Flag, string>> = {};
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    const m = FLAG_RE.exec(word);
+    if (!m) {
+      prompt.push(word);
+      continue;
+    }
+    const name = (m[1] ?? '').toLowerCase();
+    if (!(FLAGS as readonly string[]).includes(name)) {
+      return { ok: false, message: `I don't know the option "${word}". Use --size, --seconds or --model.` };
+    }
+    let value = m[2];
+    if (value === undefined) {
+      i += 1;
+      value = words[i];
+    }
+    if (value === undefined || value === '') return { ok: false, message: `--${name} needs a value.` };
+    flags[name as Flag] = value;
+  }
+  return buildParsed(prompt.join(' '), flags);
+}
+
+function buildParsed(prompt: string, flags: Partial<Record<Flag, string>>): ParseResult {
+  const out: ParsedVideoText = { prompt };
+  if (flags.size !== undefined) {
+    const size = flags.size.toLowerCase().replace('×', 'x');
+    if (!/^\d{2,5}x\d{2,5}$/.test(size)) {
+      return { ok: false, message: `--size is WIDTHxHEIGHT, for example 1280x720 (got "${flags.size}").` };
+    }
+    out.size = size;
+  }
+  if (flags.seconds !== undefined) {
+    const n = Number(flags.seconds.replace(/s$/i, ''));
+    if (!Number.isInteger(n) || n <= 0) {
+      return { ok: false, message: `--seconds is a whole number, for example 8 (got "${flags.seconds}").` };
+    }
+    out.seconds = n;
+  }
+  if (flags.model !== undefined) out.model = flags.model;
+  return { ok: true, value: out };
+}
+
+/** `/remix <video_id> <prompt>`: the first word is the video id, the rest the change. */
+export function parseRemixText(text: string): { videoId: string; prompt: string } | undefined {
+  const m = /^\s*(\S+)\s+([\s\S]*\S)\s*$/.exec(text);
+  if (!m?.[1] || !m[2]) return undefined;
+  return { videoId: m[1], prompt: m[2] };
+}

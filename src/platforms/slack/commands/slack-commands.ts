@@ -1,0 +1,7 @@
+/** Every slash command the app has; manifest.yml lists the same (a test checks). */
+import type { SlackCommand } from '../slack-handler-types.ts';
+import quotaCommand from './quota-command.ts';
+import remixCommand from './remix-command.ts';
+import videoCommand from './video-command.ts';
+
+export const SLACK_COMMANDS: readonly SlackCommand[] = [videoCommand, remixCommand, quotaCommand];

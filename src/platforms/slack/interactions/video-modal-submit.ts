@@ -1,0 +1,71 @@
+/**
+ * The `/video` form: prompt, size, length, model and an optional image. Empty prompts are sent
+ * back to the form as an error; otherwise the form closes at once and the job is submitted
+ * (the image is fetched from Slack first, with the bot token, from Slack's file host only).
+ */
+import type { VideoRequest } from '../../../engine/engine-api.ts';
+import { INPUT_IDS, VIEW_IDS, type VideoModalMeta } from '../action-ids.ts';
+import { submitOrTell } from '../job-requests.ts';
+import { readMeta } from '../render/modal-views.ts';
+import { fetchSlackImage } from '../slack-file-fetch.ts';
+import type { SlackModalSubmit, ViewArgs } from '../slack-handler-types.ts';
+import { tellUser } from '../tell-user.ts';
+
+type Values = ViewArgs['view']['state']['values'];
+
+function selected(values: Values, id: string): string | undefined {
+  return values[id]?.[id]?.selected_option?.value ?? undefined;
+}
+
+function fileIds(values: Values): string[] {
+  const files = (values[INPUT_IDS.image]?.[INPUT_IDS.image] as { files?: { id?: string }[] } | undefined)
+    ?.files;
+  return (files ?? []).map((f) => f.id ?? '').filter(Boolean);
+}
+
+export default {
+  callbackId: VIEW_IDS.video,
+  async execute({ ack, body, view, client }, deps) {
+    const values = view.state.values;
+    const prompt = (values[INPUT_IDS.prompt]?.[INPUT_IDS.prompt]?.value ?? '').trim();
+    if (prompt === '') {
+      await ack({
+        response_action: 'errors',
+        errors: { [INPUT_IDS.prompt]: 'Say what the video should show.' },
+      });
+      return;
+    }
+    await ack();
+    const meta = readMeta<VideoModalMeta>(view.private_metadata, ['channelId']);
+    if (!meta) return deps.logger.warn('slack video form without our metadata', { viewId: view.id });
+    const tell = { client, logger: deps.logger, channel: meta.channelId, user: body.user.id };
+    const seconds = Number(selected(values, INPUT_IDS.seconds));
+    const request: VideoRequest = {
+      actor: await deps.actors.actor(body.user.id, body.user.name),
+      place: {
+        platform: 'slack',
+        workspaceId: body.team?.id ?? body.user.team_id ?? '',
+        channelId: meta.channelId,
+      },
+      prompt,
+      ...(Number.isInteger(seconds) && seconds > 0 ? { seconds } : {}),
+    };
+    const size = selected(values, INPUT_IDS.size);
+    const model = selected(values, INPUT_IDS.model);
+    if (size) request.size = size;
+    if (model) request.model = model;
+    const [fileId] = fileIds(values);
+    if (fileId) {
+      const fetched = await fetchSlackImage(client, fileId, deps.images).catch((err: unknown) => {
+        deps.logger.warn('slack image fetch failed', { err });
+        return {
+          ok: false as const,
+          message: 'I could not download that image from Slack. Upload it again and retry.',
+        };
+      });
+      if (!fetched.ok) return tellUser(tell, fetched.message);
+      request.image = fetched.image;
+    }
+    await submitOrTell(deps, request, tell);
+  },
+} satisfies SlackModalSubmit;

@@ -1,0 +1,154 @@
+/**
+ * The two modals: `/video` with no text (prompt, size, seconds, model, optional image) and the
+ * Remix dialog (the one change, with the one-change hint). Pure builders.
+ */
+import type { types } from '@slack/bolt';
+import { INPUT_IDS, type RemixModalMeta, VIEW_IDS, type VideoModalMeta } from '../action-ids.ts';
+import { escapeSlack, safeText, truncate } from './slack-text.ts';
+
+type KnownBlock = types.KnownBlock;
+type ModalView = types.ModalView;
+type PlainTextOption = types.PlainTextOption;
+
+export interface Choices {
+  models: readonly string[];
+  sizes: readonly string[];
+  seconds: readonly number[];
+}
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text: truncate(text, 75) });
+
+function option(label: string, value: string): PlainTextOption {
+  return { text: plain(label), value: truncate(value, 150) };
+}
+
+function select(id: string, label: string, options: PlainTextOption[]): KnownBlock {
+  const first = options[0];
+  return {
+    type: 'input',
+    block_id: id,
+    label: { type: 'plain_text', text: label },
+    element: {
+      type: 'static_select',
+      action_id: id,
+      options: options.slice(0, 100),
+      ...(first ? { initial_option: first } : {}),
+    },
+  };
+}
+
+/** `/video` with no text. */
+export function videoModal(choices: Choices, meta: VideoModalMeta, simulated: boolean): ModalView {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'input',
+      block_id: INPUT_IDS.prompt,
+      label: { type: 'plain_text', text: 'What should the video show?' },
+      element: {
+        type: 'plain_text_input',
+        action_id: INPUT_IDS.prompt,
+        multiline: true,
+        max_length: 2000,
+        placeholder: { type: 'plain_text', text: 'A red fox trotting through fresh snow at dawn' },
+      },
+    },
+    select(
+      INPUT_IDS.size,
+      'Size',
+      choices.sizes.map((s) => option(s, s)),
+    ),
+    select(
+      INPUT_IDS.seconds,
+      'Length',
+      choices.seconds.map((s) => option(`${s} seconds`, String(s))),
+    ),
+    select(
+      INPUT_IDS.model,
+      'Model',
+      choices.models.map((m) => option(m, m)),
+    ),
+    {
+      type: 'input',
+      block_id: INPUT_IDS.image,
+      optional: true,
+      label: { type: 'plain_text', text: 'Start from an image (optional)' },
+      hint: {
+        type: 'plain_text',
+        text: 'PNG, JPEG or WebP. It is fitted to the chosen size. No real faces.',
+      },
+      element: {
+        type: 'file_input',
+        action_id: INPUT_IDS.image,
+        filetypes: ['png', 'jpg', 'jpeg', 'webp'],
+        max_files: 1,
+      },
+    },
+  ];
+  if (simulated) {
+    blocks.push({
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: ':test_tube: Videos come from the built-in simulator, not a real video service.',
+        },
+      ],
+    });
+  }
+  return {
+    type: 'modal',
+    callback_id: VIEW_IDS.video,
+    private_metadata: JSON.stringify(meta),
+    title: { type: 'plain_text', text: 'New video' },
+    submit: { type: 'plain_text', text: 'Make it' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks,
+  };
+}
+
+/** The Remix dialog. `sourcePrompt` is filled in by a `views.update` once it was looked up. */
+export function remixModal(meta: RemixModalMeta, sourcePrompt?: string): ModalView {
+  const source = sourcePrompt
+    ? `Remixing \`${escapeSlack(meta.videoId)}\`:\n>${safeText(sourcePrompt, 1500).replace(/\n/g, '\n>')}`
+    : `Remixing \`${escapeSlack(meta.videoId)}\``;
+  return {
+    type: 'modal',
+    callback_id: VIEW_IDS.remix,
+    private_metadata: JSON.stringify(meta),
+    title: { type: 'plain_text', text: 'Remix video' },
+    submit: { type: 'plain_text', text: 'Remix' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: source, verbatim: true } },
+      {
+        type: 'input',
+        block_id: INPUT_IDS.change,
+        label: { type: 'plain_text', text: 'What should change?' },
+        hint: {
+          type: 'plain_text',
+          text: 'One clear change per remix works best, e.g. "make it night" or "the fox is now a cat". Size and length stay the same.',
+        },
+        element: {
+          type: 'plain_text_input',
+          action_id: INPUT_IDS.change,
+          multiline: true,
+          max_length: 1000,
+          placeholder: { type: 'plain_text', text: 'Make it night, with falling snow' },
+        },
+      },
+    ],
+  };
+}
+
+/** Read our JSON private_metadata back; undefined when it is not ours. */
+export function readMeta<T extends object>(
+  raw: string | undefined,
+  keys: readonly (keyof T)[],
+): T | undefined {
+  try {
+    const v = JSON.parse(raw ?? '') as Record<string, unknown>;
+    return keys.every((k) => typeof v[k as string] === 'string') ? (v as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}

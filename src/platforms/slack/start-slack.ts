@@ -1,0 +1,193 @@
+/**
+ * Starts the Slack side of the bot: a Bolt app in Socket Mode (`SLACK_APP_TOKEN`, no public URL)
+ * or, when `SLACK_SIGNING_SECRET` and `SLACK_PORT` are set, HTTP mode (Bolt verifies each
+ * request's signature and refuses timestamps older than 5 minutes). Registers the Slack
+ * `Surface` with the engine and the commands, buttons and modals with Bolt.
+ * Everything lives in the returned object: several bots (or Discord beside it) can share a process.
+ */
+import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import type { Config } from '../../config/config.ts';
+import type { EngineApi } from '../../engine/engine-api.ts';
+import type { Logger } from '../../log/logger.ts';
+import { ActorResolver } from './actor-resolver.ts';
+import { boltLevel, boltLogger } from './bolt-logger.ts';
+import { SLACK_COMMANDS } from './commands/slack-commands.ts';
+import cancelButton from './interactions/cancel-button.ts';
+import remixButton from './interactions/remix-button.ts';
+import remixModalSubmit from './interactions/remix-modal-submit.ts';
+import rerollButton from './interactions/reroll-button.ts';
+import videoModalSubmit from './interactions/video-modal-submit.ts';
+import { slackFileOrigins } from './slack-file-fetch.ts';
+import type { SlackButton, SlackDeps, SlackModalSubmit } from './slack-handler-types.ts';
+import { SlackSurface } from './slack-surface.ts';
+import { tellUser } from './tell-user.ts';
+
+type RetryOptions = webApi.RetryOptions;
+
+export interface SlackStartOptions {
+  /** Web API retry policy. @default rapid retries for a loopback `SLACK_API_URL` (tests), else Slack's ten retries in about thirty minutes */
+  retryConfig?: RetryOptions;
+  /** Socket Mode ping timeout; also the step of its reconnect back-off. @default 5000 */
+  socketPingTimeoutMs?: number;
+  /** Largest MP4 uploaded to Slack; bigger results get a link. @default 1 GiB */
+  maxUploadBytes?: number;
+  /** Largest image accepted from the form's file input. @default 20 MiB */
+  maxImageBytes?: number;
+  /** HTTP mode: interface to listen on. @default all interfaces */
+  httpHost?: string;
+}
+
+export const SLACK_DEFAULTS = {
+  socketPingTimeoutMs: 5000,
+  maxUploadBytes: 1024 ** 3,
+  maxImageBytes: 20 * 1024 ** 2,
+} as const satisfies Partial<Required<SlackStartOptions>>;
+
+export interface SlackBot {
+  app: App;
+  mode: 'socket' | 'http';
+  /** HTTP mode: the port actually listened on (`SLACK_PORT=0` picks a free one). */
+  port?: number;
+  surface: SlackSurface;
+  /** Stop receiving; jobs keep running in the engine and resume on the next start. */
+  stop(): Promise<void>;
+}
+
+const BUTTONS: readonly SlackButton[] = [remixButton, rerollButton, cancelButton];
+const MODALS: readonly SlackModalSubmit[] = [videoModalSubmit, remixModalSubmit];
+
+function isLoopback(url: string): boolean {
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+}
+
+/** Start Slack. Throws when the configuration has no usable mode. */
+export async function startSlack(args: {
+  config: Config;
+  engine: EngineApi;
+  logger: Logger;
+  options?: SlackStartOptions;
+}): Promise<SlackBot> {
+  const { config, engine } = args;
+  const o = { ...SLACK_DEFAULTS, ...args.options };
+  const logger = args.logger.child({ platform: 'slack' });
+  const token = config.SLACK_BOT_TOKEN;
+  if (!token) throw new Error('Slack needs SLACK_BOT_TOKEN (xoxb-...)');
+  const http = config.SLACK_SIGNING_SECRET !== undefined && config.SLACK_PORT !== undefined;
+  if (!http && !config.SLACK_APP_TOKEN) {
+    throw new Error(
+      'Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET and SLACK_PORT (HTTP mode)',
+    );
+  }
+  const level = boltLevel(config.LOG_LEVEL);
+  const bLogger = boltLogger(logger, level);
+  const retryConfig =
+    o.retryConfig ??
+    (isLoopback(config.SLACK_API_URL)
+      ? webApi.retryPolicies.rapidRetryPolicy
+      : webApi.retryPolicies.tenRetriesInAboutThirtyMinutes);
+  // Fresh objects each time: Bolt and the Socket Mode client write into the options they are given.
+  const clientOptions = () => ({ slackApiUrl: config.SLACK_API_URL, retryConfig, logger: bLogger });
+
+  const receiver = http
+    ? new HTTPReceiver({
+        signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+        endpoints: '/slack/events',
+        logger: bLogger,
+        installerOptions: { clientOptions: clientOptions() },
+      })
+    : new SocketModeReceiver({
+        appToken: config.SLACK_APP_TOKEN ?? '',
+        logger: bLogger,
+        clientPingTimeout: o.socketPingTimeoutMs,
+        installerOptions: { clientOptions: clientOptions() },
+      });
+  const app = new App({
+    token,
+    receiver,
+    logger: bLogger,
+    logLevel: level,
+    clientOptions: clientOptions(),
+    convoStore: false,
+  });
+
+  const deps: SlackDeps = {
+    engine,
+    logger,
+    actors: new ActorResolver(app.client, config.ADMIN_USERS, logger),
+    images: { token, allowedOrigins: slackFileOrigins(config.SLACK_API_URL), maxBytes: o.maxImageBytes },
+  };
+  register(app, deps);
+  const surface = new SlackSurface({
+    client: app.client,
+    logger,
+    resultInThread: config.SLACK_RESULT_IN_THREAD,
+    maxUploadBytes: o.maxUploadBytes,
+  });
+  engine.attachSurface('slack', surface);
+
+  let port: number | undefined;
+  if (http) {
+    const server = (await app.start({
+      port: config.SLACK_PORT ?? 3000,
+      ...(o.httpHost ? { host: o.httpHost } : {}),
+    })) as unknown as { address(): { port: number } | string | null };
+    const address = server.address();
+    port = typeof address === 'object' && address ? address.port : config.SLACK_PORT;
+  } else {
+    await app.start();
+  }
+  logger.info('slack started', { mode: http ? 'http' : 'socket', ...(port !== undefined ? { port } : {}) });
+  return {
+    app,
+    mode: http ? 'http' : 'socket',
+    ...(port !== undefined ? { port } : {}),
+    surface,
+    stop: async () => {
+      await app.stop();
+      logger.info('slack stopped');
+    },
+  };
+}
+
+/** Wire every command, button and modal; a handler's crash is logged and the user told plainly. */
+function register(app: App, deps: SlackDeps): void {
+  const { logger } = deps;
+  for (const command of SLACK_COMMANDS) {
+    app.command(command.name, async (a) => {
+      try {
+        await command.execute(a, deps);
+      } catch (err) {
+        logger.error('slack command failed', { command: command.name, err });
+        const to = {
+          client: a.client,
+          logger,
+          channel: a.command.channel_id,
+          user: a.command.user_id,
+          respond: a.respond,
+        };
+        await tellUser(to, 'Something went wrong on my side. Please try again in a minute.');
+      }
+    });
+  }
+  for (const button of BUTTONS) {
+    app.action({ type: 'block_actions', action_id: button.actionId }, async (a) => {
+      try {
+        await button.execute(a as Parameters<SlackButton['execute']>[0], deps);
+      } catch (err) {
+        logger.error('slack button failed', { action: button.actionId, err });
+      }
+    });
+  }
+  for (const modal of MODALS) {
+    app.view({ type: 'view_submission', callback_id: modal.callbackId }, async (a) => {
+      try {
+        await modal.execute(a as Parameters<SlackModalSubmit['execute']>[0], deps);
+      } catch (err) {
+        logger.error('slack form failed', { callbackId: modal.callbackId, err });
+      }
+    });
+  }
+  app.error(async (err) => {
+    logger.error('slack app error', { err });
+  });
+}

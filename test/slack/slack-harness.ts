@@ -1,0 +1,171 @@
+/**
+ * End-to-end wiring for Slack tests: the fake Slack, the simulator, the real engine (SQLite in a
+ * temp dir, built from config like production) and the real Bolt app through `startSlack`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Config, loadConfig } from '../../src/config/config.ts';
+import { createEngineFromConfig } from '../../src/engine/create-engine.ts';
+import type { Engine } from '../../src/engine/engine.ts';
+import type { EngineOptions } from '../../src/engine/engine-options.ts';
+import { silentLogger } from '../../src/log/logger.ts';
+import { type SlackBot, type SlackStartOptions, startSlack } from '../../src/platforms/slack/start-slack.ts';
+import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/simulator.ts';
+import {
+  type FakeMessage,
+  type FakeSlack,
+  type FakeSlackOptions,
+  startFakeSlack,
+} from '../fakes/slack/fake-slack.ts';
+
+export const CHANNEL = 'C0VIDEOS';
+export const ALICE = 'U0ALICE';
+export const BOB = 'U0BOB';
+export const ADMIN = 'U0ADMIN';
+
+const TIMING: NonNullable<EngineOptions['timing']> = {
+  progressIntervalMs: 20,
+  poll: {
+    firstMinMs: 20,
+    firstFraction: 0.25,
+    minMs: 15,
+    maxMs: 80,
+    jitter: 0.1,
+    errorBaseMs: 20,
+    errorMaxMs: 200,
+  },
+  rateLimitBackoffMs: 50,
+  deliveryRetryBaseMs: 20,
+  deliveryRetryMaxMs: 200,
+  surfaceRetryBaseMs: 10,
+  surfaceRetryMaxMs: 100,
+  fallbackMsPerVideoSecond: 50,
+};
+
+export interface SlackHarness {
+  fake: FakeSlack;
+  sim: Simulator;
+  engine: Engine;
+  bot: SlackBot;
+  config: Config;
+  /** Stop the bot and the engine, then start new ones on the same SQLite file. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** Extra environment (quota variables, SLACK_RESULT_IN_THREAD, ...). */
+  env?: Record<string, string>;
+  /** HTTP mode instead of Socket Mode. */
+  http?: boolean;
+  sim?: SimulatorOptions;
+  fake?: FakeSlackOptions;
+  slack?: SlackStartOptions;
+}
+
+export async function startSlackHarness(o: HarnessOptions = {}): Promise<SlackHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'reelbot-slack-'));
+  const fake = await startFakeSlack(o.fake);
+  fake.addChannel({ id: CHANNEL, name: 'videos' });
+  fake.addUser({ id: ALICE, name: 'alice' });
+  fake.addUser({ id: BOB, name: 'bob' });
+  fake.addUser({ id: ADMIN, name: 'ada', isAdmin: true });
+  const sim = await startSimulator({
+    timing: { queuedMs: 20, msPerVideoSecond: 15, minRunMs: 60, jitter: 0 },
+    ...o.sim,
+  });
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: fake.botToken,
+    SLACK_API_URL: fake.apiUrl,
+    ...(o.http
+      ? { SLACK_SIGNING_SECRET: fake.signingSecret, SLACK_PORT: '0' }
+      : { SLACK_APP_TOKEN: fake.appToken }),
+    STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
+    DATA_DIR: join(dir, 'data'),
+    LOG_LEVEL: 'silent',
+    ...o.env,
+  });
+  const slackOptions: SlackStartOptions = { socketPingTimeoutMs: 1500, httpHost: '127.0.0.1', ...o.slack };
+
+  const boot = async () => {
+    const engine = await createEngineFromConfig(config, {
+      logger: silentLogger,
+      simulatorBaseUrl: sim.url,
+      simulatorApiKey: sim.options.apiKey,
+      overrides: { timing: TIMING },
+    });
+    // The surface is attached before the engine resumes jobs, as main.ts must do.
+    const bot = await startSlack({ config, engine, logger: silentLogger, options: slackOptions });
+    await engine.start();
+    if (bot.mode === 'http') fake.useHttp(`http://127.0.0.1:${bot.port}/slack/events`);
+    return { engine, bot };
+  };
+
+  let running = await boot();
+  const h: SlackHarness = {
+    fake,
+    sim,
+    config,
+    get engine() {
+      return running.engine;
+    },
+    get bot() {
+      return running.bot;
+    },
+    restart: async () => {
+      await running.bot.stop();
+      await running.engine.stop();
+      running = await boot();
+    },
+    close: async () => {
+      await running.bot.stop();
+      await running.engine.stop();
+      await fake.close();
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return h;
+}
+
+/** All text a message shows (fallback text and every block's text), for assertions. */
+export function shownText(m: FakeMessage | undefined): string {
+  if (!m) return '';
+  const parts: string[] = [m.text];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.text === 'string') parts.push(o.text);
+      for (const [k, x] of Object.entries(o)) if (k !== 'text' || typeof x !== 'string') walk(x);
+    }
+  };
+  walk(m.blocks);
+  return parts.join('\n');
+}
+
+/** Top-level bot messages in a channel (job messages of new videos). */
+export function topLevel(fake: FakeSlack, channel = CHANNEL): FakeMessage[] {
+  return fake.messages(channel).filter((m) => m.threadTs === undefined);
+}
+
+/** The message that carries an uploaded MP4 in `threadTs`. */
+export function fileReplies(fake: FakeSlack, threadTs: string, channel = CHANNEL): FakeMessage[] {
+  return fake.messages(channel).filter((m) => m.threadTs === threadTs && m.files.length > 0);
+}
+
+/** True when a buffer looks like an MP4 (an `ftyp` box first). */
+export function isMp4(data: Buffer | undefined): boolean {
+  return data !== undefined && data.length > 12 && data.subarray(4, 8).toString('latin1') === 'ftyp';
+}
+
+/** Button action ids on a message. */
+export function buttons(m: FakeMessage | undefined): string[] {
+  const out: string[] = [];
+  for (const b of m?.blocks ?? []) {
+    const els = Array.isArray(b.elements) ? (b.elements as Record<string, unknown>[]) : [];
+    for (const e of els) if (e.type === 'button') out.push(String(e.action_id));
+  }
+  return out;
+}
