@@ -1,0 +1,46 @@
+/**
+ * The video upstream the process talks to: the configured `/v1/videos` server, or — when
+ * `VIDEO_API_BASE_URL` is unset — the built-in simulator started in-process on 127.0.0.1.
+ */
+import type { Config } from '../config/config.ts';
+import { type Logger, silentLogger } from '../log/logger.ts';
+import { startSimulator } from '../simulator/simulator.ts';
+import type { SimulatorTiming } from '../simulator/simulator-options.ts';
+
+export interface Upstream {
+  baseUrl: string;
+  apiKey: string;
+  simulated: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * Lifelike but short timings for the embedded simulator: a 4 s clip takes about 10 s,
+ * a 12 s clip about 20 s, so people trying the bot see queueing and progress.
+ * @default queued 2 s, 1.5 s of work per video-second, at least 6 s
+ */
+export const EMBEDDED_SIMULATOR_TIMING = {
+  queuedMs: 2000,
+  msPerVideoSecond: 1500,
+  minRunMs: 6000,
+} as const satisfies SimulatorTiming;
+
+export async function startUpstream(
+  config: Pick<Config, 'VIDEO_API_BASE_URL' | 'VIDEO_API_KEY' | 'VIDEO_API_MAX_CONCURRENCY'>,
+  options: { logger?: Logger; timing?: SimulatorTiming } = {},
+): Promise<Upstream> {
+  if (config.VIDEO_API_BASE_URL && config.VIDEO_API_KEY) {
+    return {
+      baseUrl: config.VIDEO_API_BASE_URL,
+      apiKey: config.VIDEO_API_KEY,
+      simulated: false,
+      close: async () => {},
+    };
+  }
+  const sim = await startSimulator({
+    timing: options.timing ?? EMBEDDED_SIMULATOR_TIMING,
+    concurrencyPerKey: config.VIDEO_API_MAX_CONCURRENCY,
+    logger: options.logger ?? silentLogger,
+  });
+  return { baseUrl: sim.url, apiKey: sim.options.apiKey, simulated: true, close: () => sim.close() };
+}

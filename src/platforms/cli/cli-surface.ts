@@ -1,0 +1,115 @@
+/**
+ * The terminal as a surface: a progress bar on a TTY, plain lines otherwise, and the
+ * finished MP4 written to the requested file. Jobs of earlier, interrupted CLI runs
+ * that the engine resumes are saved under `<dataDir>/cli/` and named on stderr.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { JobError } from '../../engine/job.ts';
+import type { DeliveredVideo, JobView, MessageRef, Surface } from '../../engine/surface.ts';
+
+export interface CliSurfaceOptions {
+  /** Where progress goes. @default process.stderr */
+  err?: NodeJS.WriteStream | { write(s: string): unknown; isTTY?: boolean };
+  /** Output file per job id (the job this run asked for). */
+  outputs: Map<string, string>;
+  /** For resumed jobs of earlier runs. */
+  fallbackDir: string;
+}
+
+export interface SavedVideo {
+  jobId: string;
+  path: string;
+  bytes: number;
+}
+
+const BAR_WIDTH = 24;
+
+/** `[##########..............]  42%` */
+export function progressBar(percent: number, width = BAR_WIDTH): string {
+  const p = Math.max(0, Math.min(100, Math.round(percent)));
+  const filled = Math.round((p / 100) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(p).padStart(3)}%`;
+}
+
+function describe(view: JobView): string {
+  const { job } = view;
+  const elapsed = `${Math.round(view.elapsedMs / 1000)}s`;
+  if (job.state === 'waiting')
+    return `waiting (position ${view.position ?? '?'} of ${view.queueLength}) ${elapsed}`;
+  if (job.state === 'submitted') return `submitted ${elapsed}`;
+  const eta = view.etaAt ? `, about ${Math.max(0, Math.round((view.etaAt - Date.now()) / 1000))}s left` : '';
+  return `${progressBar(job.progress)} ${job.state.replace('_', ' ')} ${elapsed}${eta}`;
+}
+
+export class CliSurface implements Surface {
+  readonly saved: SavedVideo[] = [];
+  /** Deliveries wait for this (the submit that registers this run's output file). */
+  beforeDeliver: Promise<unknown> = Promise.resolve();
+  readonly #err: NonNullable<CliSurfaceOptions['err']>;
+  readonly #outputs: Map<string, string>;
+  readonly #fallbackDir: string;
+  #lastLine = '';
+
+  constructor(options: CliSurfaceOptions) {
+    this.#err = options.err ?? process.stderr;
+    this.#outputs = options.outputs;
+    this.#fallbackDir = options.fallbackDir;
+  }
+
+  async jobAccepted(view: JobView): Promise<MessageRef> {
+    const { job } = view;
+    const label = job.simulated ? ' [simulated upstream]' : '';
+    this.#line(`${job.id}: accepted${label} - ${job.kind} ${job.size} ${job.seconds}s ${job.model}`, true);
+    return { messageRef: job.id };
+  }
+
+  async jobProgress(view: JobView): Promise<void> {
+    this.#line(`${view.job.id}: ${describe(view)}`);
+  }
+
+  async jobCompleted(view: JobView, video: DeliveredVideo): Promise<MessageRef | undefined> {
+    const { job } = view;
+    await this.beforeDeliver.catch(() => undefined);
+    const target = this.#outputs.get(job.id) ?? join(this.#fallbackDir, video.fileName);
+    await mkdir(dirname(resolve(target)), { recursive: true });
+    // Write beside the target and rename, so a crash never leaves a half file under the real name.
+    const partial = `${target}.part`;
+    try {
+      await pipeline(video.open(), createWriteStream(partial));
+      const { size } = await stat(partial);
+      if (size !== video.bytes) throw new Error(`wrote ${size} of ${video.bytes} bytes`);
+      await rename(partial, target);
+    } catch (err) {
+      await rm(partial, { force: true });
+      throw err;
+    }
+    this.saved.push({ jobId: job.id, path: target, bytes: video.bytes });
+    const lineage = video.lineage.length > 1 ? ` (remix of ${video.lineage[1]?.videoId})` : '';
+    this.#line(`${job.id}: saved ${target} (${video.bytes} bytes, video ${job.videoId})${lineage}`, true);
+    return { messageRef: target };
+  }
+
+  async jobFailed(view: JobView, error: JobError): Promise<void> {
+    this.#line(`${view.job.id}: failed - ${error.message}`, true);
+  }
+
+  async jobCancelled(view: JobView, by: { displayName: string }): Promise<void> {
+    this.#line(`${view.job.id}: cancelled by ${by.displayName}`, true);
+  }
+
+  /** On a TTY, progress overwrites one line; elsewhere every change is its own line. */
+  #line(text: string, final = false): void {
+    const tty = 'isTTY' in this.#err && this.#err.isTTY === true;
+    if (tty) {
+      const pad = this.#lastLine.length > text.length ? ' '.repeat(this.#lastLine.length - text.length) : '';
+      this.#err.write(`\r${text}${pad}${final ? '\n' : ''}`);
+      this.#lastLine = final ? '' : text;
+    } else if (text !== this.#lastLine) {
+      this.#err.write(`${text}\n`);
+      this.#lastLine = text;
+    }
+  }
+}
