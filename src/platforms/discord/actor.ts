@@ -19,6 +19,7 @@ export function actorOf(i: BaseInteraction, config: Pick<Config, 'ADMIN_USERS' |
   const isAdmin =
     (i.memberPermissions?.has(PermissionFlagsBits.ManageGuild) ?? false) ||
     config.ADMIN_USERS.includes(i.user.id) ||
+    config.ADMIN_USERS.includes(`discord:${i.user.id}`) ||
     roles.some((r) => config.ADMIN_ROLES.includes(r));
   return { platform: 'discord', userId: i.user.id, displayName, isAdmin, roles };
 }

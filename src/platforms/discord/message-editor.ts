@@ -3,7 +3,8 @@
  * a restart). Edits to one message are serialised and coalesced: while one is in flight only the
  * newest waiting body is kept, so a 429 backlog never grows with superseded progress edits.
  */
-import { type RawFile, type REST, Routes } from 'discord.js';
+import { type REST, type RequestData, Routes } from 'discord.js';
+import { multipartBody } from './multipart-body.ts';
 
 export interface OutgoingFile {
   name: string;
@@ -23,13 +24,12 @@ interface Slot {
   next: Pending | undefined;
 }
 
-/** REST body fields for replacing a message's attachments with `files`. */
-function withFiles(body: object, files: OutgoingFile[]): { body: object; files: RawFile[] | undefined } {
-  if (files.length === 0) return { body, files: undefined };
-  return {
-    body: { ...body, attachments: files.map((f, i) => ({ id: i, filename: f.name })) },
-    files: files.map((f) => ({ name: f.name, data: f.data, contentType: f.contentType })),
-  };
+/** REST request options for `body`, with `files` replacing the message's attachments. */
+function requestOf(body: object, files: OutgoingFile[]): RequestData {
+  if (files.length === 0) return { body };
+  const payload = { ...body, attachments: files.map((f, i) => ({ id: i, filename: f.name })) };
+  const multipart = multipartBody(payload, files);
+  return { body: multipart.body, passThroughBody: true, headers: { 'Content-Type': multipart.contentType } };
 }
 
 export class MessageEditor {
@@ -41,11 +41,9 @@ export class MessageEditor {
 
   /** Post a new message; resolves with its id. */
   async post(channelId: string, body: object, files: OutgoingFile[] = []): Promise<{ id: string }> {
-    const req = withFiles(body, files);
-    const out = (await this.rest.post(Routes.channelMessages(channelId), {
-      body: req.body,
-      ...(req.files ? { files: req.files } : {}),
-    })) as { id: string };
+    const out = (await this.rest.post(Routes.channelMessages(channelId), requestOf(body, files))) as {
+      id: string;
+    };
     return { id: out.id };
   }
 
@@ -76,11 +74,7 @@ export class MessageEditor {
       const item = slot.next;
       slot.next = undefined;
       try {
-        const req = withFiles(item.body, item.files);
-        await this.rest.patch(Routes.channelMessage(channelId, messageId), {
-          body: req.body,
-          ...(req.files ? { files: req.files } : {}),
-        });
+        await this.rest.patch(Routes.channelMessage(channelId, messageId), requestOf(item.body, item.files));
         item.resolve();
       } catch (err) {
         item.reject(err);
