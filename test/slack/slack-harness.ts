@@ -9,6 +9,7 @@ import { type Config, loadConfig } from '../../src/config/config.ts';
 import { createEngineFromConfig } from '../../src/engine/create-engine.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import type { EngineOptions } from '../../src/engine/engine-options.ts';
+import type { FileShare } from '../../src/engine/surface.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { type SlackBot, type SlackStartOptions, startSlack } from '../../src/platforms/slack/start-slack.ts';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/simulator.ts';
@@ -62,6 +63,8 @@ export interface HarnessOptions {
   sim?: SimulatorOptions;
   fake?: FakeSlackOptions;
   slack?: SlackStartOptions;
+  /** Publishes files too big for Slack (`DeliveredVideo.share()`). */
+  fileShare?: FileShare;
 }
 
 export async function startSlackHarness(o: HarnessOptions = {}): Promise<SlackHarness> {
@@ -94,6 +97,7 @@ export async function startSlackHarness(o: HarnessOptions = {}): Promise<SlackHa
       simulatorBaseUrl: sim.url,
       simulatorApiKey: sim.options.apiKey,
       overrides: { timing: TIMING },
+      ...(o.fileShare ? { fileShare: o.fileShare } : {}),
     });
     // The surface is attached before the engine resumes jobs, as main.ts must do.
     const bot = await startSlack({ config, engine, logger: silentLogger, options: slackOptions });

@@ -295,19 +295,34 @@ export class FakeSlack {
     return this.state.calls.filter((c) => c.method === method);
   }
 
-  /** Resolve with `pred()`'s first truthy value; reject after `timeoutMs` naming `what`. */
-  waitFor<T>(pred: () => T | undefined | null | false, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  /**
+   * Resolve with `pred()`'s first truthy value (`pred` may be async); reject after `timeoutMs`
+   * naming `what`. Re-checked on every change of the fake and every 50 ms.
+   */
+  waitFor<T>(
+    pred: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+    timeoutMs = 10_000,
+    what = 'condition',
+  ): Promise<T> {
     return new Promise((resolve, reject) => {
+      let busy = false;
+      let over = false;
       const check = () => {
-        let v: T | undefined | null | false;
-        try {
-          v = pred();
-        } catch (err) {
-          return finish(() => reject(err));
-        }
-        if (v) finish(() => resolve(v as T));
+        if (busy || over) return;
+        busy = true;
+        Promise.resolve()
+          .then(pred)
+          .then(
+            (v) => {
+              busy = false;
+              if (v) finish(() => resolve(v));
+            },
+            (err: unknown) => finish(() => reject(err)),
+          );
       };
       const finish = (f: () => void) => {
+        if (over) return;
+        over = true;
         clearTimeout(timer);
         clearInterval(poll);
         this.state.off('change', check);
@@ -317,7 +332,7 @@ export class FakeSlack {
         () => finish(() => reject(new Error(`fake Slack: ${what} not reached within ${timeoutMs} ms`))),
         timeoutMs,
       );
-      // Some conditions depend on time alone (expiry); poll as well as listening for changes.
+      // Some conditions depend on time or on the app's own state; poll as well as listening for changes.
       const poll = setInterval(check, 50);
       this.state.on('change', check);
       check();
