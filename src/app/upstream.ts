@@ -1,7 +1,11 @@
 /**
  * The video upstream the process talks to: the configured `/v1/videos` server, or — when
  * `VIDEO_API_BASE_URL` is unset — the built-in simulator started in-process on 127.0.0.1.
+ * The simulator keeps its jobs in `<DATA_DIR>/simulator-state.json`, so a restarted bot
+ * finds its in-flight jobs and a CLI run can remix a video an earlier run made. Its port
+ * changes with every start; callers build their clients from `baseUrl` after this returns.
  */
+import { join } from 'node:path';
 import type { Config } from '../config/config.ts';
 import { type Logger, silentLogger } from '../log/logger.ts';
 import { startSimulator } from '../simulator/simulator.ts';
@@ -26,7 +30,7 @@ export const EMBEDDED_SIMULATOR_TIMING = {
 } as const satisfies SimulatorTiming;
 
 export async function startUpstream(
-  config: Pick<Config, 'VIDEO_API_BASE_URL' | 'VIDEO_API_KEY' | 'VIDEO_API_MAX_CONCURRENCY'>,
+  config: Pick<Config, 'VIDEO_API_BASE_URL' | 'VIDEO_API_KEY' | 'VIDEO_API_MAX_CONCURRENCY' | 'DATA_DIR'>,
   options: { logger?: Logger; timing?: SimulatorTiming } = {},
 ): Promise<Upstream> {
   if (config.VIDEO_API_BASE_URL && config.VIDEO_API_KEY) {
@@ -40,7 +44,13 @@ export async function startUpstream(
   const sim = await startSimulator({
     timing: options.timing ?? EMBEDDED_SIMULATOR_TIMING,
     concurrencyPerKey: config.VIDEO_API_MAX_CONCURRENCY,
+    stateFile: simulatorStateFile(config.DATA_DIR),
     logger: options.logger ?? silentLogger,
   });
   return { baseUrl: sim.url, apiKey: sim.options.apiKey, simulated: true, close: () => sim.close() };
+}
+
+/** Where the embedded simulator keeps its jobs. */
+export function simulatorStateFile(dataDir: string): string {
+  return join(dataDir, 'simulator-state.json');
 }

@@ -1,7 +1,9 @@
 /**
  * All simulated jobs and their clocks: admission under the per-key concurrency
  * limit, queued → in_progress → completed/failed on timers, cancel, and the
- * test shortcuts (complete/expire/fail now).
+ * test shortcuts (complete/expire/fail now). Every step is computed from the
+ * job's own timestamps, so jobs restored from a state file resume where their
+ * clocks say they are (see {@link JobBoard.restore}).
  */
 import type { SeededRandom } from './seeded-random.ts';
 import { failureFor, finishDelayMs, progressOf, type SimJob, type SimJobOutcome } from './sim-job.ts';
@@ -30,6 +32,8 @@ export interface JobBoardOptions {
   rng: SeededRandom;
   /** Called once when a job reaches completed, failed or cancelled. */
   onFinish: (job: SimJob) => void;
+  /** Called after anything worth saving changed (a job added, removed or moved on). */
+  onChange?: () => void;
 }
 
 export class JobBoard {
@@ -95,7 +99,30 @@ export class JobBoard {
     this.#jobs.set(job.id, job);
     if (this.activeCount(job.owner) < this.#options.concurrencyPerKey) this.#admit(job, now);
     else this.#waitingOf(job.owner).push(job);
+    this.#changed();
     return job;
+  }
+
+  /**
+   * Take over jobs saved by an earlier run (oldest first) and replay their clocks up
+   * to `now`: a job that should have started or finished meanwhile does so at the
+   * moment it was due (a completion gets its proper `finishedAtMs` and expiry, and
+   * frees its slot for the next waiting job at that moment); `[never]` jobs stay in
+   * progress. Timers are armed for what is still ahead. Call before serving requests.
+   */
+  restore(saved: readonly SimJob[], now = Date.now()): void {
+    for (const job of saved) {
+      if (this.#jobs.has(job.id)) continue;
+      this.#jobs.set(job.id, job);
+      if (job.state === 'waiting') this.#waitingOf(job.owner).push(job);
+    }
+    this.#catchUp(now);
+    // Slots can be free at load (a larger limit than last run): fill them now.
+    for (const owner of this.#waiting.keys()) {
+      while (this.activeCount(owner) < this.#options.concurrencyPerKey && this.#admitNext(owner, now));
+    }
+    for (const job of this.#jobs.values()) this.#arm(job);
+    this.#changed();
   }
 
   get(id: string): SimJob | undefined {
@@ -113,6 +140,7 @@ export class JobBoard {
     if (!job) return false;
     if (!isFinished(job)) this.#end(job, 'cancelled', undefined, Date.now(), false);
     this.#jobs.delete(id);
+    this.#changed();
     return true;
   }
 
@@ -127,6 +155,7 @@ export class JobBoard {
   expireNow(id: string): SimJob {
     const job = this.completeNow(id);
     job.expiresAtMs = Date.now();
+    this.#changed();
     return job;
   }
 
@@ -175,19 +204,49 @@ export class JobBoard {
   #admit(job: SimJob, now: number): void {
     job.state = 'queued';
     job.admittedAtMs = now;
-    this.#schedule(job, this.#options.timing.queuedMs, () => this.#start(job));
+    this.#arm(job);
   }
 
-  #start(job: SimJob): void {
-    const now = Date.now();
-    job.state = 'in_progress';
-    job.startedAtMs = now;
+  /** When this job's next step is due, from its timestamps; undefined when none is. */
+  #dueAt(job: SimJob): number | undefined {
+    if (job.state === 'queued') return (job.admittedAtMs ?? job.createdAtMs) + this.#options.timing.queuedMs;
+    if (job.state !== 'in_progress') return undefined;
     const delay = finishDelayMs(job);
-    if (delay === undefined) return; // `[never]`: no end
-    this.#schedule(job, delay, () => {
+    if (delay === undefined) return undefined; // `[never]`: no end
+    return (job.startedAtMs ?? job.createdAtMs) + delay;
+  }
+
+  /** Take the job's next step, as of `at`: start it, or end it the way its prompt says. */
+  #advance(job: SimJob, at: number): void {
+    if (job.state === 'queued') {
+      job.state = 'in_progress';
+      job.startedAtMs = at;
+      this.#arm(job);
+      this.#changed();
+    } else if (job.state === 'in_progress') {
       const error = failureFor(job.outcome);
-      this.#end(job, error ? 'failed' : 'completed', error, Date.now());
-    });
+      this.#end(job, error ? 'failed' : 'completed', error, at);
+    }
+  }
+
+  /** A timer for the job's next step (none when nothing is due). */
+  #arm(job: SimJob): void {
+    const due = this.#dueAt(job);
+    if (due === undefined) return;
+    this.#schedule(job, Math.max(0, due - Date.now()), () => this.#advance(job, Date.now()));
+  }
+
+  /** Replay every step that fell due up to `now`, earliest first, each at its own time. */
+  #catchUp(now: number): void {
+    for (;;) {
+      let next: { job: SimJob; at: number } | undefined;
+      for (const job of this.#jobs.values()) {
+        const at = this.#dueAt(job);
+        if (at !== undefined && at <= now && (!next || at < next.at)) next = { job, at };
+      }
+      if (!next) return;
+      this.#advance(next.job, next.at);
+    }
   }
 
   #end(
@@ -212,11 +271,17 @@ export class JobBoard {
     }
     if (hadSlot) this.#admitNext(job.owner, now);
     if (notify) this.#options.onFinish(job);
+    this.#changed();
   }
 
-  #admitNext(owner: string, now: number): void {
+  #admitNext(owner: string, now: number): boolean {
     const next = this.#waiting.get(owner)?.shift();
     if (next) this.#admit(next, now);
+    return next !== undefined;
+  }
+
+  #changed(): void {
+    this.#options.onChange?.();
   }
 
   #schedule(job: SimJob, ms: number, run: () => void): void {

@@ -2,9 +2,10 @@
  * `npm run simulator`: run the `/v1/videos` simulator on its own, e.g. to point
  * a bot or curl at it.
  *
- *   npm run simulator -- --port 8787 --dialect form --key my-key --scale 20
+ *   npm run simulator -- --port 8787 --dialect form --key my-key --scale 20 --state sim.json
  *
- * Flags win over environment (`SIM_PORT`, `SIM_DIALECT`, `SIM_KEY`, `SIM_SCALE`).
+ * Flags win over environment (`SIM_PORT`, `SIM_DIALECT`, `SIM_KEY`, `SIM_SCALE`,
+ * `SIM_STATE_FILE`). With `--state` the jobs survive a restart.
  * This dev entry point reads those few variables itself; the bot's config module
  * does not know them. `--scale N` multiplies the fast test timings (default 20:
  * a 4-second video takes about 6 s).
@@ -42,6 +43,7 @@ function optionsFromCommandLine(): SimulatorOptions {
       key: { type: 'string' },
       scale: { type: 'string' },
       'over-limit': { type: 'string' },
+      state: { type: 'string' },
       'no-remix': { type: 'boolean' },
       'no-content': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -50,7 +52,8 @@ function optionsFromCommandLine(): SimulatorOptions {
   if (values.help) {
     process.stdout.write(
       'usage: npm run simulator -- [--port N] [--dialect openai|body-remix|form|json-remix-size|gateway]\n' +
-        '       [--key KEY] [--scale N] [--over-limit queue|reject] [--no-remix] [--no-content]\n',
+        '       [--key KEY] [--scale N] [--over-limit queue|reject] [--no-remix] [--no-content]\n' +
+        '       [--state FILE]   keep jobs in FILE across restarts\n',
     );
     process.exit(0);
   }
@@ -63,7 +66,9 @@ function optionsFromCommandLine(): SimulatorOptions {
   if (overLimit !== 'queue' && overLimit !== 'reject') fail('--over-limit must be queue or reject');
   const scale = parseNumber('scale', values.scale ?? env.SIM_SCALE, DEFAULT_SCALE, 0);
   const t = DEFAULT_SIMULATOR_TIMING;
+  const stateFile = values.state ?? env.SIM_STATE_FILE;
   return {
+    ...(stateFile ? { stateFile } : {}),
     dialect: dialect as SimulatorDialect,
     apiKey: values.key ?? env.SIM_KEY ?? 'sim-key',
     port: parseNumber('port', values.port ?? env.SIM_PORT, 8787, 0),

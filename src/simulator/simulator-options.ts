@@ -67,6 +67,13 @@ export interface SimulatorOptions {
   mediaCacheBytes?: number;
   /** Largest request body accepted (413 beyond). @default 20 MiB */
   maxBodyBytes?: number;
+  /**
+   * Keep the job board in this JSON file: loaded on start (jobs resume from their
+   * timestamps), saved shortly after each change and on close. One process writes
+   * it at a time (`<file>.lock`); a second one reads it but does not save.
+   * @default undefined (jobs live in memory only)
+   */
+  stateFile?: string;
   /** @default silentLogger */
   logger?: Logger;
 }
@@ -88,6 +95,7 @@ export interface ResolvedSimulatorOptions {
   readonly keyframeIntervalSeconds: number | undefined;
   readonly mediaCacheBytes: number;
   readonly maxBodyBytes: number;
+  readonly stateFile: string | undefined;
   readonly logger: Logger;
 }
 
@@ -148,6 +156,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     keyframeIntervalSeconds: options.keyframeIntervalSeconds,
     mediaCacheBytes: options.mediaCacheBytes ?? d.mediaCacheBytes,
     maxBodyBytes: options.maxBodyBytes ?? d.maxBodyBytes,
+    stateFile: options.stateFile,
     logger: options.logger ?? silentLogger,
   };
 }

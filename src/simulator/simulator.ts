@@ -9,7 +9,8 @@
  * await sim.close();
  * ```
  * Prompt tags that steer jobs (`[reject]`, `[policy]`/`celebrity`, `[fail]`,
- * `[never]`, `[slow]`) are documented in `sim-job.ts`.
+ * `[never]`, `[slow]`) are documented in `sim-job.ts`. With `stateFile` the jobs
+ * survive a restart (`sim-state-file.ts`).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -22,6 +23,8 @@ import { serveRequest } from './request-pipeline.ts';
 import { SeededRandom } from './seeded-random.ts';
 import type { SimContext } from './sim-context.ts';
 import type { SimJob } from './sim-job.ts';
+import { loadSimState, type SimState, SimStateSaver } from './sim-state-file.ts';
+import { claimStateLock, type StateLock } from './sim-state-lock.ts';
 import {
   type ResolvedSimulatorOptions,
   resolveSimulatorOptions,
@@ -66,16 +69,24 @@ export interface SimulatorInternals {
   loadRenderer?: RendererLoader;
 }
 
+/** Changes within this window share one state-file write. */
+const STATE_SAVE_DELAY_MS = 100;
+
 /** Start a simulator on `host:port` (default 127.0.0.1, a free port). Cheap: no media is made until asked for. */
 export async function startSimulator(
   options: SimulatorOptions = {},
   internals: SimulatorInternals = {},
 ): Promise<Simulator> {
   const resolved = resolveSimulatorOptions(options);
-  const rng = new SeededRandom(resolved.seed);
+  const persisted = resolved.stateFile ? await openState(resolved.stateFile, resolved) : undefined;
+  const saved = persisted?.state;
+  // A seeded run continues its sequence; an unseeded one draws afresh, so ids of jobs
+  // created after the last save (lost in a crash) are never handed out a second time.
+  const rng = new SeededRandom(saved && options.seed !== undefined ? saved.rngState : resolved.seed);
   const stats = new SimulatorStats();
   const faults = new FaultController();
   const webhook = resolved.webhook ? new WebhookSender(resolved.webhook, rng, resolved.logger) : undefined;
+  let saver: SimStateSaver | undefined;
   const board = new JobBoard({
     timing: resolved.timing,
     concurrencyPerKey: resolved.concurrencyPerKey,
@@ -85,6 +96,7 @@ export async function startSimulator(
       if (job.state === 'completed') webhook?.send('video.completed', job.id);
       if (job.state === 'failed') webhook?.send('video.failed', job.id);
     },
+    onChange: () => saver?.changed(),
   });
   const media = new MediaCache(
     internals.loadRenderer ?? loadCardRenderer,
@@ -99,8 +111,17 @@ export async function startSimulator(
     stats,
     rng,
     origin: '',
-    assetSecret: randomBytes(32),
+    assetSecret: saved?.assetSecret ?? randomBytes(32),
   };
+  if (persisted?.lock.owned) {
+    saver = new SimStateSaver({
+      path: persisted.path,
+      delayMs: STATE_SAVE_DELAY_MS,
+      logger: resolved.logger,
+      snapshot: (): SimState => ({ rngState: rng.state, assetSecret: ctx.assetSecret, jobs: board.all() }),
+    });
+  }
+  if (saved) board.restore(saved.jobs);
   const closing = new AbortController();
   const server = createServer((req, res) => {
     serveRequest({ ctx, faults, closing: closing.signal }, req, res).catch((err: unknown) => {
@@ -108,7 +129,13 @@ export async function startSimulator(
       res.destroy();
     });
   });
-  await listen(server, resolved.host, resolved.port);
+  try {
+    await listen(server, resolved.host, resolved.port);
+  } catch (err) {
+    board.close();
+    await persisted?.release();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
   ctx.origin = `http://${host}:${port}`;
@@ -133,10 +160,43 @@ export async function startSimulator(
         board.close();
         webhook?.close();
         media.clear();
+      }).then(async () => {
+        await saver?.flush();
+        await persisted?.release();
       });
       return closed;
     },
   };
+}
+
+interface OpenedState {
+  path: string;
+  lock: StateLock;
+  state: SimState | undefined;
+  release(): Promise<void>;
+}
+
+/** Claim the state file (or learn who owns it) and read what it holds. */
+async function openState(path: string, options: ResolvedSimulatorOptions): Promise<OpenedState> {
+  const { logger } = options;
+  const lock = await claimStateLock(path);
+  if (!lock.owned) {
+    logger.warn('simulator state file in use by another process: reading it, not saving this run', {
+      path,
+      ownerPid: lock.ownerPid,
+    });
+  }
+  const release = async () => {
+    if (lock.owned) await lock.release();
+  };
+  try {
+    const state = await loadSimState(path, logger);
+    if (state) logger.info('simulator state loaded', { path, jobs: state.jobs.length });
+    return { path, lock, state, release };
+  } catch (err) {
+    await release();
+    throw err;
+  }
 }
 
 async function loadCardRenderer() {

@@ -71,7 +71,7 @@ async function handleCreate(ctx: SimContext, req: RouteRequest): Promise<Handler
   checkConcurrency(ctx, req.owner);
   const steering = steeringFor(params.prompt);
   const job = ctx.board.add({
-    id: ctx.dialect.newId(ctx.rng),
+    id: newJobId(ctx),
     owner: req.owner,
     model: params.model,
     prompt: params.prompt,
@@ -87,6 +87,13 @@ async function handleCreate(ctx: SimContext, req: RouteRequest): Promise<Handler
     slowFactor: steering.slowFactor,
   });
   return videoResponse(ctx, job);
+}
+
+/** A new id; redrawn in the (vanishingly unlikely) case a job restored from disk has it. */
+function newJobId(ctx: SimContext): string {
+  let id = ctx.dialect.newId(ctx.rng);
+  while (findJob(ctx, id)) id = ctx.dialect.newId(ctx.rng);
+  return id;
 }
 
 function requireJob(ctx: SimContext, id: string | undefined): SimJob {
@@ -190,7 +197,7 @@ async function handleRemix(ctx: SimContext, req: RouteRequest): Promise<HandlerR
   checkConcurrency(ctx, req.owner);
   const steering = steeringFor(prompt);
   const job = ctx.board.add({
-    id: ctx.dialect.newId(ctx.rng),
+    id: newJobId(ctx),
     owner: req.owner,
     model: source.model,
     prompt,
