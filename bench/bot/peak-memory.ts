@@ -1,0 +1,65 @@
+/**
+ * Peak RSS of this process between resets. On Linux the kernel's high-water mark (`VmHWM`) is
+ * exact and resettable through `/proc/self/clear_refs`; elsewhere a 20 ms sampler stands in
+ * (it can miss a spike shorter than a tick).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { MemoryFigures } from './bot-messages.ts';
+
+function kernelPeak(): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function resetKernelPeak(): boolean {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class PeakMemory {
+  #sampled = 0;
+  #kernel = resetKernelPeak();
+  readonly #timer: NodeJS.Timeout;
+
+  constructor() {
+    this.#timer = setInterval(() => this.#sample(), 20);
+    this.#timer.unref();
+    this.#sample();
+  }
+
+  reset(): void {
+    this.#kernel = resetKernelPeak();
+    this.#sampled = 0;
+    this.#sample();
+  }
+
+  figures(): MemoryFigures {
+    this.#sample();
+    const m = process.memoryUsage();
+    const kernel = this.#kernel ? kernelPeak() : undefined;
+    return {
+      peakRss: Math.max(this.#sampled, kernel ?? 0),
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+      peakSource: kernel === undefined ? 'sampled' : 'kernel',
+    };
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  #sample(): void {
+    this.#sampled = Math.max(this.#sampled, process.memoryUsage.rss());
+  }
+}
