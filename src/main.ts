@@ -1,14 +1,12 @@
 /**
  * `npm start`: the bot. Reads the configuration once, starts the upstream (the configured
  * `/v1/videos` server or the built-in simulator), the engine and every configured chat
- * platform, and shuts down gracefully on SIGTERM/SIGINT (jobs resume on the next start).
+ * platform (see `app/run-bot.ts`), and shuts down gracefully on SIGTERM/SIGINT: stop taking work,
+ * let in-flight writes finish, close within 10 s; jobs resume on the next start.
  */
-import { startUpstream } from './app/upstream.ts';
+import { type RunningBot, startBot } from './app/run-bot.ts';
 import { type Config, ConfigError, loadConfig } from './config/config.ts';
-import { createEngineFromConfig } from './engine/create-engine.ts';
-import { createLogger, type Logger } from './log/logger.ts';
-import { startDiscord } from './platforms/discord/start-discord.ts';
-import { startSlack } from './platforms/slack/start-slack.ts';
+import { createLogger } from './log/logger.ts';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
 const SHUTDOWN_LIMIT_MS = 10_000;
@@ -18,50 +16,6 @@ const NO_PLATFORM = `reelbot has no chat platform to join. Set at least one in .
   Slack:   SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) — README "Slack setup"
 Meanwhile the engine works from the terminal: npm run cli -- video "a red fox in snow" --out fox.mp4
 `;
-
-interface Running {
-  stop(): Promise<void>;
-}
-
-async function start(config: Config, logger: Logger): Promise<Running> {
-  const upstream = await startUpstream(config, { logger: logger.child({ component: 'simulator' }) });
-  if (upstream.simulated) {
-    logger.warn('no VIDEO_API_BASE_URL: videos come from the built-in simulator (labelled in every message)');
-  }
-  const engine = await createEngineFromConfig(config, {
-    logger: logger.child({ component: 'engine' }),
-    simulatorBaseUrl: upstream.baseUrl,
-    simulatorApiKey: upstream.apiKey,
-  });
-  const stops: Array<() => Promise<void>> = [];
-  try {
-    // Platforms first, so jobs resumed by the engine find their surfaces attached.
-    if (config.DISCORD_TOKEN) {
-      const discord = await startDiscord({ config, engine, logger });
-      stops.push(() => discord.stop());
-    }
-    if (config.SLACK_BOT_TOKEN) {
-      const slack = await startSlack({ config, engine, logger });
-      stops.push(() => slack.stop());
-    }
-    const report = await engine.start();
-    logger.info('reelbot is running', { resumed: report, simulated: upstream.simulated });
-  } catch (err) {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    await engine.stop().catch(() => undefined);
-    await upstream.close();
-    throw err;
-  }
-  return {
-    async stop() {
-      for (const stop of stops.reverse()) {
-        await stop().catch((err: unknown) => logger.warn('platform did not stop cleanly', { err }));
-      }
-      await engine.stop();
-      await upstream.close();
-    },
-  };
-}
 
 async function main(): Promise<void> {
   let config: Config;
@@ -77,9 +31,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
-  let running: Running;
+  let running: RunningBot;
   try {
-    running = await start(config, logger);
+    running = await startBot(config, logger);
   } catch (err) {
     logger.error('reelbot could not start', { err });
     process.exit(1);
@@ -95,7 +49,10 @@ async function main(): Promise<void> {
     }, SHUTDOWN_LIMIT_MS);
     timer.unref();
     running.stop().then(
-      () => process.exit(0),
+      () => {
+        logger.info('stopped; unfinished jobs resume on the next start');
+        process.exit(0);
+      },
       (err: unknown) => {
         logger.error('shutdown failed', { err });
         process.exit(1);

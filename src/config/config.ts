@@ -96,6 +96,7 @@ const schema = z.object({
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
   WEBHOOK_SECRET: optionalString,
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -124,6 +125,9 @@ function crossChecks(env: Record<string, string | undefined>): string[] {
   }
   if ((app || v('SLACK_SIGNING_SECRET')) && !bot)
     out.push('SLACK_BOT_TOKEN is required when Slack is configured (xoxb-...)');
+  if (v('PUBLIC_URL') && !v('METRICS_PORT')) {
+    out.push('PUBLIC_URL needs METRICS_PORT: shared video links are served by the ops server on that port');
+  }
   const store = v('STORE_URL');
   if (store && !/^sqlite:\/\//.test(store) && !/^memory:?$/.test(store)) {
     out.push('STORE_URL must be sqlite://path/to/file.sqlite (or memory: for throwaway runs)');
@@ -179,6 +183,7 @@ export function loadConfig(
     c.SLACK_BOT_TOKEN,
     c.SLACK_APP_TOKEN,
     c.SLACK_SIGNING_SECRET,
+    c.WEBHOOK_SECRET,
   ]) {
     registerSecret(s);
   }

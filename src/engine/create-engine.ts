@@ -9,7 +9,7 @@ import type { VideoApi } from '../video/video.ts';
 import { VideoClient } from '../video/video-client.ts';
 import { Engine } from './engine.ts';
 import type { EngineOptions } from './engine-options.ts';
-import { openStore } from './store.ts';
+import { openStore, type Store } from './store.ts';
 import type { FileShare } from './surface.ts';
 
 export interface EngineDeps {
@@ -20,6 +20,8 @@ export interface EngineDeps {
   simulatorBaseUrl?: string;
   simulatorApiKey?: string;
   fileShare?: FileShare;
+  /** Use this store instead of opening `STORE_URL` (the app shares it with health checks and metrics). */
+  store?: Store;
   /** Extra engine options (timing knobs, clock). */
   overrides?: Partial<EngineOptions>;
 }
@@ -27,7 +29,7 @@ export interface EngineDeps {
 /** Open the store and build the engine (not started: call `start()`). `stop()` closes the store. */
 export async function createEngineFromConfig(config: Config, deps: EngineDeps = {}): Promise<Engine> {
   const logger = deps.logger ?? silentLogger;
-  const store = await openStore(config.STORE_URL, { logger });
+  const store = deps.store ?? (await openStore(config.STORE_URL, { logger }));
   const client = deps.client ?? buildClient(config, deps, logger);
   const options: EngineOptions = {
     store,

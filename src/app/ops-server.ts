@@ -1,0 +1,173 @@
+/**
+ * The bot's own HTTP server on `METRICS_PORT`: `GET /healthz` (for Docker and load balancers),
+ * `GET /metrics` (Prometheus text format) and `GET /files/<token>/<name>` (videos too big for a
+ * chat platform, published by {@link LocalFileShare}). Plain `node:http`: three routes need no
+ * framework. Nothing here reads a path from the request beyond matching a known token.
+ */
+import { createReadStream } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
+import { type Logger, silentLogger } from '../log/logger.ts';
+import type { HealthReport } from './bot-health.ts';
+import type { LocalFileShare } from './local-file-share.ts';
+import { PROMETHEUS_CONTENT_TYPE } from './prometheus-registry.ts';
+
+export interface OpsServerOptions {
+  /** `METRICS_PORT`; 0 picks a free port. */
+  port: number;
+  /** `METRICS_HOST`. @default '127.0.0.1' */
+  host?: string;
+  health: () => Promise<HealthReport>;
+  metrics: { render(): string };
+  /** Serves `/files/...` when set (`PUBLIC_URL` configured). */
+  files?: Pick<LocalFileShare, 'lookup'>;
+  logger?: Logger;
+  /** Open downloads get this long to finish when the server closes. @default 2000 */
+  closeGraceMs?: number;
+}
+
+export interface OpsServer {
+  readonly port: number;
+  /** `http://host:port` as bound. */
+  readonly url: string;
+  /** Stop accepting, let running downloads finish briefly, then cut them. */
+  close(): Promise<void>;
+}
+
+/** Start the ops server; resolves once it listens. */
+export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
+  const logger = o.logger ?? silentLogger;
+  const server = createServer((req, res) => {
+    handle(o, logger, req, res).catch((err: unknown) => {
+      logger.error('ops request failed', { path: safePath(req), err });
+      if (!res.headersSent) sendJson(res, 500, { status: 'error' });
+      else res.destroy();
+    });
+  });
+  const host = o.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    port,
+    url: `http://${shownHost}:${port}`,
+    close: () => closeServer(server, o.closeGraceMs ?? 2000),
+  };
+}
+
+async function handle(o: OpsServerOptions, logger: Logger, req: IncomingMessage, res: ServerResponse) {
+  const path = safePath(req);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
+    res.end('method not allowed\n');
+    return;
+  }
+  if (path === '/healthz') {
+    const report = await o.health();
+    sendJson(res, report.status === 'ok' ? 200 : 503, report);
+    return;
+  }
+  if (path === '/metrics') {
+    const body = o.metrics.render();
+    res.writeHead(200, {
+      'content-type': PROMETHEUS_CONTENT_TYPE,
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
+  const parts = path.split('/');
+  if (o.files && parts.length === 4 && parts[0] === '' && parts[1] === 'files') {
+    await serveFile(o.files, logger, parts[2] ?? '', parts[3] ?? '', req, res);
+    return;
+  }
+  notFound(res);
+}
+
+async function serveFile(
+  files: Pick<LocalFileShare, 'lookup'>,
+  logger: Logger,
+  token: string,
+  encodedName: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  let name: string;
+  try {
+    name = decodeURIComponent(encodedName);
+  } catch {
+    return notFound(res);
+  }
+  const file = await files.lookup(token, name);
+  if (!file) return notFound(res);
+  const headers = {
+    'content-type': file.contentType,
+    'content-length': file.bytes,
+    'content-disposition': contentDisposition(file.fileName),
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'private, max-age=3600',
+  };
+  if (req.method === 'HEAD') {
+    res.writeHead(200, headers);
+    res.end();
+    return;
+  }
+  const stream = createReadStream(file.path);
+  // Open before the status line goes out, so a file deleted meanwhile is still a clean 404.
+  const opened = await new Promise<boolean>((resolve) => {
+    stream.once('open', () => resolve(true));
+    stream.once('error', () => resolve(false));
+  });
+  if (!opened) return notFound(res);
+  res.writeHead(200, headers);
+  pipeline(stream, res, (err) => {
+    if (err && err.code !== 'ERR_STREAM_PREMATURE_CLOSE') logger.warn('shared file download cut', { err });
+  });
+  logger.info('shared file served', { fileName: file.fileName, bytes: file.bytes });
+}
+
+/** `inline` so a browser plays the video; both the plain and the RFC 5987 name for non-ASCII names. */
+function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+function safePath(req: IncomingMessage): string {
+  try {
+    return new URL(req.url ?? '/', 'http://ops.invalid').pathname;
+  } catch {
+    return '/';
+  }
+}
+
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end('not found\n');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.once('close', () => clearTimeout(timer));
+  });
+}

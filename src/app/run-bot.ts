@@ -1,0 +1,152 @@
+/**
+ * Start and stop the whole bot in one process: the upstream (configured server or built-in
+ * simulator), the store, the engine, the ops server (`/healthz`, `/metrics`, `/files`) when
+ * `METRICS_PORT` is set, and every configured chat platform. `main.ts` adds signals and exit codes.
+ */
+import type { Config } from '../config/config.ts';
+import { createEngineFromConfig } from '../engine/create-engine.ts';
+import type { EngineApi } from '../engine/engine-api.ts';
+import type { EngineOptions } from '../engine/engine-options.ts';
+import type { Job } from '../engine/job.ts';
+import { openStore, type Store } from '../engine/store.ts';
+import type { Logger } from '../log/logger.ts';
+import { startDiscord } from '../platforms/discord/start-discord.ts';
+import { startSlack } from '../platforms/slack/start-slack.ts';
+import { checkHealth, type EngineRunState } from './bot-health.ts';
+import { BotMetrics } from './bot-metrics.ts';
+import { LocalFileShare } from './local-file-share.ts';
+import { meterEngineApi } from './metered-engine-api.ts';
+import { startOpsServer } from './ops-server.ts';
+import { startUpstream } from './upstream.ts';
+
+export interface StartBotOptions {
+  /** Engine knobs (tests shorten the timings). */
+  engineOverrides?: Partial<EngineOptions>;
+}
+
+export interface RunningBot {
+  /** The engine as the platforms see it (with refusals and deliveries counted). */
+  readonly engine: EngineApi;
+  /** The ops server's address, when `METRICS_PORT` is set. */
+  readonly opsUrl: string | undefined;
+  /**
+   * Stop taking work (platforms first, then the engine, which lets in-flight writes finish and
+   * closes the store), then the upstream and the ops server. Jobs resume on the next start.
+   */
+  stop(): Promise<void>;
+}
+
+/** Start everything `config` asks for. Rejects (having undone what started) when a part fails. */
+export async function startBot(
+  config: Config,
+  logger: Logger,
+  options: StartBotOptions = {},
+): Promise<RunningBot> {
+  const stops: Array<() => Promise<void>> = [];
+  // Stops every part even when one fails; resolves with the failures.
+  const undo = async () => {
+    const failures: unknown[] = [];
+    for (const stop of [...stops].reverse()) {
+      await stop().catch((err: unknown) => {
+        logger.warn('part did not stop cleanly', { err });
+        failures.push(err);
+      });
+    }
+    return failures;
+  };
+  try {
+    const upstream = await startUpstream(config, { logger: logger.child({ component: 'simulator' }) });
+    stops.push(() => upstream.close());
+    if (upstream.simulated) {
+      logger.warn(
+        'no VIDEO_API_BASE_URL: videos come from the built-in simulator (labelled in every message)',
+      );
+    }
+    const store = await openStore(config.STORE_URL, { logger: logger.child({ component: 'store' }) });
+    const metrics = await startMetrics(config, store);
+    if (metrics) stops.push(async () => metrics.close());
+    const fileShare = config.PUBLIC_URL
+      ? new LocalFileShare({
+          publicUrl: config.PUBLIC_URL,
+          dataDir: config.DATA_DIR,
+          logger: logger.child({ component: 'files' }),
+        })
+      : undefined;
+    const engine = await createEngineFromConfig(config, {
+      logger: logger.child({ component: 'engine' }),
+      store,
+      simulatorBaseUrl: upstream.baseUrl,
+      simulatorApiKey: upstream.apiKey,
+      ...(fileShare ? { fileShare } : {}),
+      ...(options.engineOverrides ? { overrides: options.engineOverrides } : {}),
+    });
+    // The engine closes the store when it stops (and it stops before the upstream closes).
+    stops.push(() => engine.stop());
+    metrics?.observe(engine);
+    let state: EngineRunState = 'starting';
+    const ops =
+      config.METRICS_PORT === undefined || !metrics
+        ? undefined
+        : await startOpsServer({
+            port: config.METRICS_PORT,
+            host: config.METRICS_HOST,
+            health: () => checkHealth({ engineState: () => state, store, simulated: upstream.simulated }),
+            metrics,
+            ...(fileShare ? { files: fileShare } : {}),
+            logger: logger.child({ component: 'ops' }),
+          });
+    if (ops) {
+      // Closed last, so /healthz answers 503 "stopping" while the rest shuts down.
+      stops.unshift(() => ops.close());
+      logger.info('ops server listening', { url: ops.url, files: fileShare !== undefined });
+    }
+    const api: EngineApi = metrics ? meterEngineApi(engine, metrics) : engine;
+    // Platforms first, so jobs resumed by the engine find their surfaces attached.
+    await startPlatforms(config, api, logger, stops);
+    const report = await engine.start();
+    state = 'running';
+    logger.info('reelbot is running', { resumed: report, simulated: upstream.simulated });
+    let stopped: Promise<void> | undefined;
+    return {
+      engine: api,
+      opsUrl: ops?.url,
+      stop() {
+        state = 'stopping';
+        stopped ??= undo().then((failures) => {
+          if (failures.length > 0) throw failures[0];
+        });
+        return stopped;
+      },
+    };
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}
+
+async function startMetrics(config: Config, store: Store): Promise<BotMetrics | undefined> {
+  if (config.METRICS_PORT === undefined) return undefined;
+  const metrics = new BotMetrics({
+    maxConcurrency: config.VIDEO_API_MAX_CONCURRENCY,
+    simulated: config.simulated,
+  });
+  // One read of every stored job at start; state events keep the counts current afterwards.
+  metrics.seedJobStates((await store.scan<Job>('jobs:')).map(([, job]) => job));
+  return metrics;
+}
+
+async function startPlatforms(
+  config: Config,
+  engine: EngineApi,
+  logger: Logger,
+  stops: Array<() => Promise<void>>,
+): Promise<void> {
+  if (config.DISCORD_TOKEN) {
+    const discord = await startDiscord({ config, engine, logger: logger.child({ component: 'discord' }) });
+    stops.push(() => discord.stop());
+  }
+  if (config.SLACK_BOT_TOKEN) {
+    const slack = await startSlack({ config, engine, logger: logger.child({ component: 'slack' }) });
+    stops.push(() => slack.stop());
+  }
+}
