@@ -8,6 +8,7 @@ import {
   request,
   startHarness,
   submitted,
+  waitFor,
   waitForState,
 } from './engine-harness.ts';
 
@@ -31,7 +32,7 @@ describe('delivery and lineage', () => {
     const fetches = h.sim.stats.requests({ route: 'content', videoId: done.videoId! });
     expect(fetches.filter((r) => r.status === 200).length).toBeLessThanOrEqual(2);
     const videos = join(h.dir, 'data', 'videos');
-    expect(existsSync(videos) ? readdirSync(videos) : []).toEqual([]);
+    await waitFor(() => (existsSync(videos) ? readdirSync(videos) : []).length === 0, 'local copy removed');
   });
 
   it('a job message that cannot be posted at first is retried, and nothing else is sent before it', async () => {
