@@ -66,6 +66,15 @@ describe('Slack journeys', () => {
     expect(topLevel(h.fake)).toHaveLength(1);
   });
 
+  function buttonValue(m: FakeMessage, actionId: string): string {
+    for (const b of m.blocks) {
+      for (const e of (b.elements ?? []) as { action_id?: string; value?: string }[]) {
+        if (e.action_id === actionId) return e.value ?? '';
+      }
+    }
+    return '';
+  }
+
   /** Run `/video` and wait for the uploaded result in the job's thread. */
   async function makeVideo(text: string, user = ALICE): Promise<{ job: FakeMessage; reply: FakeMessage }> {
     const before = topLevel(h.fake).length;
@@ -222,5 +231,30 @@ describe('Slack journeys', () => {
     const answer = await h.fake.waitFor(() => h.fake.ephemerals({ user: ALICE })[0], 5000, 'usage answer');
     expect(answer.text).toContain('--seconds is a whole number');
     expect(topLevel(h.fake)).toEqual([]);
+  });
+
+  it('/remix with a video id posts the remix in that video’s thread; an unknown id is refused privately', async () => {
+    const { job, reply } = await makeVideo('a snowman --seconds 4');
+    const videoId = buttonValue(reply, ACTION_IDS.remix);
+    await h.fake.slashCommand({
+      command: '/remix',
+      text: `${videoId} make it melt`,
+      user: BOB,
+      channel: CHANNEL,
+    });
+    const result = await h.fake.waitFor(
+      () => fileReplies(h.fake, job.ts).find((m) => shownText(m).includes('make it melt')),
+      15_000,
+      'remix result in the source thread',
+    );
+    expect(shownText(result)).toMatch(/remix of .*a snowman/);
+    await h.fake.slashCommand({
+      command: '/remix',
+      text: 'video_doesnotexist make it melt',
+      user: BOB,
+      channel: CHANNEL,
+    });
+    await h.fake.waitFor(() => h.fake.ephemerals({ user: BOB })[0], 10_000, 'refusal of an unknown video');
+    expect(topLevel(h.fake)).toHaveLength(1);
   });
 });

@@ -99,6 +99,8 @@ export class FakeSlackState extends EventEmitter {
   readonly triggers = new Map<string, Trigger>();
   readonly files = new Map<string, FakeFile>();
   readonly calls: FakeCall[] = [];
+  /** Every GET of a private file URL, and whether it carried the bot token. */
+  readonly fileDownloads: { fileId: string; authorized: boolean }[] = [];
   private seq = 0;
   private lastTsMicros = 0;
 

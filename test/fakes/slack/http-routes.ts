@@ -156,7 +156,9 @@ async function handleUpload(cfg: RouteConfig, fileId: string, req: IncomingMessa
 
 /** `url_private(_download)`: only with the bot token, as on files.slack.com. */
 function handleFileDownload(cfg: RouteConfig, fileId: string, req: IncomingMessage, res: ServerResponse) {
-  if (req.headers.authorization !== `Bearer ${cfg.botToken}`) {
+  const authorized = req.headers.authorization === `Bearer ${cfg.botToken}`;
+  cfg.api.state.fileDownloads.push({ fileId, authorized });
+  if (!authorized) {
     res.writeHead(302, { location: `${cfg.api.origin}/?redir=login` });
     return res.end();
   }

@@ -182,7 +182,7 @@ const viewsOpen: Method = (ctx, p) => {
     updates: 0,
     closed: false,
   });
-  return { ok: true, view: { ...(view as object), id, team_id: ctx.ws.teamId } };
+  return { ok: true, view: { ...(view as object), id, team_id: ctx.ws.teamId, hash: `${id}.0` } };
 };
 
 const viewsUpdate: Method = (ctx, p) => {
@@ -200,7 +200,7 @@ const viewsUpdate: Method = (ctx, p) => {
   if (hash && hash !== `${v.id}.${v.updates}`) return fail('hash_conflict');
   v.view = view as Record<string, unknown>;
   v.updates += 1;
-  return { ok: true, view: { ...(view as object), id, team_id: ctx.ws.teamId } };
+  return { ok: true, view: { ...(view as object), id, team_id: ctx.ws.teamId, hash: `${id}.${v.updates}` } };
 };
 
 const usersInfo: Method = (ctx, p) => {
