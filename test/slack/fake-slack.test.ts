@@ -106,12 +106,16 @@ describe('fake Slack Web API', () => {
 describe('fake Slack delivery to a real Bolt app', () => {
   let fake: FakeSlack;
   let app: App | undefined;
+  let socket: SocketModeReceiver | undefined;
   beforeEach(async () => {
     fake = await startFakeSlack({ ackTimeoutMs: 1000 });
   });
   afterEach(async () => {
-    await app?.stop();
+    // Bolt's stop() does not wait for the WebSocket close handshake; the client's disconnect() does.
+    if (socket) await socket.client.disconnect();
+    else await app?.stop();
     app = undefined;
+    socket = undefined;
     await fake.close();
   });
 
@@ -123,6 +127,7 @@ describe('fake Slack delivery to a real Bolt app', () => {
       clientPingTimeout: 600,
       installerOptions: { clientOptions: { ...clientOptions } },
     });
+    socket = receiver;
     return new App({ token: fake.botToken, receiver, logLevel: LogLevel.ERROR, clientOptions });
   }
 

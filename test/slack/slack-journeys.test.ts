@@ -155,9 +155,7 @@ describe('Slack journeys', () => {
       'refusal for the stranger',
     );
     expect(refusal.text.length).toBeGreaterThan(0);
-    const jobId = String(
-      (job.blocks.find((b) => b.block_id === 'reelbot_running')?.elements as { value: string }[])[0]?.value,
-    );
+    const jobId = buttonValue(job, ACTION_IDS.cancel);
     expect((await h.engine.getJob(jobId))?.state).not.toBe('cancelled');
     expect(shownText(h.fake.message(CHANNEL, job.ts))).not.toContain('Cancelled');
     await h.fake.clickButton({ channel: CHANNEL, ts: job.ts, actionId: ACTION_IDS.cancel, user: ALICE });

@@ -143,10 +143,24 @@ export async function startSlack(args: {
     ...(port !== undefined ? { port } : {}),
     surface,
     stop: async () => {
-      await app.stop();
+      if (receiver instanceof SocketModeReceiver) await closeSocket(receiver);
+      else await app.stop();
       logger.info('slack stopped');
     },
   };
+}
+
+/**
+ * Bolt's `stop()` resolves before the WebSocket has closed; wait for the close handshake so
+ * nothing is left half-open (bounded, in case Slack never answers it).
+ */
+async function closeSocket(receiver: SocketModeReceiver): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bounded = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, 5000);
+  });
+  await Promise.race([receiver.client.disconnect(), bounded]);
+  clearTimeout(timer);
 }
 
 /** Wire every command, button and modal; a handler's crash is logged and the user told plainly. */
