@@ -117,22 +117,29 @@ async function requeueAfterRateLimit(core: EngineCore, job: Job, retryAfterMs: n
   core.notifier.progress(job.id);
 }
 
+/** Most create attempts per job when the upstream's list proves earlier ones never arrived. */
+const MAX_SUBMIT_ATTEMPTS = 3;
+
 /**
  * A create may or may not have reached the server. Look for a video with the same prompt
- * created since the attempt; adopt it when found, else give up after the grace period
- * (refunded). Never POST again.
+ * created since the attempt; adopt it when found. When the grace period ends and every look
+ * at the upstream's list worked, the attempt provably never arrived (e.g. the process was
+ * killed before the request left): the job goes back to the front of its user's queue, so it
+ * is neither lost nor submitted twice. Without a working list it fails, refunded.
  */
 export async function resolveUnknownSubmission(core: EngineCore, job: Job): Promise<void> {
   const { unknownSubmitGraceMs, unknownSubmitCheckMs } = core.deps.timing;
   const since = job.submittedAt ?? job.createdAt;
   // The grace runs from when we learned the outcome is unknown (again after a restart).
   const giveUpAt = core.now() + unknownSubmitGraceMs;
+  let everyListWorked = true;
   for (;;) {
     if (!core.active.has(job.id)) {
       core.releaseSlot(job.id); // cancelled meanwhile
       return;
     }
-    const found = await findSubmitted(core, job, since);
+    const { found, listed } = await findSubmitted(core, job, since);
+    everyListWorked &&= listed;
     if (found) {
       core.logger.info('found the job upstream after an unknown outcome', { job: job.id, video: found.id });
       await adopt(core, job, found);
@@ -141,10 +148,22 @@ export async function resolveUnknownSubmission(core: EngineCore, job: Job): Prom
     if (core.now() >= giveUpAt) break;
     if (!(await sleep(unknownSubmitCheckMs, core.abort.signal))) return;
   }
+  if (everyListWorked && job.attempts.submit < MAX_SUBMIT_ATTEMPTS) {
+    const back = await core.updateIfActive(job, { submitInFlight: false });
+    if (back) core.queue.pushFront(back.id, userKeyOf(back));
+    core.logger.info('earlier create never reached the upstream, submitting again', { job: job.id });
+    core.releaseSlot(job.id);
+    core.notifier.progress(job.id);
+    return;
+  }
   await core.fail(job, noAnswer(), { refund: true });
 }
 
-async function findSubmitted(core: EngineCore, job: Job, sinceMs: number): Promise<Video | undefined> {
+async function findSubmitted(
+  core: EngineCore,
+  job: Job,
+  sinceMs: number,
+): Promise<{ found?: Video; listed: boolean }> {
   try {
     const list = await core.upstream('list', job.id, () =>
       core.client.list({ limit: 50, order: 'desc' }, { signal: core.abort.signal }),
@@ -154,12 +173,13 @@ async function findSubmitted(core: EngineCore, job: Job, sinceMs: number): Promi
       const created = (v.createdAt ?? 0) * 1000;
       if (v.prompt !== job.prompt || created < sinceMs - 60_000) continue;
       const owner = await core.jobs.jobIdForVideo(v.id);
-      if (owner === undefined || owner === job.id) return v;
+      if (owner === undefined || owner === job.id) return { found: v, listed: true };
     }
+    return { listed: true };
   } catch (err) {
     core.logger.debug('listing upstream videos failed', { job: job.id, err });
+    return { listed: false };
   }
-  return undefined;
 }
 
 /** The job has an upstream id: record it (lineage and index first, then the job), start polling. */

@@ -59,9 +59,25 @@ describe('store and upstream failures', () => {
     expect((await waitForState(h.engine, next.job.id, 'delivered')).state).toBe('delivered');
   });
 
-  it('a 5xx on create is looked for upstream instead of re-sent: not found → failed with refund, created once', async () => {
+  it('a 5xx on create is looked for upstream, not blindly re-sent: proven absent → submitted again, one upstream job', async () => {
     h = await startHarness();
     h.sim.faults.inject({ route: 'create', kind: 'status', status: 500 });
+    const { job } = submitted(await h.engine.submit(request('u1', 'lost in transit')));
+    const done = await waitForState(h.engine, job.id, 'delivered', 'failed');
+    expect(done.state).toBe('delivered');
+    // The list was consulted before the second POST, and only one job exists upstream.
+    const creates = h.sim.stats.requests({ route: 'create' });
+    const lists = h.sim.stats.requests({ route: 'list' });
+    expect(creates).toHaveLength(2);
+    expect(lists.some((l) => l.at >= creates[0]!.at && l.at <= creates[1]!.at)).toBe(true);
+    expect(h.sim.jobs()).toHaveLength(1);
+    expect((await h.engine.usage(actor('u1'), 'ws1')).videos.used).toBe(1);
+  });
+
+  it('a 5xx on create with no way to list upstream videos fails, refunded, created once', async () => {
+    h = await startHarness();
+    h.sim.faults.inject({ route: 'create', kind: 'status', status: 500 });
+    h.sim.faults.inject({ route: 'list', kind: 'status', status: 404, times: Number.POSITIVE_INFINITY });
     const { job } = submitted(await h.engine.submit(request('u1', 'lost in transit')));
     const failed = await waitForState(h.engine, job.id, 'failed');
     expect(failed.error?.code).toBe('upstream_no_answer');
