@@ -175,7 +175,8 @@ async function findSubmitted(
       const owner = await core.jobs.jobIdForVideo(v.id);
       if (owner === undefined || owner === job.id) return { found: v, listed: true };
     }
-    return { listed: true };
+    // Absence only proves something when the upstream says what each video's prompt is.
+    return { listed: list.data.every((v) => v.prompt !== undefined) };
   } catch (err) {
     core.logger.debug('listing upstream videos failed', { job: job.id, err });
     return { listed: false };
