@@ -36,7 +36,13 @@ export class BotChild {
       ...(o.reportStates ? { BENCH_REPORT_STATES: '1' } : {}),
     };
     const child = fork(ENTRY, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(process.env.BENCH_BOT_CPU_PROF
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_BOT_CPU_PROF}`]
+          : []),
+      ],
       env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -9,6 +9,9 @@ export interface MemoryFigures {
   arrayBuffers: number;
   /** How the peak was taken: the kernel's high-water mark (exact) or 20 ms sampling. */
   peakSource: 'kernel' | 'sampled';
+  /** Event-loop delay since the last reset (how long work waited for the loop), ms. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
 }
 
 export type ToBot = { type: 'memory'; reset: boolean } | { type: 'stop' };

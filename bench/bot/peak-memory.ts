@@ -4,6 +4,7 @@
  * (it can miss a spike shorter than a tick).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { MemoryFigures } from './bot-messages.ts';
 
 function kernelPeak(): number | undefined {
@@ -28,9 +29,14 @@ export class PeakMemory {
   #sampled = 0;
   #kernel = resetKernelPeak();
   readonly #timer: NodeJS.Timeout;
+  readonly #loop = monitorEventLoopDelay({ resolution: 5 });
 
   constructor() {
-    this.#timer = setInterval(() => this.#sample(), 20);
+    this.#loop.enable();
+    // Reading RSS costs a syscall and a /proc read; sample only where the kernel keeps no peak.
+    this.#timer = setInterval(() => {
+      if (!this.#kernel) this.#sample();
+    }, 20);
     this.#timer.unref();
     this.#sample();
   }
@@ -38,6 +44,7 @@ export class PeakMemory {
   reset(): void {
     this.#kernel = resetKernelPeak();
     this.#sampled = 0;
+    this.#loop.reset();
     this.#sample();
   }
 
@@ -52,11 +59,14 @@ export class PeakMemory {
       external: m.external,
       arrayBuffers: m.arrayBuffers,
       peakSource: kernel === undefined ? 'sampled' : 'kernel',
+      loopDelayP99Ms: this.#loop.percentile(99) / 1e6,
+      loopDelayMaxMs: this.#loop.max / 1e6,
     };
   }
 
   stop(): void {
     clearInterval(this.#timer);
+    this.#loop.disable();
   }
 
   #sample(): void {

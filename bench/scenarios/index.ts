@@ -1,5 +1,7 @@
 /** Every scenario, in the order the table shows them. */
 import type { BenchContext, ScenarioResult } from '../report/bench-row.ts';
+import { ackLatency, inFlightMemoryRow } from './ack-latency.ts';
+import { chatCalls } from './chat-calls.ts';
 import { upstreamCalls } from './upstream-calls.ts';
 
 export interface Scenario {
@@ -8,4 +10,18 @@ export interface Scenario {
   run(ctx: BenchContext): Promise<ScenarioResult>;
 }
 
-export const SCENARIOS: readonly Scenario[] = [{ id: 2, name: 'upstream calls', run: upstreamCalls }];
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    id: 1,
+    name: 'ack latency (+ memory with 1,000 jobs in flight)',
+    run: async (ctx) => {
+      const out = await ackLatency(ctx);
+      return {
+        rows: [...out.rows, inFlightMemoryRow(out.memory)],
+        detail: { ...(out.detail as object), memory: out.memory },
+      };
+    },
+  },
+  { id: 2, name: 'upstream calls', run: upstreamCalls },
+  { id: 3, name: 'chat calls', run: chatCalls },
+];
