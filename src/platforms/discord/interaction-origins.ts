@@ -31,11 +31,15 @@ export interface Origin {
 /** Interaction tokens live 15 minutes; forget origins a little before that. */
 const ORIGIN_TTL_MS = 14 * 60_000;
 
+const normalise = (s: string) => s.replace(/\s+/g, ' ').trim();
+
 export class InteractionOrigins {
   readonly #pending = new Map<string, Origin>();
   readonly #byJob = new Map<string, Origin>();
   /** Upload limits by job id (kept after the origin itself is used, until delivery). */
   readonly #limits = new Map<string, number>();
+  /** Jobs whose message was posted before their origin was known (bounded: cleared on settle/forget). */
+  readonly #postedWithoutOrigin = new Set<string>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -45,13 +49,20 @@ export class InteractionOrigins {
     this.#pending.set(origin.interactionId, origin);
   }
 
-  /** Called when `engine.submit` resolved: the job id is now known (or the request was refused). */
-  settle(interactionId: string, jobId: string | undefined): void {
+  /**
+   * Called when `engine.submit` resolved: the job id is now known (or the request was refused).
+   * Returns true when the job message was already posted elsewhere (no origin matched), so the
+   * caller should remove its deferred reply instead of leaving it "thinking".
+   */
+  settle(interactionId: string, jobId: string | undefined): boolean {
     const origin = this.#pending.get(interactionId);
     this.#pending.delete(interactionId);
-    if (!origin || !jobId) return;
+    if (!origin || !jobId) return false;
     this.#limits.set(jobId, origin.attachmentSizeLimit);
-    if (!origin.claimedBy) this.#byJob.set(jobId, origin);
+    if (origin.claimedBy) return false;
+    if (this.#postedWithoutOrigin.delete(jobId)) return true;
+    this.#byJob.set(jobId, origin);
+    return false;
   }
 
   /** The live origin of `job`, once: later calls get `undefined`. */
@@ -61,11 +72,21 @@ export class InteractionOrigins {
       this.#byJob.delete(job.id);
       return this.#fresh(direct);
     }
-    const candidates = [...this.#pending.values()].filter(
-      (o) => !o.claimedBy && o.userId === job.requester.userId && o.channelId === job.place.channelId,
-    );
-    const match = candidates.find((o) => o.prompt === job.prompt) ?? candidates[candidates.length - 1];
-    if (!match) return undefined;
+    // Same requester, channel and prompt (the engine may trim it); newest first.
+    const prompt = normalise(job.prompt);
+    const match = [...this.#pending.values()]
+      .reverse()
+      .find(
+        (o) =>
+          !o.claimedBy &&
+          o.userId === job.requester.userId &&
+          o.channelId === job.place.channelId &&
+          normalise(o.prompt) === prompt,
+      );
+    if (!match) {
+      this.#postedWithoutOrigin.add(job.id);
+      return undefined;
+    }
     match.claimedBy = job.id;
     this.#limits.set(job.id, match.attachmentSizeLimit);
     return this.#fresh(match);
@@ -78,6 +99,7 @@ export class InteractionOrigins {
 
   forgetJob(jobId: string): void {
     this.#limits.delete(jobId);
+    this.#postedWithoutOrigin.delete(jobId);
     this.#byJob.delete(jobId);
   }
 

@@ -51,7 +51,7 @@ export async function startJob(
     ctx.logger.error('submit failed', { interaction: i.id, err });
     await replyPrivately(i, t(i.locale, 'reply.failed'), ctx.logger);
   } finally {
-    ctx.origins.settle(i.id, jobId);
+    if (ctx.origins.settle(i.id, jobId)) await i.deleteReply().catch(() => undefined);
   }
 }
 
