@@ -23,10 +23,10 @@ export function boltLogger(logger: Logger, level: LogLevel): BoltLogger {
   let current = level;
   let name = 'bolt';
   return {
-    debug: (...m: unknown[]) => logger.debug(text(m), { component: name }),
-    info: (...m: unknown[]) => logger.debug(text(m), { component: name }),
-    warn: (...m: unknown[]) => logger.warn(text(m), { component: name }),
-    error: (...m: unknown[]) => logger.error(text(m), { component: name }),
+    debug: (...m: unknown[]) => logger.debug(text(m), { source: name }),
+    info: (...m: unknown[]) => logger.debug(text(m), { source: name }),
+    warn: (...m: unknown[]) => logger.warn(text(m), { source: name }),
+    error: (...m: unknown[]) => logger.error(text(m), { source: name }),
     setLevel: (l: LogLevel) => {
       current = l;
     },

@@ -80,13 +80,20 @@ export async function startSlack(args: {
   }
   const level = boltLevel(config.LOG_LEVEL);
   const bLogger = boltLogger(logger, level);
+  const loopback = isLoopback(config.SLACK_API_URL);
   const retryConfig =
     o.retryConfig ??
-    (isLoopback(config.SLACK_API_URL)
-      ? webApi.retryPolicies.rapidRetryPolicy
-      : webApi.retryPolicies.tenRetriesInAboutThirtyMinutes);
+    (loopback ? webApi.retryPolicies.rapidRetryPolicy : webApi.retryPolicies.tenRetriesInAboutThirtyMinutes);
   // Fresh objects each time: Bolt and the Socket Mode client write into the options they are given.
   const clientOptions = () => ({ slackApiUrl: config.SLACK_API_URL, retryConfig, logger: bLogger });
+  // The Socket Mode client keeps its own, near-endless retries for apps.connections.open
+  // (a long Slack outage must not end reconnecting), unless a policy was given or this is a local fake.
+  const socketRetry = o.retryConfig ?? (loopback ? retryConfig : undefined);
+  const socketClientOptions = () => ({
+    slackApiUrl: config.SLACK_API_URL,
+    logger: bLogger,
+    ...(socketRetry ? { retryConfig: socketRetry } : {}),
+  });
 
   const receiver = http
     ? new HTTPReceiver({
@@ -99,7 +106,7 @@ export async function startSlack(args: {
         appToken: config.SLACK_APP_TOKEN ?? '',
         logger: bLogger,
         clientPingTimeout: o.socketPingTimeoutMs,
-        installerOptions: { clientOptions: clientOptions() },
+        installerOptions: { clientOptions: socketClientOptions() },
       });
   const app = new App({
     token,

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AppDelivery, type Delivery, type SigningChoice } from './app-delivery.ts';
 import type { FakeCall, FakeEphemeral, FakeFile, FakeMessage, FakeView } from './fake-slack-state.ts';
 import { FakeSlackState } from './fake-slack-state.ts';
 import { type RouteConfig, route } from './http-routes.ts';
@@ -21,9 +22,9 @@ import {
   viewSubmissionPayload,
   type Workspace,
 } from './interaction-payloads.ts';
-import { signSlackRequest } from './request-signing.ts';
 import { SocketModeServer } from './socket-mode-server.ts';
 
+export type { Delivery, SigningChoice } from './app-delivery.ts';
 export type { FakeCall, FakeEphemeral, FakeFile, FakeMessage, FakeView } from './fake-slack-state.ts';
 export type { InputValue } from './interaction-payloads.ts';
 
@@ -44,36 +45,13 @@ export interface FakeSlackOptions {
   maxFileBytes?: number;
 }
 
-/** One thing Slack sent the app, and how the app answered. */
-export interface Delivery {
-  id: string;
-  kind: 'slash_commands' | 'interactive';
-  via: 'socket' | 'http';
-  payload: Record<string, unknown>;
-  triggerId: string | undefined;
-  sentAt: number;
-  acked: boolean;
-  ackedAt?: number;
-  ackPayload?: Record<string, unknown>;
-  /** HTTP mode: the status the app answered with. */
-  httpStatus?: number;
-  /** Acked within the deadline: what Slack requires, else the user sees a failure. */
-  ackedInTime: boolean;
-  /** Why Slack would count this as failed. */
-  failure?: string;
-}
-
-/** How an HTTP delivery is signed (tests of the app's signature checks). */
-export interface SigningChoice {
-  /** `bad`: signed with the wrong secret; `none`: no signature headers. @default 'good' */
-  signature?: 'good' | 'bad' | 'none';
-  /** Pretend the request was signed at this moment (seconds), e.g. to replay an old one. */
-  timestampSec?: number;
-}
-
 export class FakeSlack {
+  /** Everything delivered to the app, oldest first. */
+  get deliveries(): readonly Delivery[] {
+    return this.delivery.deliveries;
+  }
+
   readonly state = new FakeSlackState();
-  readonly deliveries: Delivery[] = [];
   readonly teamId: string;
   readonly botToken: string;
   readonly appToken: string;
@@ -82,7 +60,7 @@ export class FakeSlack {
   private readonly ackTimeoutMs: number;
   private readonly ws: Workspace;
   private readonly socket: SocketModeServer;
-  private readonly pending = new Map<string, (payload: Record<string, unknown> | undefined) => void>();
+  private readonly delivery: AppDelivery;
   private readonly routes: RouteConfig;
   private httpTarget: string | undefined;
   private server: Server | undefined;
@@ -96,8 +74,15 @@ export class FakeSlack {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 3000;
     this.ws = { teamId: this.teamId, teamDomain: 'fake', appId: 'A0FAKEAPP', verificationToken: 'legacy' };
     this.socket = new SocketModeServer(this.ws.appId, ({ envelopeId, payload }) =>
-      this.pending.get(envelopeId)?.(payload),
+      this.delivery.acked(envelopeId, payload),
     );
+    this.delivery = new AppDelivery({
+      state: this.state,
+      socket: this.socket,
+      ackTimeoutMs: this.ackTimeoutMs,
+      signingSecret: this.signingSecret,
+      httpTarget: () => this.httpTarget,
+    });
     this.state.ensureUser(this.botUserId, { name: 'reelbot', isBot: true });
     this.routes = {
       api: {
@@ -206,7 +191,7 @@ export class FakeSlack {
       triggerId,
       responseUrl: this.responseUrl(args.channel, args.user),
     });
-    return this.deliver('slash_commands', payload, triggerId, signing);
+    return this.delivery.deliver('slash_commands', payload, triggerId, signing);
   }
 
   /** A user clicks the button `actionId` on a message the bot posted. */
@@ -224,7 +209,7 @@ export class FakeSlack {
       triggerId,
       responseUrl: this.responseUrl(args.channel, args.user),
     });
-    return this.deliver('interactive', payload, triggerId);
+    return this.delivery.deliver('interactive', payload, triggerId);
   }
 
   /**
@@ -251,7 +236,7 @@ export class FakeSlack {
     const triggerId = this.state.issueTrigger(user);
     const values = viewStateValues(view, args.values, this.origin);
     const payload = viewSubmissionPayload(this.ws, this.state, { view, user, values, triggerId });
-    return this.deliver('interactive', payload, triggerId).then((d) => {
+    return this.delivery.deliver('interactive', payload, triggerId).then((d) => {
       this.afterSubmission(view, d);
       return d;
     });
@@ -371,7 +356,7 @@ export class FakeSlack {
   }
 
   async close(): Promise<void> {
-    for (const resolve of this.pending.values()) resolve(undefined);
+    this.delivery.abandon();
     await this.socket.close();
     const server = this.server;
     if (!server) return;
@@ -385,128 +370,6 @@ export class FakeSlack {
     const id = randomUUID();
     this.routes.responseUrls.set(id, { channel, user, uses: 0, expiresAt: Date.now() + 30 * 60_000 });
     return `${this.origin}/respond/${id}`;
-  }
-
-  private deliver(
-    kind: Delivery['kind'],
-    payload: Record<string, unknown>,
-    triggerId: string | undefined,
-    signing?: SigningChoice,
-  ): Promise<Delivery> {
-    const d: Delivery = {
-      id: randomUUID(),
-      kind,
-      via: this.httpTarget ? 'http' : 'socket',
-      payload,
-      triggerId,
-      sentAt: 0,
-      acked: false,
-      ackedInTime: false,
-    };
-    this.deliveries.push(d);
-    return new Promise<Delivery>((resolve) => {
-      let settled = false;
-      const settle = () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(deadline);
-        this.state.changed();
-        resolve(d);
-      };
-      const onAck = (ackPayload: Record<string, unknown> | undefined, status?: number) => {
-        if (d.acked || d.failure?.startsWith('http_')) return;
-        if (status !== undefined) d.httpStatus = status;
-        if (status !== undefined && status !== 200) {
-          d.failure = `http_${status}`;
-          return settle();
-        }
-        d.acked = true;
-        d.ackedAt = Date.now();
-        if (ackPayload && Object.keys(ackPayload).length > 0) d.ackPayload = ackPayload;
-        d.ackedInTime = d.ackedAt - d.sentAt <= this.ackTimeoutMs;
-        if (!d.ackedInTime) d.failure = 'late_ack';
-        else this.applyAck(d);
-        settle();
-      };
-      let deadline: NodeJS.Timeout | undefined;
-      // Settle a little after the deadline so an ack racing it is still seen (and judged late or not).
-      const begin = () => {
-        d.sentAt = Date.now();
-        deadline = setTimeout(() => {
-          if (!d.acked && !d.failure) d.failure = 'no_ack';
-          settle();
-        }, this.ackTimeoutMs + 250);
-      };
-      if (d.via === 'http') {
-        begin();
-        this.postToApp(d, signing).then(
-          ({ status, body }) => onAck(body, status),
-          (err: unknown) => {
-            d.failure = `http_error: ${String(err)}`;
-            settle();
-          },
-        );
-        return;
-      }
-      this.socket.waitForConnection(10_000).then(
-        () => {
-          this.pending.set(d.id, (p) => {
-            this.pending.delete(d.id);
-            onAck(p);
-          });
-          const accepts = kind === 'slash_commands' || payload.type === 'view_submission';
-          begin();
-          this.socket.send({ envelope_id: d.id, type: kind, payload, accepts_response_payload: accepts });
-        },
-        () => {
-          d.failure = 'no_connection';
-          settle();
-        },
-      );
-    });
-  }
-
-  /** POST a delivery to the app's request URL the way Slack does (form-encoded, signed). */
-  private async postToApp(
-    d: Delivery,
-    signing: SigningChoice = {},
-  ): Promise<{ status: number; body: Record<string, unknown> | undefined }> {
-    const body =
-      d.kind === 'slash_commands'
-        ? new URLSearchParams(d.payload as Record<string, string>).toString()
-        : new URLSearchParams({ payload: JSON.stringify(d.payload) }).toString();
-    const secret = signing.signature === 'bad' ? `${this.signingSecret}-wrong` : this.signingSecret;
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-    if (signing.signature !== 'none')
-      Object.assign(headers, signSlackRequest(body, secret, signing.timestampSec));
-    const res = await fetch(this.httpTarget ?? '', {
-      method: 'POST',
-      headers,
-      body,
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await res.text();
-    let parsed: Record<string, unknown> | undefined;
-    try {
-      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
-    } catch {
-      parsed = { text };
-    }
-    return { status: res.status, body: parsed };
-  }
-
-  /** What Slack does with an ack's payload: show a command's answer, keep or close a modal. */
-  private applyAck(d: Delivery): void {
-    const p = d.ackPayload;
-    if (d.kind === 'slash_commands' && p && (typeof p.text === 'string' || Array.isArray(p.blocks))) {
-      this.state.ephemerals.push({
-        channel: String(d.payload.channel_id),
-        user: String(d.payload.user_id),
-        text: typeof p.text === 'string' ? p.text : '',
-        blocks: Array.isArray(p.blocks) ? (p.blocks as Record<string, unknown>[]) : [],
-        via: 'ack',
-      });
-    }
   }
 
   private afterSubmission(view: FakeView, d: Delivery): void {
