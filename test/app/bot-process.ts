@@ -30,10 +30,13 @@ export interface BotProcess {
   kill(): void;
 }
 
-/** Start `src/main.ts` with exactly `env` (plus PATH/HOME), in `cwd` (no `.env` there). */
-export function startBotProcess(env: Record<string, string>, cwd: string): BotProcess {
-  if (!existsSync(TSX_LOADER)) throw new Error(`tsx loader not found at ${TSX_LOADER}`);
-  const child = spawn(process.execPath, ['--import', `file://${TSX_LOADER}`, MAIN], {
+/**
+ * Start `src/main.ts` (or `args`, e.g. a compiled `dist/main.js`) with exactly `env` (plus
+ * PATH/HOME), in `cwd` (no `.env` there).
+ */
+export function startBotProcess(env: Record<string, string>, cwd: string, args?: string[]): BotProcess {
+  if (!args && !existsSync(TSX_LOADER)) throw new Error(`tsx loader not found at ${TSX_LOADER}`);
+  const child = spawn(process.execPath, args ?? ['--import', `file://${TSX_LOADER}`, MAIN], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

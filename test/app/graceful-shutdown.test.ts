@@ -130,5 +130,9 @@ describe('graceful shutdown of the bot process', () => {
     expect(accepted).toMatchObject({ component: 'engine', job: expect.stringMatching(/^job_/) });
     expect(logs.some((l) => l.component === 'slack')).toBe(true);
     expect(logs.find((l) => l.msg === 'ops server listening')).toBeDefined();
+    for (const line of all) {
+      for (const secret of [fake.botToken, fake.appToken, sim.options.apiKey])
+        expect(line).not.toContain(secret);
+    }
   });
 });
