@@ -6,7 +6,7 @@
  * that is not terminal; `stop()` stops taking work and lets in-flight writes finish; jobs
  * resume on the next start.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { silentLogger } from '../log/logger.ts';
 import { InvalidParameterError } from '../video/errors.ts';
@@ -155,8 +155,11 @@ export class Engine implements EngineApi {
       if (!saved.ok) return saved;
       image = saved.value;
     }
+    // A re-roll of an image-to-video job starts from the same image (fitted images are kept).
+    const reused = !image && request.rerollOf ? await this.#rerollImage(request.rerollOf, size) : undefined;
     const job = this.#newJob(id, request, { prompt, model, size, seconds, now });
-    if (image) job.image = image;
+    const jobImage = image ?? reused;
+    if (jobImage) job.image = jobImage;
     if (source) job.parentVideoId = source.id;
     const reserved = await this.#guardStore(() =>
       this.#quota.reserve(job, async () => {
@@ -308,6 +311,17 @@ export class Engine implements EngineApi {
     };
     if (request.rerollOf !== undefined) job.rerollOf = request.rerollOf;
     return job;
+  }
+
+  async #rerollImage(jobId: string, size: string): Promise<JobImage | undefined> {
+    const original = await this.#core.jobs.get(jobId).catch(() => undefined);
+    if (!original?.image || original.size !== size) return undefined;
+    try {
+      await access(original.image.path);
+      return original.image;
+    } catch {
+      return undefined; // the file is gone: re-roll as text-to-video rather than fail
+    }
   }
 
   async #saveImage(id: string, data: Uint8Array, size: string): Promise<Outcome<JobImage>> {
