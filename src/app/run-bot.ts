@@ -14,6 +14,7 @@ import { startDiscord } from '../platforms/discord/start-discord.ts';
 import { startSlack } from '../platforms/slack/start-slack.ts';
 import { checkHealth, type EngineRunState } from './bot-health.ts';
 import { BotMetrics } from './bot-metrics.ts';
+import { logJobStates } from './job-state-log.ts';
 import { LocalFileShare } from './local-file-share.ts';
 import { meterEngineApi } from './metered-engine-api.ts';
 import { startOpsServer } from './ops-server.ts';
@@ -83,6 +84,8 @@ export async function startBot(
     // The engine closes the store when it stops (and it stops before the upstream closes).
     stops.push(() => engine.stop());
     metrics?.observe(engine);
+    const stopStateLog = logJobStates(engine.events, logger.child({ component: 'engine' }));
+    stops.push(async () => stopStateLog());
     let state: EngineRunState = 'starting';
     const ops =
       config.METRICS_PORT === undefined || !metrics

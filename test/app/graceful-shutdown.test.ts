@@ -128,6 +128,9 @@ describe('graceful shutdown of the bot process', () => {
     const logs = bots.flatMap((b) => b.logs);
     const accepted = logs.find((l) => l.msg === 'job accepted');
     expect(accepted).toMatchObject({ component: 'engine', job: expect.stringMatching(/^job_/) });
+    // The job can be followed by its id through every step, across the restart.
+    const steps = logs.filter((l) => l.msg === 'job state' && l.job === accepted?.job).map((l) => l.state);
+    expect(steps).toEqual(expect.arrayContaining(['submitted', 'completed', 'delivered']));
     expect(logs.some((l) => l.component === 'slack')).toBe(true);
     expect(logs.find((l) => l.msg === 'ops server listening')).toBeDefined();
     for (const line of all) {
