@@ -15,6 +15,11 @@ export interface Upstream {
   baseUrl: string;
   apiKey: string;
   simulated: boolean;
+  /**
+   * Typical run time per video-second, when known (the embedded simulator's timing), for the
+   * engine's first ETA and poll before it has measured any job (`fallbackMsPerVideoSecond`).
+   */
+  expectedMsPerVideoSecond?: number;
   close(): Promise<void>;
 }
 
@@ -28,6 +33,9 @@ export const EMBEDDED_SIMULATOR_TIMING = {
   msPerVideoSecond: 1500,
   minRunMs: 6000,
 } as const satisfies SimulatorTiming;
+
+/** About what {@link EMBEDDED_SIMULATOR_TIMING} takes per video-second, queueing included (8 s for a 4 s clip). */
+export const EMBEDDED_SIMULATOR_MS_PER_VIDEO_SECOND = 2000;
 
 export async function startUpstream(
   config: Pick<Config, 'VIDEO_API_BASE_URL' | 'VIDEO_API_KEY' | 'VIDEO_API_MAX_CONCURRENCY' | 'DATA_DIR'>,
@@ -47,7 +55,13 @@ export async function startUpstream(
     stateFile: simulatorStateFile(config.DATA_DIR),
     logger: options.logger ?? silentLogger,
   });
-  return { baseUrl: sim.url, apiKey: sim.options.apiKey, simulated: true, close: () => sim.close() };
+  return {
+    baseUrl: sim.url,
+    apiKey: sim.options.apiKey,
+    simulated: true,
+    ...(options.timing ? {} : { expectedMsPerVideoSecond: EMBEDDED_SIMULATOR_MS_PER_VIDEO_SECOND }),
+    close: () => sim.close(),
+  };
 }
 
 /** Where the embedded simulator keeps its jobs. */

@@ -52,6 +52,9 @@ export class CliSurface implements Surface {
   readonly #outputs: Map<string, string>;
   readonly #fallbackDir: string;
   #lastLine = '';
+  /** Jobs whose failure or cancellation has been printed, and who waits for that. */
+  readonly #ended = new Set<string>();
+  readonly #endWaiters = new Map<string, () => void>();
 
   constructor(options: CliSurfaceOptions) {
     this.#err = options.err ?? process.stderr;
@@ -94,10 +97,28 @@ export class CliSurface implements Surface {
 
   async jobFailed(view: JobView, error: JobError): Promise<void> {
     this.#line(`${view.job.id}: failed - ${error.message}`, true);
+    this.#markEnded(view.job.id);
   }
 
   async jobCancelled(view: JobView, by: { displayName: string }): Promise<void> {
     this.#line(`${view.job.id}: cancelled by ${by.displayName}`, true);
+    this.#markEnded(view.job.id);
+  }
+
+  /**
+   * Resolves once this job's failure or cancellation has been printed. The engine tells the
+   * surface just after it records the end, so a caller that stops the engine on the state
+   * change alone would cut the reason off.
+   */
+  ended(jobId: string): Promise<void> {
+    if (this.#ended.has(jobId)) return Promise.resolve();
+    return new Promise((resolveEnded) => this.#endWaiters.set(jobId, resolveEnded));
+  }
+
+  #markEnded(jobId: string): void {
+    this.#ended.add(jobId);
+    this.#endWaiters.get(jobId)?.();
+    this.#endWaiters.delete(jobId);
   }
 
   /** On a TTY, progress overwrites one line; elsewhere every change is its own line. */

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startUpstream } from '../../app/upstream.ts';
 import type { Config } from '../../config/config.ts';
 import { createEngineFromConfig } from '../../engine/create-engine.ts';
@@ -56,7 +57,18 @@ export async function runGenerate(config: Config, args: GenerateArgs, io: Genera
   const engine = await createEngineFromConfig(config, {
     logger: io.logger,
     client,
-    overrides: { timing: { progressIntervalMs: 500, poll: { firstMinMs: 1000 } } },
+    // One job with a person watching: look after a second and then at least every 5 s. The
+    // bot's schedule (first look at a quarter of a guessed 10 s per video-second) left a
+    // fresh CLI run silent for 10-30 s, however fast the upstream was.
+    overrides: {
+      timing: {
+        progressIntervalMs: 500,
+        poll: { firstMinMs: 1000, firstFraction: 0, maxMs: 5000 },
+        ...(upstream.expectedMsPerVideoSecond
+          ? { fallbackMsPerVideoSecond: upstream.expectedMsPerVideoSecond }
+          : {}),
+      },
+    },
   });
   const outputs = new Map<string, string>();
   const surface = new CliSurface({ err: io.stderr, outputs, fallbackDir: join(config.DATA_DIR, 'cli') });
@@ -95,7 +107,7 @@ export async function runGenerate(config: Config, args: GenerateArgs, io: Genera
     const current = await engine.getJob(outcome.value.job.id);
     const job = current && TERMINAL_JOB_STATES.has(current.state) ? current : await finished;
     if (job.state !== 'delivered' || !surface.saved.some((s) => s.jobId === job.id)) {
-      if (job.state !== 'failed') io.stderr.write(`${job.id}: ended ${job.state}\n`);
+      await reportEnd(surface, job, io);
       return 1;
     }
     if (args.json && job.videoId) {
@@ -112,6 +124,24 @@ export async function runGenerate(config: Config, args: GenerateArgs, io: Genera
     await engine.stop();
     await upstream.close();
   }
+}
+
+/** How long a failed job's reason may take to reach the terminal before it is printed from the record. */
+const END_REPORT_WAIT_MS = 5000;
+
+/** Make sure the reason a job did not deliver is on stderr (the surface prints it, shortly after the state change). */
+async function reportEnd(surface: CliSurface, job: Job, io: GenerateIo): Promise<void> {
+  if (job.state === 'failed' || job.state === 'expired' || job.state === 'cancelled') {
+    const stop = new AbortController();
+    const told = await Promise.race([
+      surface.ended(job.id).then(() => true),
+      sleep(END_REPORT_WAIT_MS, false, { signal: stop.signal }).catch(() => false),
+    ]);
+    stop.abort(); // no timer may keep the process alive after the answer
+    if (told) return;
+  }
+  const reason = job.error ? ` - ${job.error.message}` : '';
+  io.stderr.write(`${job.id}: ended ${job.state}${reason}\n`);
 }
 
 async function readImage(path: string): Promise<{ data: Uint8Array; contentType: string; fileName: string }> {
