@@ -2,6 +2,9 @@
 import type { BenchContext, ScenarioResult } from '../report/bench-row.ts';
 import { ackLatency, inFlightMemoryRow } from './ack-latency.ts';
 import { chatCalls } from './chat-calls.ts';
+import { deliveryMemory } from './delivery-memory.ts';
+import { fairness } from './fairness.ts';
+import { recovery } from './recovery.ts';
 import { upstreamCalls } from './upstream-calls.ts';
 
 export interface Scenario {
@@ -24,4 +27,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   { id: 2, name: 'upstream calls', run: upstreamCalls },
   { id: 3, name: 'chat calls', run: chatCalls },
+  { id: 4, name: 'fairness', run: fairness },
+  { id: 5, name: 'memory during deliveries', run: deliveryMemory },
+  { id: 6, name: 'recovery', run: recovery },
 ];
