@@ -11,7 +11,7 @@ import type { Job } from '../engine/job.ts';
 import { openStore, type Store } from '../engine/store.ts';
 import type { Logger } from '../log/logger.ts';
 import { startDiscord } from '../platforms/discord/start-discord.ts';
-import { startSlack } from '../platforms/slack/start-slack.ts';
+import { type SlackStartOptions, startSlack } from '../platforms/slack/start-slack.ts';
 import { checkHealth, type EngineRunState } from './bot-health.ts';
 import { BotMetrics } from './bot-metrics.ts';
 import { logJobStates } from './job-state-log.ts';
@@ -23,6 +23,8 @@ import { startUpstream } from './upstream.ts';
 export interface StartBotOptions {
   /** Engine knobs (tests shorten the timings). */
   engineOverrides?: Partial<EngineOptions>;
+  /** Slack adapter knobs (tests: upload limit, socket timeouts). */
+  slack?: SlackStartOptions;
 }
 
 export interface RunningBot {
@@ -105,7 +107,7 @@ export async function startBot(
     }
     const api: EngineApi = metrics ? meterEngineApi(engine, metrics) : engine;
     // Platforms first, so jobs resumed by the engine find their surfaces attached.
-    await startPlatforms(config, api, logger, stops);
+    await startPlatforms(config, api, logger, stops, options);
     const report = await engine.start();
     state = 'running';
     logger.info('reelbot is running', { resumed: report, simulated: upstream.simulated });
@@ -143,13 +145,19 @@ async function startPlatforms(
   engine: EngineApi,
   logger: Logger,
   stops: Array<() => Promise<void>>,
+  options: StartBotOptions,
 ): Promise<void> {
   if (config.DISCORD_TOKEN) {
     const discord = await startDiscord({ config, engine, logger: logger.child({ component: 'discord' }) });
     stops.push(() => discord.stop());
   }
   if (config.SLACK_BOT_TOKEN) {
-    const slack = await startSlack({ config, engine, logger: logger.child({ component: 'slack' }) });
+    const slack = await startSlack({
+      config,
+      engine,
+      logger: logger.child({ component: 'slack' }),
+      ...(options.slack ? { options: options.slack } : {}),
+    });
     stops.push(() => slack.stop());
   }
 }
