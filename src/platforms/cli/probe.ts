@@ -3,6 +3,7 @@
  * recent videos. Prints the base URL but never the key. With no upstream configured it
  * probes a built-in simulator, and says so.
  */
+import { simulatorStateFile } from '../../app/upstream.ts';
 import type { Config } from '../../config/config.ts';
 import { type Logger, silentLogger } from '../../log/logger.ts';
 import { startSimulator } from '../../simulator/simulator.ts';
@@ -33,11 +34,16 @@ export interface ProbeReport {
 type ProbeConfig = Pick<
   Config,
   'VIDEO_API_BASE_URL' | 'VIDEO_API_KEY' | 'VIDEO_API_DIALECT' | 'VIDEO_API_TIMEOUT_MS' | 'simulated'
->;
+> &
+  Partial<Pick<Config, 'DATA_DIR'>>;
 
 /** Probe the upstream and print what was found. Returns the process exit code (0 when probing worked). */
 export async function runProbe(config: ProbeConfig, out: ProbeOut, deps: ProbeDeps = {}): Promise<number> {
-  const sim = config.simulated ? await startSimulator({ logger: deps.logger ?? silentLogger }) : undefined;
+  // With DATA_DIR, the built-in simulator shows the videos earlier CLI runs made (ids to remix).
+  const stateFile = config.DATA_DIR === undefined ? {} : { stateFile: simulatorStateFile(config.DATA_DIR) };
+  const sim = config.simulated
+    ? await startSimulator({ logger: deps.logger ?? silentLogger, ...stateFile })
+    : undefined;
   try {
     const report = await probeUpstream(
       {
