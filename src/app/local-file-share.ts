@@ -52,6 +52,9 @@ export class LocalFileShare implements FileShare {
   async publish(file: SharedFile): Promise<string | undefined> {
     await this.#load();
     const token = randomBytes(32).toString('base64url');
+    // Expired entries go with each write, so the index stays small in a process that runs for months.
+    const now = this.#now();
+    for (const [t, entry] of this.#tokens) if (entry.expiresAt <= now) this.#tokens.delete(t);
     this.#tokens.set(token, { ...file });
     await this.#save();
     const base = this.#o.publicUrl.replace(/\/+$/, '');
