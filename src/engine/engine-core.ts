@@ -134,7 +134,8 @@ export class EngineCore {
         this.finished.set(id, next);
         // Bounded: only the latest terminal jobs are kept for rendering.
         if (this.finished.size > 500) this.finished.delete(this.finished.keys().next().value!);
-        await this.jobs.removeActive(id);
+        // A job whose requester is still owed the notice stays listed, so a restart sends it.
+        if (!next.noticePending) await this.jobs.removeActive(id);
       } else {
         this.active.set(id, next);
       }
@@ -157,12 +158,32 @@ export class EngineCore {
       state: options.state ?? 'failed',
       error,
       submitInFlight: false,
+      noticePending: true,
     });
     this.releaseSlot(job.id);
     if (!next) return job;
-    void this.notifier.final(job.id, 'failed', (surface, view) => surface.jobFailed(view, error));
+    this.finalNotice(next);
     this.logger.info('job failed', { job: job.id, code: error.code, refunded: options.refund });
     return next;
+  }
+
+  /**
+   * Tell the requester how a failed, expired or cancelled job ended, then clear its
+   * `noticePending` mark. Cut off by a stop, the mark stays and the next start sends it.
+   */
+  finalNotice(job: Job): void {
+    const error = job.error;
+    const what = job.state === 'cancelled' ? 'cancelled' : 'failed';
+    const by = job.cancelledBy ?? { userId: job.requester.userId, displayName: job.requester.displayName };
+    void this.notifier
+      .final(job.id, what, (surface, view) =>
+        error && what === 'failed' ? surface.jobFailed(view, error) : surface.jobCancelled(view, by),
+      )
+      .then(async () => {
+        if (this.abort.signal.aborted) return;
+        await this.update(job.id, { noticePending: false });
+      })
+      .catch((err: unknown) => this.problem('clearing a sent notice', err, job.id));
   }
 
   acquireSlot(jobId: string): void {

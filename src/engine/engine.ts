@@ -202,15 +202,20 @@ export class Engine implements EngineApi {
     core.poll.remove(job.id);
     // Waiting in our queue: nothing reached the upstream, so it is refunded.
     if (waiting) await this.#quota.refund(job);
-    const done = await core.updateIfActive(job, { state: 'cancelled', submitInFlight: false });
+    const by = { userId: actor.userId, displayName: actor.displayName };
+    const done = await core.updateIfActive(job, {
+      state: 'cancelled',
+      submitInFlight: false,
+      noticePending: true,
+      cancelledBy: by,
+    });
     if (!done) return refused('already_finished', 'This video has already finished.');
     if (!job.submitInFlight) core.releaseSlot(job.id); // an in-flight POST releases its own slot
     if (job.videoId) {
       const videoId = job.videoId;
       await core.upstream('delete', job.id, () => core.client.delete(videoId)).catch(() => undefined);
     }
-    const by = { userId: actor.userId, displayName: actor.displayName };
-    void core.notifier.final(job.id, 'cancelled', (surface, view) => surface.jobCancelled(view, by));
+    core.finalNotice(done);
     core.logger.info('job cancelled', { job: job.id, refunded: waiting });
     return { ok: true, value: done };
   }

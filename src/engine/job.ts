@@ -100,6 +100,13 @@ export interface Job {
   quotaExempt: boolean;
   /** A submission attempt started and its outcome is unknown (crash mid-POST): never re-POST blindly. */
   submitInFlight?: boolean;
+  /**
+   * The job ended (failed, expired, cancelled) and its requester has not been told yet. Such a
+   * job stays in the active index so a restart sends the notice a crash cut off.
+   */
+  noticePending?: boolean;
+  /** Who cancelled it, for the notice. */
+  cancelledBy?: { userId: string; displayName: string };
   /** When the result was delivered: message ref of the result on the platform. */
   resultMessageRef?: string;
   /** Built-in simulator served this job (shown in every message). */

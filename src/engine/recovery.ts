@@ -20,14 +20,20 @@ export interface RecoveryReport {
   unindexedJobs: number;
   /** Quota charges for jobs that were never written. */
   orphanCharges: number;
+  /** Ended jobs whose requester had not been told yet (crash between the write and the notice). */
+  notices: number;
 }
 
 export async function recover(core: EngineCore, options: { repairScan: boolean }): Promise<RecoveryReport> {
   const ids = await core.jobs.loadActive();
   const listed = await core.jobs.getMany(ids);
   const byId = new Map<string, Job>();
-  for (const job of listed) if (job && !TERMINAL_JOB_STATES.has(job.state)) byId.set(job.id, job);
-  const stale = ids.filter((id) => !byId.has(id));
+  const owed = new Map<string, Job>();
+  for (const job of listed) {
+    if (job && !TERMINAL_JOB_STATES.has(job.state)) byId.set(job.id, job);
+    else if (job?.noticePending) owed.set(job.id, job);
+  }
+  const stale = ids.filter((id) => !byId.has(id) && !owed.has(id));
 
   let unindexed: Job[] = [];
   let knownIds: Set<string> | undefined;
@@ -36,6 +42,7 @@ export async function recover(core: EngineCore, options: { repairScan: boolean }
     knownIds = new Set(all.map((j) => j.id));
     unindexed = all.filter((j) => !TERMINAL_JOB_STATES.has(j.state) && !byId.has(j.id));
     for (const j of unindexed) byId.set(j.id, j);
+    for (const j of all) if (TERMINAL_JOB_STATES.has(j.state) && j.noticePending) owed.set(j.id, j);
   }
   if (unindexed.length > 0) await core.jobs.addActive(...unindexed.map((j) => j.id));
   if (stale.length > 0) await core.jobs.removeActive(...stale);
@@ -51,7 +58,13 @@ export async function recover(core: EngineCore, options: { repairScan: boolean }
     staleIndexEntries: stale.length,
     unindexedJobs: unindexed.length,
     orphanCharges,
+    notices: owed.size,
   };
+  for (const job of owed.values()) {
+    core.finished.set(job.id, job);
+    if (!job.place.messageRef) core.notifier.accepted(job.id);
+    core.finalNotice(job);
+  }
   const now = core.now();
   const spread = core.deps.timing.poll.firstMinMs;
   for (const job of jobs) {
