@@ -26,6 +26,24 @@ export interface SimState {
 
 const STATE_VERSION = 1;
 
+/**
+ * Finished jobs are forgotten this long after their result expired (or they failed or were
+ * cancelled), so a long-running bot's state file does not grow without end.
+ * @default 7 days
+ */
+export const FORGET_FINISHED_AFTER_MS = 7 * 24 * 3_600_000;
+
+/** The saved jobs still worth keeping at `now` (see {@link FORGET_FINISHED_AFTER_MS}). */
+export function withoutForgotten(jobs: readonly SimJob[], now: number): SimJob[] {
+  return jobs.filter((job) => {
+    if (job.state === 'completed') return (job.expiresAtMs ?? now) + FORGET_FINISHED_AFTER_MS > now;
+    if (job.state === 'failed' || job.state === 'cancelled') {
+      return (job.finishedAtMs ?? now) + FORGET_FINISHED_AFTER_MS > now;
+    }
+    return true;
+  });
+}
+
 /** `null` in the file stands for "not yet" (JSON has no undefined). */
 const maybe = <T extends z.ZodType>(schema: T) => schema.nullish().transform((v) => v ?? undefined);
 

@@ -23,7 +23,7 @@ import { serveRequest } from './request-pipeline.ts';
 import { SeededRandom } from './seeded-random.ts';
 import type { SimContext } from './sim-context.ts';
 import type { SimJob } from './sim-job.ts';
-import { loadSimState, type SimState, SimStateSaver } from './sim-state-file.ts';
+import { loadSimState, type SimState, SimStateSaver, withoutForgotten } from './sim-state-file.ts';
 import { claimStateLock, type StateLock } from './sim-state-lock.ts';
 import {
   type ResolvedSimulatorOptions,
@@ -121,7 +121,7 @@ export async function startSimulator(
       snapshot: (): SimState => ({ rngState: rng.state, assetSecret: ctx.assetSecret, jobs: board.all() }),
     });
   }
-  if (saved) board.restore(saved.jobs);
+  if (saved) board.restore(withoutForgotten(saved.jobs, Date.now()));
   const closing = new AbortController();
   const server = createServer((req, res) => {
     serveRequest({ ctx, faults, closing: closing.signal }, req, res).catch((err: unknown) => {

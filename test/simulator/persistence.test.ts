@@ -104,6 +104,23 @@ describe('simulator state file', () => {
     expect((await call(second, `/videos/${id}/content`)).status).toBe(410);
   });
 
+  it('finished jobs are forgotten a week after they expired or failed; younger ones and running ones stay', async () => {
+    const timing = { ...SLOW, expiresAfterMs: HOUR };
+    const first = await start({ timing, concurrencyPerKey: 3 });
+    const old = String((await createVideo(first, { prompt: 'old' })).id);
+    const failed = String((await createVideo(first, { prompt: 'old failure' })).id);
+    const never = String((await createVideo(first, { prompt: 'forever [never]' })).id);
+    first.completeNow(old);
+    first.failNow(failed);
+    await stop(first);
+    await travel(8 * 24 * HOUR);
+    const second = await start({ timing, concurrencyPerKey: 3 });
+    const recent = String((await createVideo(second, { prompt: 'recent' })).id);
+    second.expireNow(recent);
+    expect(second.jobs().map((j) => j.id)).toEqual([never, recent]);
+    expect((await call(second, `/videos/${old}`)).status).toBe(404);
+  });
+
   it('[never] jobs stay in progress across a restart, and failing prompts fail at their time', async () => {
     const first = await start({ timing: SLOW, concurrencyPerKey: 3 });
     const never = String((await createVideo(first, { prompt: 'a clock [never]' })).id);
