@@ -51,6 +51,15 @@ describe('cli refusals and failures', () => {
     await expectNoFile('policy.mp4');
   });
 
+  it('remix of a video the service does not know is refused with exit 2 before any job is made', async () => {
+    const before = sim.jobs().length;
+    const r = await home.run(['remix', 'video_0123456789abcdef01234567', 'make it night', '--out', 'r.mp4']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^refused: The video service does not know that video\./);
+    await expectNoFile('r.mp4');
+    expect(sim.jobs().length).toBe(before);
+  });
+
   it('--image naming a missing file fails before anything is sent, naming the file', async () => {
     const before = sim.jobs().length;
     const r = await home.run(['video', 'a fox', '--image', 'missing.png', '--out', 'x.mp4']);
