@@ -81,7 +81,13 @@ export async function startBot(
       simulatorBaseUrl: upstream.baseUrl,
       simulatorApiKey: upstream.apiKey,
       ...(fileShare ? { fileShare } : {}),
-      ...(options.engineOverrides ? { overrides: options.engineOverrides } : {}),
+      overrides: {
+        // With the embedded simulator its pace is known: first polls and ETAs use it until real samples exist.
+        ...(upstream.expectedMsPerVideoSecond
+          ? { timing: { fallbackMsPerVideoSecond: upstream.expectedMsPerVideoSecond } }
+          : {}),
+        ...options.engineOverrides,
+      },
     });
     // The engine closes the store when it stops (and it stops before the upstream closes).
     stops.push(() => engine.stop());
