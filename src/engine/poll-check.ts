@@ -42,8 +42,17 @@ export async function checkJob(core: EngineCore, jobId: string): Promise<number 
   } finally {
     state.polls += 1;
   }
-  const follow = await apply(core, jobId, video);
-  return follow ? delayFor(core, jobId, state) : undefined;
+  try {
+    const follow = await apply(core, jobId, video);
+    return follow ? delayFor(core, jobId, state) : undefined;
+  } catch (err) {
+    // The answer could not be written (store busy or unwritable): keep following the job with
+    // backoff, or it would sit in its last state until the next restart.
+    if (core.abort.signal.aborted) return undefined;
+    core.problem('applying a status check', err, jobId);
+    state.errors += 1;
+    return delayFor(core, jobId, state);
+  }
 }
 
 function delayFor(
