@@ -55,4 +55,18 @@ describe('store busy or unwritable', () => {
     const after = submitted(await h.engine.submit(request('u1', 'after the lock'))).job;
     expect((await waitForState(h.engine, after.id, 'delivered')).state).toBe('delivered');
   }, 40_000);
+
+  it('a write lock taken while jobs are being submitted, finished and delivered: once it goes every job ends with its promises kept', async () => {
+    h = await startHarness();
+    const ids: string[] = [];
+    for (const [i, p] of ['locked a', 'locked b', 'locked c [fail]'].entries()) {
+      ids.push(submitted(await h.engine.submit(request(`u${i % 2}`, p))).job.id);
+    }
+    locker = new KeyvSqlite({ uri: `sqlite://${join(h.dir, 'store.sqlite')}`, busyTimeout: 100 });
+    await locker.query('BEGIN EXCLUSIVE');
+    await new Promise((r) => setTimeout(r, 5500)); // past the bot's 5 s busy timeout
+    await locker.query('COMMIT');
+    const jobs = await ended(h.engine, ids, 30_000);
+    await expectPromisesKept(h, jobs, ['u0', 'u1']);
+  }, 40_000);
 });
