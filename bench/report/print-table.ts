@@ -33,7 +33,7 @@ export function formatTable(rows: readonly BenchRow[], machine: MachineInfo, hea
       .map((c, i) => c.padEnd(widths[i]!))
       .join(' | ')
       .trimEnd();
-  const machineLine = `machine: ${machine.cores} cores, ${machine.cpuModel}, Node ${machine.node}, ${machine.os}, ${machine.memoryMiB} MiB`;
+  const machineLine = `machine: ${machine.cores} cores, ${machine.cpuModel}, Node ${machine.node}, ${machine.os}, ${machine.memoryMiB} MiB; load ${machine.loadAtStart.toFixed(1)} at start, ${machine.loadAtEnd.toFixed(1)} at end${Math.max(machine.loadAtStart, machine.loadAtEnd) > machine.cores / 2 ? ' (busy machine: times are inflated)' : ''}`;
   return [
     header,
     machineLine,
