@@ -3,6 +3,7 @@
  * writes the record (and the active index) before anything else hears of it.
  * The submission, polling, delivery and recovery modules work through this.
  */
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../log/logger.ts';
 import type { VideoApi } from '../video/video.ts';
 import { DurationStats } from './duration-stats.ts';
@@ -48,7 +49,8 @@ export class EngineCore {
   readonly surfaces = new Map<string, Surface>();
   readonly notifier: JobNotifier;
   readonly poll: PollLoop;
-  readonly abort = new AbortController();
+  /** Aborted by `stop()`; every upstream call listens to it, so no listener cap applies. */
+  readonly abort = withoutListenerCap(new AbortController());
   /** Submissions paused until (after a 429). */
   pausedUntil = 0;
   /** Set by the engine: submits the next waiting jobs while slots are free. */
@@ -251,4 +253,9 @@ export class EngineCore {
     this.logger.warn(what, { ...(jobId ? { job: jobId } : {}), err: error });
     this.events.emit('problem', { what, error, ...(jobId ? { jobId } : {}) });
   }
+}
+
+function withoutListenerCap(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
