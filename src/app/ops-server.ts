@@ -1,13 +1,16 @@
 /**
  * The bot's own HTTP server on `METRICS_PORT`: `GET /healthz` (for Docker and load balancers),
- * `GET /metrics` (Prometheus text format) and `GET /files/<token>/<name>` (videos too big for a
- * chat platform, published by {@link LocalFileShare}). Plain `node:http`: three routes need no
- * framework. Nothing here reads a path from the request beyond matching a known token.
+ * `GET /metrics` (Prometheus text format), `GET /files/<token>/<name>` (videos too big for a
+ * chat platform, published by {@link LocalFileShare}) and, with `WEBHOOK_SECRET`,
+ * `POST /webhooks/video` (the upstream's signed `video.completed` / `video.failed` events).
+ * Plain `node:http`: four routes need no framework. Nothing here reads a path from the request
+ * beyond matching a known token.
  */
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
+import type { WebhookReceiver } from '../engine/webhook-receiver.ts';
 import { type Logger, silentLogger } from '../log/logger.ts';
 import type { HealthReport } from './bot-health.ts';
 import type { LocalFileShare } from './local-file-share.ts';
@@ -22,6 +25,8 @@ export interface OpsServerOptions {
   metrics: { render(): string };
   /** Serves `/files/...` when set (`PUBLIC_URL` configured). */
   files?: Pick<LocalFileShare, 'lookup'>;
+  /** Serves `POST /webhooks/video` when set (`WEBHOOK_SECRET` configured). */
+  webhook?: Pick<WebhookReceiver, 'receive'>;
   logger?: Logger;
   /** Open downloads get this long to finish when the server closes. @default 2000 */
   closeGraceMs?: number;
@@ -62,8 +67,15 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
   };
 }
 
+/** Largest webhook body read; real events are a few hundred bytes. */
+export const WEBHOOK_MAX_BYTES = 64 * 1024;
+
 async function handle(o: OpsServerOptions, logger: Logger, req: IncomingMessage, res: ServerResponse) {
   const path = safePath(req);
+  if (o.webhook && path === WEBHOOK_PATH) {
+    await serveWebhook(o.webhook, req, res);
+    return;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
     res.end('method not allowed\n');
@@ -90,6 +102,59 @@ async function handle(o: OpsServerOptions, logger: Logger, req: IncomingMessage,
     return;
   }
   notFound(res);
+}
+
+/** Where the upstream POSTs its events (`${PUBLIC_URL}/webhooks/video`). */
+export const WEBHOOK_PATH = '/webhooks/video';
+
+async function serveWebhook(
+  receiver: Pick<WebhookReceiver, 'receive'>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (req.method !== 'POST') {
+    res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain; charset=utf-8' });
+    res.end('method not allowed\n');
+    return;
+  }
+  const body = await readBody(req, WEBHOOK_MAX_BYTES);
+  if (body === 'too_large') {
+    // Close rather than read the rest of an oversized body.
+    res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+    res.end(JSON.stringify({ error: 'body too large' }));
+    return;
+  }
+  const result = await receiver.receive(req.headers, body);
+  // The body says nothing about our jobs: an unknown video is acknowledged like a known one.
+  const answer =
+    result.status === 200
+      ? { ok: true }
+      : { error: result.status === 401 ? 'invalid signature' : 'invalid event' };
+  sendJson(res, result.status, answer);
+}
+
+/** The request body, or `'too_large'` as soon as it passes `limit` bytes. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.resolve('too_large');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    const onData = (chunk: Buffer) => {
+      bytes += chunk.byteLength;
+      if (bytes > limit) {
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.pause();
+        resolve('too_large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.once('error', reject);
+  });
 }
 
 async function serveFile(

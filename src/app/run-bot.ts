@@ -1,7 +1,8 @@
 /**
  * Start and stop the whole bot in one process: the upstream (configured server or built-in
- * simulator), the store, the engine, the ops server (`/healthz`, `/metrics`, `/files`) when
- * `METRICS_PORT` is set, and every configured chat platform. `main.ts` adds signals and exit codes.
+ * simulator), the store, the engine, the ops server (`/healthz`, `/metrics`, `/files`, and
+ * `/webhooks/video` with `WEBHOOK_SECRET`) when `METRICS_PORT` is set, and every configured chat
+ * platform. `main.ts` adds signals and exit codes.
  */
 import type { Config } from '../config/config.ts';
 import { createEngineFromConfig } from '../engine/create-engine.ts';
@@ -9,6 +10,7 @@ import type { EngineApi } from '../engine/engine-api.ts';
 import type { EngineOptions } from '../engine/engine-options.ts';
 import type { Job } from '../engine/job.ts';
 import { openStore, type Store } from '../engine/store.ts';
+import { WebhookReceiver } from '../engine/webhook-receiver.ts';
 import type { Logger } from '../log/logger.ts';
 import { startDiscord } from '../platforms/discord/start-discord.ts';
 import { type SlackStartOptions, startSlack } from '../platforms/slack/start-slack.ts';
@@ -86,6 +88,8 @@ export async function startBot(
         ...(upstream.expectedMsPerVideoSecond
           ? { timing: { fallbackMsPerVideoSecond: upstream.expectedMsPerVideoSecond } }
           : {}),
+        // The upstream's webhooks trigger checks, so scheduled polls relax to a safety net.
+        webhooks: config.WEBHOOK_SECRET !== undefined && metrics !== undefined,
         ...options.engineOverrides,
       },
     });
@@ -104,12 +108,25 @@ export async function startBot(
             health: () => checkHealth({ engineState: () => state, store, simulated: upstream.simulated }),
             metrics,
             ...(fileShare ? { files: fileShare } : {}),
+            ...(config.WEBHOOK_SECRET
+              ? {
+                  webhook: new WebhookReceiver({
+                    secret: config.WEBHOOK_SECRET,
+                    target: engine,
+                    logger: logger.child({ component: 'webhooks' }),
+                  }),
+                }
+              : {}),
             logger: logger.child({ component: 'ops' }),
           });
     if (ops) {
       // Closed last, so /healthz answers 503 "stopping" while the rest shuts down.
       stops.unshift(() => ops.close());
-      logger.info('ops server listening', { url: ops.url, files: fileShare !== undefined });
+      logger.info('ops server listening', {
+        url: ops.url,
+        files: fileShare !== undefined,
+        webhooks: config.WEBHOOK_SECRET !== undefined,
+      });
     }
     const api: EngineApi = metrics ? meterEngineApi(engine, metrics) : engine;
     // Platforms first, so jobs resumed by the engine find their surfaces attached.

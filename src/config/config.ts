@@ -128,6 +128,15 @@ function crossChecks(env: Record<string, string | undefined>): string[] {
   if (v('PUBLIC_URL') && !v('METRICS_PORT')) {
     out.push('PUBLIC_URL needs METRICS_PORT: shared video links are served by the ops server on that port');
   }
+  const hook = v('WEBHOOK_SECRET');
+  if (hook && !v('METRICS_PORT')) {
+    out.push('WEBHOOK_SECRET needs METRICS_PORT: the ops server on that port receives POST /webhooks/video');
+  }
+  if (hook && !/^(whsec_)?[A-Za-z0-9+/]{16,}={0,2}$/.test(hook)) {
+    out.push(
+      'WEBHOOK_SECRET must be the signing secret the upstream shows for the endpoint (whsec_<base64>)',
+    );
+  }
   const store = v('STORE_URL');
   if (store && !/^sqlite:\/\//.test(store) && !/^memory:?$/.test(store)) {
     out.push('STORE_URL must be sqlite://path/to/file.sqlite (or memory: for throwaway runs)');

@@ -3,7 +3,7 @@
  */
 import type { Logger } from '../log/logger.ts';
 import type { VideoApi } from '../video/video.ts';
-import type { PollTiming } from './poll-schedule.ts';
+import { type PollTiming, webhookPollTiming } from './poll-schedule.ts';
 import type { QuotaLimits } from './quota.ts';
 import type { Store } from './store.ts';
 import type { FileShare } from './surface.ts';
@@ -89,6 +89,12 @@ export interface EngineOptions {
   repairScan?: boolean;
   /** Close the store in `stop()` (when the engine opened it). @default false */
   closeStoreOnStop?: boolean;
+  /**
+   * The upstream's webhooks reach this bot (`WEBHOOK_SECRET` set): scheduled polls relax to a
+   * safety net (see `webhookPollTiming`) and a webhook triggers the check (`Engine.pollNow`).
+   * @default false
+   */
+  webhooks?: boolean;
   /** Injectable clock. @default Date.now */
   now?: () => number;
   /** Injectable randomness for jitter. @default Math.random */
@@ -97,6 +103,8 @@ export interface EngineOptions {
 
 export interface ResolvedTiming extends EngineTiming {}
 
-export function resolveTiming(t: EngineOptions['timing']): ResolvedTiming {
-  return { ...DEFAULT_TIMING, ...t, poll: { ...DEFAULT_TIMING.poll, ...t?.poll } };
+/** Defaults merged with `t`; with `webhooks`, the poll timing relaxed by {@link webhookPollTiming}. */
+export function resolveTiming(t: EngineOptions['timing'], webhooks = false): ResolvedTiming {
+  const poll = { ...DEFAULT_TIMING.poll, ...t?.poll };
+  return { ...DEFAULT_TIMING, ...t, poll: webhooks ? webhookPollTiming(poll) : poll };
 }

@@ -56,7 +56,7 @@ export class Engine implements EngineApi {
       store: options.store,
       client: options.client,
       logger: options.logger ?? silentLogger,
-      timing: resolveTiming(options.timing),
+      timing: resolveTiming(options.timing, options.webhooks ?? false),
       maxConcurrency: options.maxConcurrency ?? 2,
       dataDir: options.dataDir,
       keepFiles: options.keepFiles ?? false,

@@ -47,9 +47,13 @@ export class PollLoop {
     this.#arm();
   }
 
-  /** Check as soon as a slot is free (webhook, tests). */
+  /**
+   * Check as soon as a slot is free (webhook, tests). A job whose check is running right now is
+   * checked once more after it: that check may have read the upstream just before the news.
+   */
   pokeNow(jobId: string): void {
-    if (this.#live.has(jobId)) this.schedule(jobId, this.options.now());
+    const running = this.#running.has(jobId) && !this.#dropped.has(jobId);
+    if (this.#live.has(jobId) || running) this.schedule(jobId, this.options.now());
   }
 
   /** Stop following a job. A check already running finishes but is not rescheduled. */

@@ -44,6 +44,22 @@ export interface PollState {
   consecutiveErrors: number;
 }
 
+/**
+ * Poll timing when the upstream's `video.completed` / `video.failed` webhooks reach us: a webhook
+ * triggers the check that matters, so the scheduled polls are only a safety net (webhooks get
+ * lost) and for progress updates. First poll later (twice the fraction, four times the floor),
+ * progress-based polls four times rarer. Error backoff is unchanged: it is about the upstream's health.
+ */
+export function webhookPollTiming(timing: PollTiming): PollTiming {
+  return {
+    ...timing,
+    firstMinMs: timing.firstMinMs * 4,
+    firstFraction: Math.min(1, timing.firstFraction * 2),
+    minMs: timing.minMs * 4,
+    maxMs: timing.maxMs * 4,
+  };
+}
+
 /** Delay in ms until the next poll. `random` returns [0, 1). */
 export function nextPollDelay(
   timing: PollTiming,
