@@ -3,7 +3,6 @@
  * (when the interaction is still live) and is then edited with the bot token on the channel
  * message, so updates continue past the 15-minute token and across restarts.
  */
-import type { Readable } from 'node:stream';
 import { DiscordAPIError } from 'discord.js';
 import type { JobError } from '../../engine/job.ts';
 import type { DeliveredVideo, JobView, MessageRef, Surface } from '../../engine/surface.ts';
@@ -17,9 +16,13 @@ import {
   renderRunning,
 } from './job-message.ts';
 import type { MessageEditor, OutgoingFile } from './message-editor.ts';
+import { Semaphore } from './semaphore.ts';
 
 /** Discord's default per-file upload limit for bots (servers without boosts). */
 export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
+
+/** Video uploads in flight at once; more deliveries wait, so 20 at once never open 20 files. */
+export const DEFAULT_MAX_CONCURRENT_UPLOADS = 4;
 
 /** Discord error codes the surface reacts to. */
 const CODE = {
@@ -39,29 +42,20 @@ const isTooLarge = (err: unknown) =>
 export const jumpLink = (guildId: string, channelId: string, messageId: string) =>
   `https://discord.com/channels/${guildId}/${channelId}/${messageId}`;
 
-async function readAll(stream: Readable, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
-    total += b.length;
-    if (total > max) {
-      stream.destroy();
-      throw new Error(`video stream is larger than the ${max} bytes announced`);
-    }
-    chunks.push(b);
-  }
-  return Buffer.concat(chunks);
-}
-
 export interface DiscordSurfaceDeps {
   editor: MessageEditor;
   origins: InteractionOrigins;
   logger: Logger;
+  /** Video uploads in flight at once. @default 4 */
+  maxConcurrentUploads?: number;
 }
 
 export class DiscordSurface implements Surface {
-  constructor(private readonly d: DiscordSurfaceDeps) {}
+  readonly #uploads: Semaphore;
+
+  constructor(private readonly d: DiscordSurfaceDeps) {
+    this.#uploads = new Semaphore(d.maxConcurrentUploads ?? DEFAULT_MAX_CONCURRENT_UPLOADS);
+  }
 
   async jobAccepted(view: JobView): Promise<MessageRef> {
     const body = renderRunning(view);
@@ -97,10 +91,16 @@ export class DiscordSurface implements Surface {
     const { job } = view;
     const limit = this.d.origins.uploadLimit(job.id) ?? DEFAULT_UPLOAD_LIMIT;
     if (video.bytes <= limit) {
-      const data = await readAll(video.open(), video.bytes + 1024);
-      const file = { name: video.fileName, data, contentType: video.contentType };
+      // Streamed from disk when sent (and re-read on a retry): memory does not grow with the file.
+      const file: OutgoingFile = {
+        name: video.fileName,
+        contentType: video.contentType,
+        bytes: video.bytes,
+        open: () => video.open(),
+      };
       try {
-        const ref = await this.#put(view, renderDelivered(view, { lineage: video.lineage }), [file]);
+        const body = renderDelivered(view, { lineage: video.lineage });
+        const ref = await this.#uploads.run(() => this.#put(view, body, [file]));
         this.d.origins.forgetJob(job.id);
         return ref;
       } catch (err) {

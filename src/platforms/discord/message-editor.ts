@@ -4,13 +4,10 @@
  * newest waiting body is kept, so a 429 backlog never grows with superseded progress edits.
  */
 import { type REST, type RequestData, Routes } from 'discord.js';
-import { multipartBody } from './multipart-body.ts';
+import { type MultipartPart, multipartBody } from './multipart-body.ts';
 
-export interface OutgoingFile {
-  name: string;
-  data: Buffer;
-  contentType: string;
-}
+/** A file to attach: in memory (`data`), or streamed from disk (`bytes` + `open`) when sent. */
+export type OutgoingFile = MultipartPart;
 
 interface Pending {
   body: object;
@@ -37,6 +34,7 @@ export class MessageEditor {
   /** Edits dropped because a newer one replaced them before they were sent. */
   superseded = 0;
 
+  /** `rest` must send streamed bodies: built with `makeRequest: streamingMakeRequest()`. */
   constructor(private readonly rest: REST) {}
 
   /** Post a new message; resolves with its id. */

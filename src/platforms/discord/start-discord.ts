@@ -17,6 +17,7 @@ import { InteractionOrigins } from './interaction-origins.ts';
 import { replyPrivately } from './interaction-replies.ts';
 import { MessageEditor } from './message-editor.ts';
 import { registerCommands } from './register-commands.ts';
+import { streamingMakeRequest } from './streaming-request.ts';
 
 export interface StartDiscordOptions {
   config: Config;
@@ -39,7 +40,8 @@ export async function startDiscord(o: StartDiscordOptions): Promise<DiscordBot> 
   if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set: the Discord adapter cannot start');
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
-    rest: { api: config.DISCORD_API_URL },
+    // Video uploads are streamed from disk; the default transport would buffer them whole.
+    rest: { api: config.DISCORD_API_URL, makeRequest: streamingMakeRequest() },
     allowedMentions: { parse: [] },
   });
   const origins = new InteractionOrigins();
