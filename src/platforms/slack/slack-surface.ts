@@ -3,12 +3,16 @@
  * its `ts` for progress and the outcome, and `files.uploadV2` for the MP4 into the job's thread
  * (or the channel), with lineage and Remix / Re-roll buttons beside it.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { webApi } from '@slack/bolt';
 import type { JobError } from '../../engine/job.ts';
 import type { DeliveredVideo, JobView, MessageRef, Surface } from '../../engine/surface.ts';
 import type { Logger } from '../../log/logger.ts';
 import { type JobExtras, renderJobMessage, renderResultMessage } from './render/job-blocks.ts';
 import { link, slackDate } from './render/slack-text.ts';
+
+/** Tries of the job message's final edit after a successful upload. */
+const FINAL_EDIT_ATTEMPTS = 5;
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -86,13 +90,13 @@ export class SlackSurface implements Surface {
         throw err;
       }
       this.markFinished(view.job.id);
-      // The upload is what counts; a failed final edit must not make the engine upload again.
-      await this.edit(shown, {
+      // The upload is what counts; a failed final edit must not make the engine upload again,
+      // but it is retried here: given up after one error, the message would show the job as
+      // still running (with a Cancel button) for good.
+      await this.editWithRetries(shown, {
         lineage: video.lineage,
         note: ':arrow_down: The video is in the thread below.',
-      }).catch((err: unknown) =>
-        this.o.logger.warn('slack final edit failed after upload', { job: view.job.id, err }),
-      );
+      });
       return ref;
     });
   }
@@ -188,6 +192,21 @@ export class SlackSurface implements Surface {
         return;
       }
       throw err;
+    }
+  }
+
+  /** {@link edit}, retried with backoff (250 ms, doubling, 5 tries); the last failure is logged, not thrown. */
+  private async editWithRetries(view: JobView, extras: JobExtras): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.edit(view, extras);
+      } catch (err) {
+        if (attempt >= FINAL_EDIT_ATTEMPTS) {
+          this.o.logger.warn('slack final edit failed after upload', { job: view.job.id, attempt, err });
+          return;
+        }
+        await sleep(250 * 2 ** (attempt - 1), undefined, { ref: false });
+      }
     }
   }
 
