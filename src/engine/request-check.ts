@@ -33,7 +33,7 @@ export async function checkRequest(
   nowMs: number,
   signal?: AbortSignal,
 ): Promise<Checked> {
-  const prompt = req.prompt.trim();
+  const prompt = withoutControlCharacters(req.prompt).trim();
   const limits = { maxPromptChars, models: choices.models, sizes: choices.sizes, seconds: choices.seconds };
   const model = req.model ?? choices.models[0] ?? 'sora-2';
   let size = req.size ?? choices.sizes[0] ?? '1280x720';
@@ -46,6 +46,8 @@ export async function checkRequest(
     validateRemixInput({ videoId: req.remixOf, prompt }, undefined, limits);
   } catch (err) {
     if (err instanceof InvalidParameterError) return refuse('invalid_parameter', err.message);
+    // An id no upstream would issue (`../videos`, spaces): a refusal, not a crash.
+    if (err instanceof VideoNotFoundError) return refuse('source_not_found', err.message);
     throw err;
   }
   let source: Video;
@@ -84,6 +86,15 @@ export async function checkRequest(
   if (source.size) size = source.size;
   if (source.seconds) seconds = source.seconds;
   return { ok: true, value: { prompt, model: source.model ?? model, size, seconds, source } };
+}
+
+/**
+ * C0 and C1 control characters (except newline and tab) are dropped: they mean nothing in a
+ * prompt and would reach chat messages and logs raw. Zero-width and bidi marks are text
+ * (Arabic, Hebrew, emoji sequences) and stay; adapters render prompts escaped.
+ */
+export function withoutControlCharacters(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
 function refuse(code: Refusal['code'], message: string): Checked {

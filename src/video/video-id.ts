@@ -5,8 +5,9 @@ import { VideoNotFoundError } from './errors.ts';
 import { VIDEO_ERROR_MESSAGES as MSG } from './video-error-messages.ts';
 
 // Path separators, dot-segments, whitespace and control characters could steer a request
-// to another route; no upstream issues ids like that.
-const SUSPICIOUS = /[/\\\s\u0000-\u001f\u007f]|\.\./;
+// to another route; no upstream issues ids like that. A lone `.` is a dot-segment too: URL
+// parsing turns `/videos/.` into `/videos/`, the list route.
+const SUSPICIOUS = /[/\\\s\u0000-\u001f\u007f]|\.\.|^\.$/;
 const MAX_ID_LENGTH = 200;
 
 /** Throws {@link VideoNotFoundError} for ids no upstream would issue. */
