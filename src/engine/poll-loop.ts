@@ -25,6 +25,8 @@ export class PollLoop {
   readonly #running = new Set<string>();
   /** Jobs removed while their check was running: not rescheduled. */
   readonly #dropped = new Set<string>();
+  /** Jobs poked while their check was running: checked again right after it. */
+  readonly #recheck = new Set<string>();
   #seq = 0;
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
@@ -52,8 +54,12 @@ export class PollLoop {
    * checked once more after it: that check may have read the upstream just before the news.
    */
   pokeNow(jobId: string): void {
-    const running = this.#running.has(jobId) && !this.#dropped.has(jobId);
-    if (this.#live.has(jobId) || running) this.schedule(jobId, this.options.now());
+    // Never two checks of one job at once: a running one is followed by another instead.
+    if (this.#running.has(jobId)) {
+      if (!this.#dropped.has(jobId)) this.#recheck.add(jobId);
+    } else if (this.#live.has(jobId)) {
+      this.schedule(jobId, this.options.now());
+    }
   }
 
   /** Stop following a job. A check already running finishes but is not rescheduled. */
@@ -111,15 +117,17 @@ export class PollLoop {
       .check(jobId)
       .then(
         (delay) => {
-          // A schedule() made while checking (e.g. a poke) wins over the returned delay.
-          if (this.#dropped.has(jobId)) return;
-          if (delay !== undefined && !this.#live.has(jobId)) this.schedule(jobId, this.options.now() + delay);
+          // A schedule() made while checking wins over the returned delay; a poke made while
+          // checking brings the next check forward to now (unless the job is done: undefined).
+          if (this.#dropped.has(jobId) || delay === undefined || this.#live.has(jobId)) return;
+          this.schedule(jobId, this.options.now() + (this.#recheck.has(jobId) ? 0 : delay));
         },
         (err: unknown) => this.options.onError?.(jobId, err),
       )
       .finally(() => {
         this.#running.delete(jobId);
         this.#dropped.delete(jobId);
+        this.#recheck.delete(jobId);
         this.#arm();
       });
   }

@@ -45,18 +45,20 @@ export interface PollState {
 }
 
 /**
- * Poll timing when the upstream's `video.completed` / `video.failed` webhooks reach us: a webhook
- * triggers the check that matters, so the scheduled polls are only a safety net (webhooks get
- * lost) and for progress updates. First poll later (twice the fraction, four times the floor),
- * progress-based polls four times rarer. Error backoff is unchanged: it is about the upstream's health.
+ * Poll timing when the upstream's `video.completed` / `video.failed` webhooks reach us: an event
+ * triggers the check that matters, so scheduled polls are only a safety net (webhooks get lost)
+ * and coarse progress. The first poll comes later (twice the fraction, four times the floor);
+ * after it, one poll per four `maxMs` at a steady pace, because aiming at the expected end would
+ * only race the event. Error backoff is unchanged: it is about the upstream's health.
  */
 export function webhookPollTiming(timing: PollTiming): PollTiming {
+  const interval = timing.maxMs * 4;
   return {
     ...timing,
     firstMinMs: timing.firstMinMs * 4,
     firstFraction: Math.min(1, timing.firstFraction * 2),
-    minMs: timing.minMs * 4,
-    maxMs: timing.maxMs * 4,
+    minMs: interval,
+    maxMs: interval,
   };
 }
 

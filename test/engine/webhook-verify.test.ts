@@ -157,12 +157,19 @@ describe('webhookPollTiming', () => {
   it('makes the first poll and the longest interval later, keeping error backoff', () => {
     const relaxed = webhookPollTiming(DEFAULT_POLL_TIMING);
     expect(relaxed.maxMs).toBe(DEFAULT_POLL_TIMING.maxMs * 4);
-    expect(relaxed.minMs).toBe(DEFAULT_POLL_TIMING.minMs * 4);
+    expect(relaxed.minMs).toBe(relaxed.maxMs);
     expect(relaxed.errorBaseMs).toBe(DEFAULT_POLL_TIMING.errorBaseMs);
     const first = { ...state, polls: 0 };
     expect(nextPollDelay(relaxed, first, noJitter)).toBeGreaterThan(
       nextPollDelay(DEFAULT_POLL_TIMING, first, noJitter),
     );
+  });
+
+  it('still polls a job near its expected end, at the steady safety-net pace instead of chasing it', () => {
+    const relaxed = webhookPollTiming(DEFAULT_POLL_TIMING);
+    const nearEnd = { ...state, runningForMs: 190_000, progress: 95 };
+    expect(nextPollDelay(DEFAULT_POLL_TIMING, nearEnd, noJitter)).toBeLessThan(DEFAULT_POLL_TIMING.maxMs);
+    expect(nextPollDelay(relaxed, nearEnd, noJitter)).toBe(DEFAULT_POLL_TIMING.maxMs * 4);
   });
 
   it('still polls a long job (safety net), just less often', () => {
