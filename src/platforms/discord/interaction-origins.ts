@@ -8,6 +8,7 @@
  * channel message and uses the default upload limit).
  */
 import type { Job } from '../../engine/job.ts';
+import { withoutControlCharacters } from '../../engine/request-check.ts';
 
 /** What the surface needs from a live interaction (a subset of discord.js's interaction). */
 export interface OriginReply {
@@ -31,7 +32,8 @@ export interface Origin {
 /** Interaction tokens live 15 minutes; forget origins a little before that. */
 const ORIGIN_TTL_MS = 14 * 60_000;
 
-const normalise = (s: string) => s.replace(/\s+/g, ' ').trim();
+// The engine drops control characters from prompts; compare the way it stores them.
+const normalise = (s: string) => withoutControlCharacters(s).replace(/\s+/g, ' ').trim();
 
 export class InteractionOrigins {
   readonly #pending = new Map<string, Origin>();
