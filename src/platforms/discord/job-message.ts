@@ -27,11 +27,15 @@ export interface MessageBody {
 const COLOR = { running: 0x5865f2, done: 0x57f287, failed: 0xed4245, cancelled: 0x99aab5 } as const;
 const PROMPT_MAX = 1500;
 
-/** Escape markdown and cut to `max` characters. */
+/**
+ * Escape markdown and cut to `max` characters. Masked links, headings and lists are escaped too
+ * (discord.js leaves them by default): a prompt like `[Verify your account](https://…)` would
+ * otherwise show as a clickable link under the bot's name.
+ */
 export function safeText(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   const cut = flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-  return escapeMarkdown(cut);
+  return escapeMarkdown(cut, { maskedLink: true, heading: true, bulletedList: true, numberedList: true });
 }
 
 /** `▰▰▰▰▰▰▱▱▱▱ 60%` */
