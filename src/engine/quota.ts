@@ -6,6 +6,12 @@
  * (user and workspace keys, sorted) and the job is written before the lock is released;
  * refunding removes the id. Both are idempotent, so a crash between steps can never charge
  * twice, and {@link QuotaBook.reconcile} drops ids whose job was never written.
+ *
+ * The hot path is a burst of submits in one workspace, all behind that workspace's record. So
+ * the records are cached in memory as written (one process owns the store), a charge is one
+ * write per record and no read, and the workspace lock covers only check + charge: writing the
+ * job happens under the user's lock alone, so submits of different users write their jobs
+ * side by side. The stored format (`{ jobs }`) is unchanged.
  */
 import type { Actor, QuotaUsage, Refusal, UserLimits } from './engine-api.ts';
 import type { Job, Platform } from './job.ts';
@@ -30,6 +36,16 @@ interface UsageRecord {
   jobs: Record<string, number>;
 }
 
+/** A usage record as cached: the stored `jobs` plus totals kept up to date with it. */
+interface Tally {
+  jobs: Record<string, number>;
+  count: number;
+  seconds: number;
+}
+
+/** Usage records kept in memory (most recently used last); old days fall out first. */
+const CACHED_RECORDS = 10_000;
+
 interface EffectiveLimits {
   dailyVideos: number;
   dailySeconds: number;
@@ -43,6 +59,10 @@ type UserKey = { platform: Platform; workspaceId: string; userId: string };
 export type ActiveJobs = (user: UserKey) => Job[];
 
 export class QuotaBook {
+  readonly #records = new Map<string, Tally>();
+  /** The latest quota day seen: every moment in [from, until) belongs to it. */
+  #today: { day: string; from: number; until: number } | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly mutex: KeyedMutex,
@@ -59,30 +79,41 @@ export class QuotaBook {
     return (actor.roles ?? []).some((r) => this.limits.adminRoles.includes(r));
   }
 
+  /** The quota day (`YYYY-MM-DD` in the quota time zone) of `nowMs`. */
   day(nowMs: number): string {
-    return quotaDay(nowMs, this.limits.timeZone);
+    return this.#dayOf(nowMs).day;
   }
 
   /**
    * Check every limit and charge `job` atomically, then run `persist` (which writes the job)
-   * while still holding the locks. Returns a refusal (nothing charged) or `undefined`.
+   * while still holding the user's lock. Returns a refusal (nothing charged) or `undefined`.
    */
   async reserve(job: Job, persist: () => Promise<void>): Promise<Refusal | undefined> {
     const user = userOf(job);
     const userKey = usageKey(user, job.quotaDay);
     const wsKey = workspaceKey(user.platform, user.workspaceId, job.quotaDay);
-    return this.mutex.run([userKey, wsKey], async () => {
+    // Lock order user → workspace is the sorted order KeyedMutex uses, so no deadlock.
+    return this.mutex.run(userKey, async () => {
       if (job.quotaExempt) {
         await persist();
         return undefined;
       }
-      const [usage, ws] = await this.store.getMany<UsageRecord>([userKey, wsKey]);
       const limits = await this.#effectiveLimits(user);
-      const refusal = this.#check(job, usage, ws, limits);
+      const usage = await this.#record(userKey);
+      const refusal =
+        this.#checkUser(job, usage, limits) ??
+        (await this.mutex.run(wsKey, async () => {
+          const ws = await this.#record(wsKey);
+          const refused = this.#checkWorkspace(job, ws, limits);
+          if (refused) return refused;
+          // Charge first, then write the job: a crash in between leaves an id reconcile() drops.
+          await this.#charge(job.id, [
+            [userKey, usage, job.seconds],
+            [wsKey, ws, 1],
+          ]);
+          return undefined;
+        }));
       if (refusal) return refusal;
-      // Charge first, then write the job: a crash in between leaves an id reconcile() drops.
-      await this.store.set(userKey, withJob(usage, job.id, job.seconds));
-      await this.store.set(wsKey, withJob(ws, job.id, 1));
       await persist();
       return undefined;
     });
@@ -99,30 +130,32 @@ export class QuotaBook {
   /** Forget a user's usage for the current day (admin). */
   async resetUser(user: UserKey, nowMs: number): Promise<void> {
     const key = usageKey(user, this.day(nowMs));
-    await this.mutex.run(key, () => this.store.delete(key));
+    await this.mutex.run(key, async () => {
+      this.#records.delete(key);
+      await this.store.delete(key);
+    });
   }
 
   /** Usage and limits as `/quota` shows them. */
   async usage(actor: Actor, workspaceId: string, nowMs: number): Promise<QuotaUsage> {
-    const day = this.day(nowMs);
+    const { day, until } = this.#dayOf(nowMs);
     const user = { platform: actor.platform, workspaceId, userId: actor.userId };
     const exempt = this.isExempt(actor);
-    const [usage, ws] = await this.store.getMany<UsageRecord>([
-      usageKey(user, day),
-      workspaceKey(actor.platform, workspaceId, day),
-    ]);
+    // Unlocked reads: a charge being written may show a moment early, which is harmless here.
+    const usage = await this.#record(usageKey(user, day));
+    const ws = await this.#record(workspaceKey(actor.platform, workspaceId, day));
     const limits = await this.#effectiveLimits(user);
     const active = this.activeJobs(user);
     const lim = (n: number) => (exempt || n <= 0 ? null : n);
     return {
       day,
       timeZone: this.limits.timeZone,
-      resetsAt: quotaDayEndsAt(nowMs, this.limits.timeZone),
+      resetsAt: until,
       exempt,
-      videos: { used: countOf(usage), limit: lim(limits.dailyVideos) },
-      seconds: { used: secondsOf(usage), limit: lim(limits.dailySeconds) },
+      videos: { used: usage.count, limit: lim(limits.dailyVideos) },
+      seconds: { used: usage.seconds, limit: lim(limits.dailySeconds) },
       active: { used: active.length, limit: exempt ? null : limits.activeJobs, jobs: active },
-      workspace: { used: countOf(ws), limit: lim(limits.workspaceCap) },
+      workspace: { used: ws.count, limit: lim(limits.workspaceCap) },
     };
   }
 
@@ -143,12 +176,69 @@ export class QuotaBook {
 
   async #remove(key: string, ids: string[]): Promise<void> {
     await this.mutex.run(key, async () => {
-      const record = await this.store.get<UsageRecord>(key);
-      if (!record || !ids.some((id) => id in record.jobs)) return;
-      const jobs = { ...record.jobs };
-      for (const id of ids) delete jobs[id];
-      await this.store.set(key, { jobs });
+      const record = await this.#record(key);
+      const present = ids.filter((id) => Object.hasOwn(record.jobs, id));
+      if (present.length === 0) return;
+      for (const id of present) {
+        record.count -= 1;
+        record.seconds -= record.jobs[id] ?? 0;
+        delete record.jobs[id];
+      }
+      await this.#write(key, record);
     });
+  }
+
+  /** Add `jobId` to each record (the caller holds their locks); one write per record, side by side. */
+  async #charge(jobId: string, charges: Array<[key: string, record: Tally, amount: number]>): Promise<void> {
+    for (const [, record, amount] of charges) {
+      record.seconds += amount - (record.jobs[jobId] ?? 0);
+      if (!Object.hasOwn(record.jobs, jobId)) record.count += 1;
+      record.jobs[jobId] = amount;
+    }
+    await Promise.all(charges.map(([key, record]) => this.#write(key, record)));
+  }
+
+  /**
+   * Write a record (the caller holds its lock). Once written it is the truth, so it is (re)cached
+   * even if an unlocked reader cached an older copy meanwhile; a failed write forgets the key so
+   * the next use reads what is stored.
+   */
+  async #write(key: string, record: Tally): Promise<void> {
+    try {
+      await this.store.set(key, { jobs: record.jobs } satisfies UsageRecord);
+    } catch (err) {
+      this.#records.delete(key);
+      throw err;
+    }
+    this.#records.delete(key);
+    this.#records.set(key, record);
+  }
+
+  /** The record at `key`, from memory or else the store (an empty one when there is none). */
+  async #record(key: string): Promise<Tally> {
+    const cached = this.#records.get(key);
+    if (cached) {
+      // Most recently used last, so eviction takes the records nobody touched for longest.
+      this.#records.delete(key);
+      this.#records.set(key, cached);
+      return cached;
+    }
+    const stored = await this.store.get<UsageRecord>(key);
+    // Another caller may have loaded (and since changed) it while we read: theirs is newer.
+    const raced = this.#records.get(key);
+    if (raced) return raced;
+    const jobs = { ...(stored?.jobs ?? {}) };
+    const tally = {
+      jobs,
+      count: Object.keys(jobs).length,
+      seconds: Object.values(jobs).reduce((a, b) => a + b, 0),
+    };
+    this.#records.set(key, tally);
+    if (this.#records.size > CACHED_RECORDS) {
+      const oldest = this.#records.keys().next().value;
+      if (oldest !== undefined) this.#records.delete(oldest);
+    }
+    return tally;
   }
 
   async #effectiveLimits(user: UserKey): Promise<EffectiveLimits> {
@@ -165,13 +255,10 @@ export class QuotaBook {
     };
   }
 
-  #check(
-    job: Job,
-    usage: UsageRecord | undefined,
-    ws: UsageRecord | undefined,
-    limits: EffectiveLimits,
-  ): Refusal | undefined {
-    const resets = `Your daily allowance resets ${this.#resetPhrase(job.createdAt)}.`;
+  /** The user's own limits: jobs in progress, videos and video-seconds today. */
+  #checkUser(job: Job, usage: Tally, limits: EffectiveLimits): Refusal | undefined {
+    // Built only for a refusal: finding the end of the day is a few dozen date formats.
+    const resets = () => `Your daily allowance resets ${this.#resetPhrase(job.createdAt)}.`;
     const active = this.activeJobs(userOf(job)).filter((j) => j.id !== job.id).length;
     if (active >= limits.activeJobs) {
       return {
@@ -179,22 +266,27 @@ export class QuotaBook {
         message: `You already have ${active} video${active === 1 ? '' : 's'} in progress (the limit is ${limits.activeJobs}). Wait for one to finish or cancel one, then try again.`,
       };
     }
-    const count = countOf(usage);
+    const count = usage.count;
     if (limits.dailyVideos > 0 && count >= limits.dailyVideos) {
       return {
         code: 'quota_daily_videos',
-        message: `You have made ${count} of your ${limits.dailyVideos} videos for today. ${resets}`,
+        message: `You have made ${count} of your ${limits.dailyVideos} videos for today. ${resets()}`,
       };
     }
-    const seconds = secondsOf(usage);
+    const seconds = usage.seconds;
     if (limits.dailySeconds > 0 && seconds + job.seconds > limits.dailySeconds) {
       const left = Math.max(0, limits.dailySeconds - seconds);
       return {
         code: 'quota_daily_seconds',
-        message: `This ${job.seconds}-second video would take you past your ${limits.dailySeconds} video-seconds for today (${left} left). Try a shorter duration. ${resets}`,
+        message: `This ${job.seconds}-second video would take you past your ${limits.dailySeconds} video-seconds for today (${left} left). Try a shorter duration. ${resets()}`,
       };
     }
-    if (limits.workspaceCap > 0 && countOf(ws) >= limits.workspaceCap) {
+    return undefined;
+  }
+
+  /** The workspace's daily cap (checked after the user's own limits, under the workspace lock). */
+  #checkWorkspace(job: Job, ws: Tally, limits: EffectiveLimits): Refusal | undefined {
+    if (limits.workspaceCap > 0 && ws.count >= limits.workspaceCap) {
       return {
         code: 'quota_workspace',
         message: `This server has used all ${limits.workspaceCap} of its videos for today. The allowance resets ${this.#resetPhrase(job.createdAt)}.`,
@@ -204,11 +296,30 @@ export class QuotaBook {
   }
 
   #resetPhrase(nowMs: number): string {
-    const at = quotaDayEndsAt(nowMs, this.limits.timeZone);
+    const at = this.#dayOf(nowMs).until;
     const minutes = Math.max(1, Math.round((at - nowMs) / 60_000));
     const h = Math.floor(minutes / 60);
     const m = minutes % 60;
     return `in ${h > 0 ? `${h} h ` : ''}${m} min (midnight ${this.limits.timeZone})`;
+  }
+
+  /**
+   * The quota day of `atMs` and when it ends. The latest day is remembered as an interval, so
+   * the common case (now, again) costs two comparisons instead of date formatting; a day is one
+   * contiguous interval, so any moment between two seen in it belongs to it too.
+   */
+  #dayOf(atMs: number): { day: string; until: number } {
+    const today = this.#today;
+    if (today && atMs >= today.from && atMs < today.until) return today;
+    const day = quotaDay(atMs, this.limits.timeZone);
+    if (today && day === today.day) {
+      today.from = Math.min(today.from, atMs);
+      return today;
+    }
+    const until = quotaDayEndsAt(atMs, this.limits.timeZone);
+    // Only a later day replaces the remembered one (recovery also asks about yesterday).
+    if (!today || atMs >= today.until) this.#today = { day, from: atMs, until };
+    return { day, until };
   }
 }
 
@@ -226,16 +337,4 @@ function usageKey(u: UserKey, day: string): string {
 
 function workspaceKey(platform: Platform, workspaceId: string, day: string): string {
   return `quotas:ws:${platform}:${workspaceId}:${day}`;
-}
-
-function withJob(record: UsageRecord | undefined, jobId: string, amount: number): UsageRecord {
-  return { jobs: { ...(record?.jobs ?? {}), [jobId]: amount } };
-}
-
-function countOf(record: UsageRecord | undefined): number {
-  return Object.keys(record?.jobs ?? {}).length;
-}
-
-function secondsOf(record: UsageRecord | undefined): number {
-  return Object.values(record?.jobs ?? {}).reduce((a, b) => a + b, 0);
 }
