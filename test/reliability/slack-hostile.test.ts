@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_IDS } from '../../src/platforms/slack/action-ids.ts';
 import type { FakeMessage } from '../fakes/slack/fake-slack.ts';
-import { signSlackRequest } from '../fakes/slack/request-signing.ts';
+import { type SignedHeaders, signSlackRequest } from '../fakes/slack/request-signing.ts';
 import {
   ADMIN,
   ALICE,
@@ -135,7 +135,7 @@ describe('Slack HTTP mode: forged, tampered and replayed requests', () => {
       response_url: `${x.fake.url}/nowhere`,
     }).toString();
 
-  const post = (raw: string, headers: Record<string, string>) =>
+  const post = (raw: string, headers: Partial<Record<string, string>> | SignedHeaders) =>
     fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
