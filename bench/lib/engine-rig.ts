@@ -20,6 +20,8 @@ export interface EngineRigOptions {
   dir?: string;
   maxConcurrency?: number;
   timing?: EngineOptions['timing'];
+  /** The engine hears the upstream's webhooks (relaxed polling). @default false */
+  webhooks?: boolean;
 }
 
 export interface EngineRig {
@@ -59,6 +61,7 @@ export async function startEngineRig(o: EngineRigOptions): Promise<EngineRig> {
     maxConcurrency: o.maxConcurrency ?? 2,
     closeStoreOnStop: true,
     ...(o.timing ? { timing: o.timing } : {}),
+    ...(o.webhooks ? { webhooks: true } : {}),
   });
   engine.attachSurface('cli', surface);
   const report = await engine.start();

@@ -3,12 +3,14 @@
  * contender knows), for 4, 8 and 12 s clips with lifelike timing scaled down, the bot's engine
  * side by side with the loops users write today, all at once against the same simulator.
  * A second simulator that sends `openai-poll-after-ms` runs alongside, for the SDK's cadence
- * when a server gives one (and how the engine honours it).
+ * when a server gives one (and how the engine honours it), and a third that sends signed
+ * `video.completed` webhooks to the bot's real endpoint, for the engine in webhook mode.
  */
 import { type Simulator, startSimulator } from '../../src/simulator/simulator.ts';
 import { median, percentile } from '../lib/percentiles.ts';
 import { benchSimInternals, prewarm } from '../lib/reused-renderer.ts';
 import { scaledSimTiming } from '../lib/time-scale.ts';
+import { startWebhookInbox, type WebhookInbox } from '../lib/webhook-inbox.ts';
 import type { Contender, FollowedJob } from '../loops/contender.ts';
 import { curlLoop } from '../loops/curl-loop.ts';
 import { engineContender } from '../loops/engine-contender.ts';
@@ -78,6 +80,11 @@ export async function upstreamCalls(ctx: BenchContext): Promise<ScenarioResult> 
     { ...common, pollAfterMs: Math.round(SERVER_HINT_MS * scale) },
     benchSimInternals,
   );
+  const inbox = await startWebhookInbox();
+  const hooked = await startSimulator(
+    { ...common, webhook: { url: inbox.url, secret: inbox.secret } },
+    benchSimInternals,
+  );
   const sec = (ms: number) => Math.round(ms * scale);
   try {
     const names = {
@@ -87,11 +94,12 @@ export async function upstreamCalls(ctx: BenchContext): Promise<ScenarioResult> 
       sdk: 'SDK cadence 5 s',
       engineHinted: 'reelbot, hint 10 s',
       sdkHinted: 'SDK cadence, hint 10 s',
+      engineHooks: 'reelbot + webhooks',
     };
     ctx.log(
-      `  ${durations.length} jobs per contender, 6 contenders at once (12 s clip ≈ ${Math.round(sec(200_000) / 1000)} s)`,
+      `  ${durations.length} jobs per contender, 7 contenders at once (12 s clip ≈ ${Math.round(sec(200_000) / 1000)} s)`,
     );
-    const [onPlain, onHinted] = await Promise.all([
+    const [onPlain, onHinted, onHooked] = await Promise.all([
       runAll(
         plain,
         [
@@ -110,15 +118,73 @@ export async function upstreamCalls(ctx: BenchContext): Promise<ScenarioResult> 
         ],
         durations,
       ),
+      runAll(hooked, [engineContender(hooked, scale, names.engineHooks, inbox)], durations),
     ]);
+    const hooks = webhookTally(onHooked[0]!, inbox);
     return {
-      rows: rowsFor(onPlain, onHinted, scale),
-      detail: { scale, durations, plain: onPlain, hinted: onHinted },
+      rows: [...rowsFor(onPlain, onHinted, scale), ...webhookRows(hooks, onPlain[0]!)],
+      detail: { scale, durations, plain: onPlain, hinted: onHinted, webhooks: { ...onHooked[0], ...hooks } },
     };
   } finally {
     await plain.close();
     await hinted.close();
+    await hooked.close();
+    await inbox.close();
   }
+}
+
+interface WebhookTally {
+  tally: Tally;
+  /** Status checks a webhook triggered, per job. */
+  triggeredPerJob: number;
+  /** Status checks the engine scheduled on its own (the safety net), per job. */
+  scheduledPerJob: number;
+  /** Webhook requests by outcome (`polled`, `bad_signature`, ...). */
+  received: Record<string, number>;
+}
+
+function webhookTally(t: Tally, inbox: WebhookInbox): WebhookTally {
+  const received = Object.fromEntries(Object.entries(inbox.receiver.counts).filter(([, v]) => v > 0));
+  const triggeredPerJob = inbox.receiver.counts.polled / Math.max(1, t.jobs);
+  // calls/job = 1 create + status checks; the checks not triggered by an event were scheduled.
+  return { tally: t, triggeredPerJob, scheduledPerJob: t.callsPerJob - 1 - triggeredPerJob, received };
+}
+
+/** Rows of the webhook contender; its ratios are against the polling engine on a twin simulator. */
+function webhookRows(w: WebhookTally, polling: Tally): BenchRow[] {
+  const t = w.tally;
+  const perDuration = Object.entries(t.byDuration)
+    .map(([k, v]) => `${k}: ${v.calls}`)
+    .join(', ');
+  return [
+    {
+      scenario: SCENARIO,
+      metric: `calls/job: ${t.name}`,
+      value: t.callsPerJob,
+      unit: '',
+      ratio: { against: polling.name, value: t.callsPerJob / polling.callsPerJob },
+      note: `create + ${w.triggeredPerJob.toFixed(1)} check(s) on an event + ${w.scheduledPerJob.toFixed(1)} scheduled; ${perDuration}`,
+    },
+    {
+      scenario: SCENARIO,
+      metric: `scheduled polls/job: ${t.name}`,
+      value: w.scheduledPerJob,
+      unit: '',
+      target: 'near zero (safety net only)',
+      pass: w.scheduledPerJob <= 2,
+      note: 'first at half the expected run time (progress), then every 4 × maxMs; ≤ 2 counts as near zero',
+    },
+    {
+      scenario: SCENARIO,
+      metric: `detection p50: ${t.name}`,
+      value: t.detectionMedianMs,
+      unit: 'ms',
+      target: '< 100 ms',
+      pass: t.detectionMedianMs < 100,
+      ratio: { against: polling.name, value: t.detectionMedianMs / polling.detectionMedianMs },
+      note: `p90 ${Math.round(t.detectionP90Ms)} ms; event → status check → engine knows (HTTP on 127.0.0.1, not time-scaled)`,
+    },
+  ];
 }
 
 function rowsFor(plain: Tally[], hinted: Tally[], scale: number): BenchRow[] {
@@ -163,13 +229,5 @@ function rowsFor(plain: Tally[], hinted: Tally[], scale: number): BenchRow[] {
   rows.push(detectRow(engineHinted, sdkHinted));
   rows.push(callsRow(sdkHinted));
   rows.push(detectRow(sdkHinted));
-  rows.push({
-    scenario: SCENARIO,
-    metric: 'webhooks on',
-    value: Number.NaN,
-    unit: '',
-    target: 'near-zero polls, < 100 ms',
-    note: 'not built: the engine has no webhook receiver (only pollNow)',
-  });
   return rows;
 }
