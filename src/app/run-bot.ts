@@ -88,8 +88,9 @@ export async function startBot(
         ...(upstream.expectedMsPerVideoSecond
           ? { timing: { fallbackMsPerVideoSecond: upstream.expectedMsPerVideoSecond } }
           : {}),
-        // The upstream's webhooks trigger checks, so scheduled polls relax to a safety net.
-        webhooks: config.WEBHOOK_SECRET !== undefined && metrics !== undefined,
+        // The upstream's webhooks trigger checks, so scheduled polls relax to a safety net
+        // (not for the built-in simulator: it sends none).
+        webhooks: config.WEBHOOK_SECRET !== undefined && metrics !== undefined && !upstream.simulated,
         ...options.engineOverrides,
       },
     });

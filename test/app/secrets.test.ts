@@ -72,6 +72,7 @@ describe('secrets never leave the process: logs, errors and chat messages', () =
       VIDEO_API_DIALECT: 'auto',
       STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
       DATA_DIR: join(dir, 'data'),
+      METRICS_PORT: '0', // WEBHOOK_SECRET needs it (the ops server receives the webhooks)
       LOG_LEVEL: 'debug',
     });
     const logger = createLogger({ level: 'debug', sink: (line) => lines.push(line) });
