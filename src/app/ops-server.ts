@@ -67,6 +67,8 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
   };
 }
 
+/** Where the upstream POSTs its events (`${PUBLIC_URL}/webhooks/video`). */
+export const WEBHOOK_PATH = '/webhooks/video';
 /** Largest webhook body read; real events are a few hundred bytes. */
 export const WEBHOOK_MAX_BYTES = 64 * 1024;
 
@@ -103,9 +105,6 @@ async function handle(o: OpsServerOptions, logger: Logger, req: IncomingMessage,
   }
   notFound(res);
 }
-
-/** Where the upstream POSTs its events (`${PUBLIC_URL}/webhooks/video`). */
-export const WEBHOOK_PATH = '/webhooks/video';
 
 async function serveWebhook(
   receiver: Pick<WebhookReceiver, 'receive'>,

@@ -52,6 +52,11 @@ export class SeenWebhookIds {
     }
   }
 
+  /** Forget an id (its event could not be handled, so the sender's retry must get through). */
+  delete(id: string): void {
+    this.#until.delete(id);
+  }
+
   get size(): number {
     return this.#until.size;
   }
@@ -184,7 +189,14 @@ export class WebhookReceiver {
     const event = parseEvent(rawBody);
     if (!event) return { status: 400, reason: 'bad_json' };
     if (!EVENTS.has(event.type)) return { status: 200, reason: 'other_event' };
-    const job = await this.#o.target.findJobByVideoId(event.videoId);
+    let job: Job | undefined;
+    try {
+      job = await this.#o.target.findJobByVideoId(event.videoId);
+    } catch (err) {
+      // Store trouble: the caller answers 5xx and the sender retries, which must not look like a replay.
+      this.#seen.delete(verdict.id);
+      throw err;
+    }
     if (!job) {
       this.#logger.debug('webhook for a video we do not follow', { type: event.type });
       return { status: 200, reason: 'unknown_video' };

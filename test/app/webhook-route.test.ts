@@ -40,12 +40,16 @@ describe('POST /webhooks/video', () => {
   let ops: OpsServer;
   const polled: string[] = [];
   const known = { id: 'job_1', state: 'in_progress' } as Job;
+  let storeDown = false;
 
   beforeAll(async () => {
     const receiver = new WebhookReceiver({
       secret: SECRET,
       target: {
-        findJobByVideoId: async (videoId) => (videoId === 'video_known' ? known : undefined),
+        findJobByVideoId: async (videoId) => {
+          if (storeDown) throw new Error('database is locked (test)');
+          return videoId === 'video_known' ? known : undefined;
+        },
         pollNow: (jobId) => polled.push(jobId),
       },
     });
@@ -135,6 +139,19 @@ describe('POST /webhooks/video', () => {
       req.end(Buffer.alloc(40 * 1024, 0x20));
     });
     expect(status).toBe(413);
+  });
+
+  it('when the store fails the answer is 500, and the sender retrying the same event gets through', async () => {
+    const body = eventBody('video_known');
+    const headers = signed(body);
+    const before = polled.length;
+    storeDown = true;
+    const failed = await post(body, headers);
+    storeDown = false;
+    expect(failed.status).toBe(500);
+    const retried = await post(body, headers);
+    expect(retried.status).toBe(200);
+    expect(polled.length).toBe(before + 1);
   });
 
   it('GET is 405 with Allow: POST', async () => {
