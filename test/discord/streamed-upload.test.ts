@@ -4,7 +4,10 @@
  * whose size differs from the one announced must fail rather than arrive cut or padded.
  */
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -45,11 +48,14 @@ describe('streamed uploads through discord.js REST', () => {
     },
   });
 
-  async function start(): Promise<MessageEditor> {
+  async function start(o: { timeout?: number } = {}): Promise<MessageEditor> {
     fake = await FakeDiscord.start();
-    rest = new REST({ api: fake.apiUrl, makeRequest: streamingMakeRequest(), retries: 0 }).setToken(
-      fake.botToken,
-    );
+    rest = new REST({
+      api: fake.apiUrl,
+      makeRequest: streamingMakeRequest(),
+      retries: 0,
+      ...(o.timeout ? { timeout: o.timeout } : {}),
+    }).setToken(fake.botToken);
     opened = 0;
     return new MessageEditor(rest);
   }
@@ -94,6 +100,64 @@ describe('streamed uploads through discord.js REST', () => {
     const long = video(MIB, () => createReadStream(file));
     await expect(editor.post(channel, { content: 'long' }, [long])).rejects.toThrow(/larger than the/);
     expect(fake.messages(channel)).toHaveLength(0);
+  });
+});
+
+describe('upload deadline', () => {
+  it("an upload longer than discord.js's request timeout still lands (the deadline grows with the file)", async () => {
+    const fake = await FakeDiscord.start();
+    // 1 ms: far less than sending 3 MiB and parsing it takes, even on loopback.
+    const rest = new REST({ api: fake.apiUrl, makeRequest: streamingMakeRequest(), retries: 0, timeout: 1 });
+    rest.setToken(fake.botToken);
+    try {
+      const file = {
+        name: 'clip.mp4',
+        contentType: 'video/mp4',
+        bytes: bytes.length,
+        open: () => Readable.from([bytes]),
+      };
+      const { id } = await new MessageEditor(rest).post(fake.channels.general.id, { content: 'x' }, [file]);
+      expect(fake.message(id)?.attachments[0]?.bytes.equals(bytes)).toBe(true);
+    } finally {
+      rest.clearHashSweeper();
+      rest.clearHandlerSweeper();
+      await fake.close();
+    }
+  });
+
+  it('an upload whose answer never comes fails at its own deadline instead of hanging', async () => {
+    let received = 0;
+    const server = createServer((req) => {
+      // Take the whole body, never answer.
+      req.on('data', (c: Buffer) => {
+        received += c.length;
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const rest = new REST({
+      api: `http://127.0.0.1:${port}/api`,
+      makeRequest: streamingMakeRequest({ uploadTimeoutMs: () => 300 }),
+      retries: 0,
+    }).setToken('token');
+    try {
+      const file = {
+        name: 'clip.mp4',
+        contentType: 'video/mp4',
+        bytes: 1000,
+        open: () => Readable.from([Buffer.alloc(1000)]),
+      };
+      await expect(new MessageEditor(rest).post('1', { content: 'x' }, [file])).rejects.toThrow(
+        /timeout|abort/i,
+      );
+      expect(received).toBeGreaterThan(1000);
+    } finally {
+      rest.clearHashSweeper();
+      rest.clearHandlerSweeper();
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 
