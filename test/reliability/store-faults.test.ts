@@ -3,8 +3,9 @@
  * busy timeout, so writes fail. New requests must be refused cleanly (nothing charged) and jobs
  * already accepted must carry on, losing nothing, once the database is writable again.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import KeyvSqlite from '@keyv/sqlite';
+import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   actor,
@@ -12,19 +13,50 @@ import {
   request,
   startHarness,
   submitted,
+  waitFor,
   waitForState,
 } from '../engine/engine-harness.ts';
 import { ended, expectPromisesKept } from './outcome-checks.ts';
 
 let h: Harness | undefined;
-let locker: KeyvSqlite | undefined;
+let locker: ChildProcess | undefined;
 afterEach(async () => {
-  await locker?.query('ROLLBACK').catch(() => undefined);
-  await locker?.disconnect();
+  if (locker && locker.exitCode === null) {
+    const exited = new Promise((r) => locker?.once('exit', r));
+    locker.kill('SIGKILL');
+    await exited;
+  }
   locker = undefined;
   await h?.close();
   h = undefined;
 });
+
+/** Another process takes the database's write lock; resolves once it holds it. */
+async function lockStore(dir: string): Promise<{ release(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'sqlite-locker.ts')],
+    {
+      env: { ...process.env, DB: join(dir, 'store.sqlite') },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  locker = child;
+  const lines = createInterface({ input: child.stdout! });
+  const said = (word: string) =>
+    new Promise<void>((resolve, reject) => {
+      lines.on('line', (l) => l === word && resolve());
+      child.once('exit', () => reject(new Error(`the locker exited before saying ${word}`)));
+    });
+  await said('locked');
+  return {
+    release: async () => {
+      const released = said('released');
+      child.stdin!.end('commit\n');
+      await released;
+    },
+  };
+}
 
 describe('store busy or unwritable', () => {
   it('a database write-locked by another process past the busy timeout: a new video is refused with nothing charged, the running job is delivered once the lock goes', async () => {
@@ -36,15 +68,14 @@ describe('store busy or unwritable', () => {
     const running = submitted(await h.engine.submit(request('u0', 'runs through the lock'))).job;
     await waitForState(h.engine, running.id, 'in_progress');
 
-    locker = new KeyvSqlite({ uri: `sqlite://${join(h.dir, 'store.sqlite')}`, busyTimeout: 100 });
-    await locker.query('BEGIN EXCLUSIVE');
+    const lock = await lockStore(h.dir);
     const refused = await h.engine.submit(request('u1', 'asked while the disk is busy'));
     expect(refused.ok).toBe(false);
     if (!refused.ok) {
       expect(refused.refusal.code).toBe('unavailable');
       expect(refused.refusal.message).toMatch(/Nothing was charged/);
     }
-    await locker.query('COMMIT');
+    await lock.release();
 
     const [done] = await ended(h.engine, [running.id], 30_000);
     expect(done?.state).toBe('delivered');
@@ -57,15 +88,20 @@ describe('store busy or unwritable', () => {
   }, 40_000);
 
   it('a write lock taken while jobs are being submitted, finished and delivered: once it goes every job ends with its promises kept', async () => {
-    h = await startHarness();
+    // Jobs slow enough that their transitions fall inside the lock.
+    h = await startHarness({
+      sim: { timing: { queuedMs: 300, msPerVideoSecond: 400, minRunMs: 1000, jitter: 0 } },
+    });
+    const problems: unknown[] = [];
+    h.engine.events.on('problem', (p) => problems.push(p.error));
     const ids: string[] = [];
     for (const [i, p] of ['locked a', 'locked b', 'locked c [fail]'].entries()) {
       ids.push(submitted(await h.engine.submit(request(`u${i % 2}`, p))).job.id);
     }
-    locker = new KeyvSqlite({ uri: `sqlite://${join(h.dir, 'store.sqlite')}`, busyTimeout: 100 });
-    await locker.query('BEGIN EXCLUSIVE');
-    await new Promise((r) => setTimeout(r, 5500)); // past the bot's 5 s busy timeout
-    await locker.query('COMMIT');
+    const lock = await lockStore(h.dir);
+    // Held until a bot write has failed past its 5 s busy timeout.
+    await waitFor(() => problems.length > 0, 'a store write to fail', 20_000);
+    await lock.release();
     const jobs = await ended(h.engine, ids, 30_000);
     await expectPromisesKept(h, jobs, ['u0', 'u1']);
   }, 40_000);
