@@ -210,17 +210,24 @@ export class QuotaBook {
       this.#records.delete(key);
       throw err;
     }
+    this.#remember(key, record);
+  }
+
+  /** Cache `record` as the most recently used, forgetting the least recently used past the cap. */
+  #remember(key: string, record: Tally): void {
     this.#records.delete(key);
     this.#records.set(key, record);
+    if (this.#records.size > CACHED_RECORDS) {
+      const oldest = this.#records.keys().next().value;
+      if (oldest !== undefined) this.#records.delete(oldest);
+    }
   }
 
   /** The record at `key`, from memory or else the store (an empty one when there is none). */
   async #record(key: string): Promise<Tally> {
     const cached = this.#records.get(key);
     if (cached) {
-      // Most recently used last, so eviction takes the records nobody touched for longest.
-      this.#records.delete(key);
-      this.#records.set(key, cached);
+      this.#remember(key, cached);
       return cached;
     }
     const stored = await this.store.get<UsageRecord>(key);
@@ -233,11 +240,7 @@ export class QuotaBook {
       count: Object.keys(jobs).length,
       seconds: Object.values(jobs).reduce((a, b) => a + b, 0),
     };
-    this.#records.set(key, tally);
-    if (this.#records.size > CACHED_RECORDS) {
-      const oldest = this.#records.keys().next().value;
-      if (oldest !== undefined) this.#records.delete(oldest);
-    }
+    this.#remember(key, tally);
     return tally;
   }
 
