@@ -71,7 +71,10 @@ function planRound(rng: SeededRandom, o: RoundOptions): KillPlan {
   return { bots };
 }
 
-function spawnChild(sim: Simulator, plan: KillPlan): { child: ChildProcess; lines: ChildLine[] } {
+function spawnChild(
+  sim: Simulator,
+  plan: KillPlan,
+): { child: ChildProcess; lines: ChildLine[]; exited: Promise<unknown> } {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'kill-child.ts')],
@@ -80,6 +83,7 @@ function spawnChild(sim: Simulator, plan: KillPlan): { child: ChildProcess; line
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  const exited = new Promise((r) => child.once('exit', r));
   const lines: ChildLine[] = [];
   createInterface({ input: child.stdout! }).on('line', (l) => {
     try {
@@ -95,23 +99,23 @@ function spawnChild(sim: Simulator, plan: KillPlan): { child: ChildProcess; line
   child.on('exit', (code, signal) => {
     if (signal !== 'SIGKILL' && stderr) console.error(`kill child exited ${code}: ${stderr}`);
   });
-  return { child, lines };
+  return { child, lines, exited };
 }
 
 /** One round: run, kill at a seeded moment, recover every bot, check it. Throws naming the seed. */
 export async function runKillRound(o: RoundOptions): Promise<KillPoint[]> {
   const rng = new SeededRandom(o.seed * 1000 + o.round);
   const plan = planRound(rng, o);
-  const { child, lines } = spawnChild(o.sim, plan);
+  const { child, lines, exited } = spawnChild(o.sim, plan);
   try {
     await waitFor(() => lines.some((l) => l.ev === 'ready'), 'the kill child to start', 30_000);
     const [lo, hi] = o.killWindow;
     await new Promise((r) => setTimeout(r, lo + rng.int(hi - lo)));
   } finally {
-    const exited = new Promise((r) => child.once('exit', r));
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await exited;
   }
+  trace(`round ${o.round}: killed`);
   return Promise.all(plan.bots.map((bot, b) => recoverBot(o, bot, b, lines)));
 }
 
@@ -151,10 +155,14 @@ async function recoverBot(
     ).catch((err: unknown) => {
       throw new Error(`${where}: ${String(err)}: ${JSON.stringify(jobs.map((j) => [j.id, j.state]))}`);
     });
+    trace(`round ${o.round} bot ${b}: ended`);
     await engine.idle();
+    trace(`round ${o.round} bot ${b}: idle`);
     return await checkBot(o, where, { jobs, surface, engine, mine, lastState, round: o.round, bot: b });
   } finally {
+    trace(`round ${o.round} bot ${b}: stopping`);
     await engine.stop();
+    trace(`round ${o.round} bot ${b}: stopped`);
     await store.close();
   }
 }
@@ -210,6 +218,11 @@ async function checkBot(
     failed: x.jobs.filter((j) => j.state === 'failed').length,
     duplicateDeliveries,
   };
+}
+
+/** `DEBUG_KILL=1` traces each round's steps. */
+function trace(what: string): void {
+  if (process.env.DEBUG_KILL) console.log(`${new Date().toISOString()} ${what}`);
 }
 
 /** Seed from `FAULT_SEED` (to replay a failure) or a fixed default. */
