@@ -38,9 +38,32 @@ export function pump(core: EngineCore): void {
     core.acquireSlot(job.id);
     void submit(core, job).catch((err: unknown) => {
       core.problem('submission failed', err, job.id);
-      core.releaseSlot(job.id);
+      void recoverFailedSubmit(core, job.id);
     });
   }
+}
+
+/**
+ * `submit` threw outside the upstream call (e.g. the store was busy). A job that never got
+ * its attempt written goes back to the front of its user's queue after a pause; one whose
+ * attempt may have been sent is looked for upstream, as after a crash. Never left stranded.
+ */
+async function recoverFailedSubmit(core: EngineCore, jobId: string): Promise<void> {
+  const job = core.active.get(jobId);
+  if (job?.state !== 'waiting' || core.abort.signal.aborted) {
+    core.releaseSlot(jobId);
+    return;
+  }
+  if (job.submitInFlight) {
+    await resolveUnknownSubmission(core, job).catch((err: unknown) => {
+      core.problem('resolving an unknown submission', err, jobId);
+      core.releaseSlot(jobId);
+    });
+    return;
+  }
+  core.pausedUntil = Math.max(core.pausedUntil, core.now() + core.deps.timing.surfaceRetryBaseMs);
+  core.queue.pushFront(job.id, userKeyOf(job));
+  core.releaseSlot(jobId);
 }
 
 const pumpTimer = new WeakMap<EngineCore, NodeJS.Timeout>();

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, StoreError } from '../../src/engine/store.ts';
+import { openStore, type Store, StoreError } from '../../src/engine/store.ts';
 import {
   actor,
   type Harness,
@@ -19,7 +19,41 @@ afterEach(async () => {
   h = undefined;
 });
 
+/** Delegates to `inner`, but the first write that marks a submission attempt fails like a busy disk. */
+function failFirstAttemptWrite(inner: Store): Store & { failed: number } {
+  const wrapped = {
+    failed: 0,
+    location: inner.location,
+    get: <T>(key: string) => inner.get<T>(key),
+    getMany: <T>(keys: readonly string[]) => inner.getMany<T>(keys),
+    set: async (key: string, value: unknown) => {
+      const marksAttempt = (value as { submitInFlight?: boolean } | null)?.submitInFlight === true;
+      if (marksAttempt && wrapped.failed === 0) {
+        wrapped.failed += 1;
+        throw new StoreError("the bot's database is busy (test)", 'test.sqlite');
+      }
+      await inner.set(key, value);
+    },
+    delete: (key: string) => inner.delete(key),
+    scan: <T>(prefix: string) => inner.scan<T>(prefix),
+    close: () => inner.close(),
+  };
+  return wrapped;
+}
+
 describe('store and upstream failures', () => {
+  it('a store write that fails as a submission starts puts the job back in the queue; it is delivered, created once', async () => {
+    const dir = tempDir();
+    const store = failFirstAttemptWrite(await openStore(`sqlite://${join(dir, 'store.sqlite')}`));
+    h = await startHarness({ dir, engine: { store } });
+    const { job } = submitted(await h.engine.submit(request('u1', 'a busy disk')));
+    const done = await waitForState(h.engine, job.id, 'delivered', 'failed');
+    expect(store.failed).toBe(1);
+    expect(done.state).toBe('delivered');
+    expect(h.sim.stats.count('create')).toBe(1);
+    await store.close();
+  });
+
   it('a store path that cannot be created fails at start with a clear StoreError', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'not-a-dir'), 'x');
