@@ -12,8 +12,7 @@ import type { Job } from '../engine/job.ts';
 import { openStore, type Store } from '../engine/store.ts';
 import { WebhookReceiver } from '../engine/webhook-receiver.ts';
 import type { Logger } from '../log/logger.ts';
-import { startDiscord } from '../platforms/discord/start-discord.ts';
-import { type SlackStartOptions, startSlack } from '../platforms/slack/start-slack.ts';
+import type { SlackStartOptions } from '../platforms/slack/start-slack.ts';
 import { checkHealth, type EngineRunState } from './bot-health.ts';
 import { BotMetrics } from './bot-metrics.ts';
 import { logJobStates } from './job-state-log.ts';
@@ -172,10 +171,13 @@ async function startPlatforms(
   options: StartBotOptions,
 ): Promise<void> {
   if (config.DISCORD_TOKEN) {
+    // Each platform's library is loaded only when that platform is configured (tens of MB each).
+    const { startDiscord } = await import('../platforms/discord/start-discord.ts');
     const discord = await startDiscord({ config, engine, logger: logger.child({ component: 'discord' }) });
     stops.push(() => discord.stop());
   }
   if (config.SLACK_BOT_TOKEN) {
+    const { startSlack } = await import('../platforms/slack/start-slack.ts');
     const slack = await startSlack({
       config,
       engine,

@@ -3,7 +3,6 @@
  * Upstreams demand the image resolution equal the video size; instead of refusing other
  * resolutions, images are resized and centre-cropped to exactly the chosen size.
  */
-import sharp from 'sharp';
 import { InvalidParameterError } from './errors.ts';
 
 export interface FitImageOptions {
@@ -76,7 +75,8 @@ export async function fitImage(
     });
   }
   const input = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const { oriented, hasAlpha } = await readImage(input, o.maxPixels);
+  const sharp = await loadSharp();
+  const { oriented, hasAlpha } = await readImage(sharp, input, o.maxPixels);
   // GIFs and many PNGs carry an alpha channel that is fully opaque; only real transparency needs PNG.
   const transparent =
     hasAlpha && !(await sharp(input, { limitInputPixels: o.maxPixels, pages: 1 }).stats()).isOpaque;
@@ -99,7 +99,7 @@ export async function fitImage(
 }
 
 /** Decode the header (pixel limit enforced) and report the upright size and transparency. */
-async function readImage(input: Buffer, maxPixels: number) {
+async function readImage(sharp: Sharp, input: Buffer, maxPixels: number) {
   try {
     const meta = await sharp(input, { limitInputPixels: maxPixels, pages: 1 }).metadata();
     const width = meta.width ?? 0;
@@ -120,4 +120,11 @@ async function readImage(input: Buffer, maxPixels: number) {
       { param: 'input_reference', cause: err },
     );
   }
+}
+
+type Sharp = typeof import('sharp').default;
+
+/** libvips costs ~20 MB of memory once loaded: load it when an image is actually fitted. */
+async function loadSharp(): Promise<Sharp> {
+  return (await import('sharp')).default;
 }
