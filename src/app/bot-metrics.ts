@@ -2,7 +2,7 @@
  * The bot's Prometheus metrics, fed by the engine's events (state changes, upstream calls,
  * in-flight slots, deliveries, problems), by the {@link meterEngineApi} decorator the
  * platforms receive (refusals, delivery attempts) and by the process itself (memory,
- * event-loop delay). What each metric means is written up in `docs/operations.md`.
+ * event-loop delay). What each metric means is written up in README.md, "Metrics".
  */
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
