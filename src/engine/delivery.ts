@@ -117,7 +117,9 @@ async function fetchResult(core: EngineCore, job: Job, file: string, known?: Vid
         return undefined;
       }
       core.logger.warn('download failed, will retry', { job: job.id, attempt, err });
-      await sleep(backoffMs(attempt, core.deps.timing.deliveryRetryBaseMs, 60_000), core.abort.signal);
+      // Capped at a minute, or lower when the delivery backoff is configured lower.
+      const { deliveryRetryBaseMs: base, deliveryRetryMaxMs: max } = core.deps.timing;
+      await sleep(backoffMs(attempt, base, Math.min(max, 60_000)), core.abort.signal);
     }
   }
   return undefined;
