@@ -137,9 +137,10 @@ export function errorFromResponse(
     return new TimeoutError('The video service took too long to answer. Try again in a moment.', init);
   }
   if (status >= 500) {
+    const retryAfterMs = parseRetryAfter(headers);
     return new UpstreamServerError(
       `The video service had an internal problem (HTTP ${status}). Try again in a minute.`,
-      init,
+      retryAfterMs === undefined ? init : { ...init, retryAfterMs },
     );
   }
   if (status === 405 || status === 415) {

@@ -98,6 +98,12 @@ export class RateLimitedError extends VideoApiError {
 export class UpstreamServerError extends VideoApiError {
   override name = 'UpstreamServerError';
   override readonly retryable = true;
+  /** `Retry-After` of a 503 (maintenance, overload), when the upstream sent one. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, init: VideoApiErrorInit & { retryAfterMs?: number } = {}) {
+    super(message, init);
+    this.retryAfterMs = init.retryAfterMs;
+  }
 }
 
 /** No answer within the per-attempt timeout. */

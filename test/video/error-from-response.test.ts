@@ -122,6 +122,13 @@ describe('errorFromResponse', () => {
     expect(wait).toBeGreaterThan(expected - 2000);
     expect(wait).toBeLessThanOrEqual(expected);
   });
+
+  it('keeps the Retry-After of a 503 (maintenance), so retries wait as asked', () => {
+    const err = errorFromResponse(meta, 503, { 'retry-after': '30' }, json({ message: 'maintenance' }));
+    expect(err).toBeInstanceOf(UpstreamServerError);
+    expect((err as UpstreamServerError).retryAfterMs).toBe(30_000);
+    expect((errorFromResponse(meta, 500, {}, '') as UpstreamServerError).retryAfterMs).toBeUndefined();
+  });
 });
 
 describe('parseErrorBody', () => {
