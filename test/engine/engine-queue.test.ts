@@ -11,7 +11,8 @@ afterEach(async () => {
 describe('fair queue under the upstream cap', () => {
   it('one user with ten jobs does not delay two others: theirs start before the heavy user’s third', async () => {
     // The simulator refuses (429) anything over 2 at once, so exceeding the cap would show.
-    // Jobs long enough that all twelve are submitted before the heavy user's first two finish.
+    // The heavy user's first two jobs are slow (10x), so all twelve are submitted before a slot frees,
+    // however loaded the machine: the order then shows the queue's choice, not submission timing.
     h = await startHarness({
       sim: {
         concurrencyPerKey: 2,
@@ -38,7 +39,9 @@ describe('fair queue under the upstream cap', () => {
     try {
       const heavy: Job[] = [];
       for (let i = 0; i < 10; i++)
-        heavy.push(submitted(await engine.submit(request('heavy', `heavy job ${i}`))).job);
+        heavy.push(
+          submitted(await engine.submit(request('heavy', `heavy job ${i}${i < 2 ? ' [slow]' : ''}`))).job,
+        );
       const b = submitted(await engine.submit(request('b', 'light job b'))).job;
       const c = submitted(await engine.submit(request('c', 'light job c'))).job;
       expect(b.id).toBeDefined();
