@@ -26,8 +26,13 @@ describe('Discord end to end: faults and limits', () => {
     const second = await t.video({ options: { prompt: 'two' } });
     const refusal = await t.fake.waitFor(() => second.followups()[0]);
     expect(refusal.flags & 64).toBe(64);
-    expect(refusal.content).toMatch(/\S/);
+    expect(refusal.content).toMatch(/made 1 of your 1 videos/);
     expect(second.original()).toBeUndefined();
+    // The same refusal for a user whose Discord speaks Simplified Chinese is in Chinese.
+    const third = await t.video({ options: { prompt: 'three' }, locale: 'zh-CN' });
+    const zh = await t.fake.waitFor(() => third.followups()[0]);
+    expect(zh.flags & 64).toBe(64);
+    expect(zh.content).toContain('你今天的视频数量已用完');
     const usage = await t.engine.usage(
       { platform: 'discord', userId: t.fake.users.alice.id, displayName: 'Alice', isAdmin: false },
       t.fake.guildId,

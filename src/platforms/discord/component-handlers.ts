@@ -19,6 +19,7 @@ import { customIdOf, parseCustomId } from './custom-ids.ts';
 import { t } from './i18n.ts';
 import { deferNow, replyPrivately } from './interaction-replies.ts';
 import { type JobParams, startJob } from './job-start.ts';
+import { refusalText } from './refusal-text.ts';
 
 const CHANGE_INPUT = 'change';
 
@@ -33,7 +34,7 @@ export async function handleButton(i: ButtonInteraction, ctx: DiscordContext): P
       ? t(i.locale, 'reply.cancelled')
       : out.refusal.code === 'not_allowed'
         ? t(i.locale, 'reply.cancelNotAllowed')
-        : out.refusal.message;
+        : refusalText(i.locale, out.refusal);
     return replyPrivately(i, text, ctx.logger);
   }
   if (action.kind === 'reroll') {

@@ -9,6 +9,7 @@ import type { DiscordContext } from './command.ts';
 import { DEFAULT_UPLOAD_LIMIT } from './discord-surface.ts';
 import { t } from './i18n.ts';
 import { replyPrivately } from './interaction-replies.ts';
+import { refusalText } from './refusal-text.ts';
 
 export type JobParams = Omit<VideoRequest, 'actor' | 'place' | 'origin'>;
 
@@ -43,7 +44,7 @@ export async function startJob(
       origin: i.id,
     });
     if (!out.ok) {
-      await replyPrivately(i, out.refusal.message, ctx.logger);
+      await replyPrivately(i, refusalText(i.locale, out.refusal), ctx.logger);
       return;
     }
     jobId = out.value.job.id;
