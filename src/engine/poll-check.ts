@@ -3,7 +3,7 @@
  * says (progress, completion, failure), enforces the per-job deadline, and returns when
  * to check next (or `undefined` to stop following the job).
  */
-import { RateLimitedError, UpstreamServerError, VideoNotFoundError } from '../video/errors.ts';
+import { RetryAfterError, VideoNotFoundError } from '../video/errors.ts';
 import type { PollHint, Video } from '../video/video.ts';
 import { startDelivery } from './delivery.ts';
 import type { EngineCore } from './engine-core.ts';
@@ -36,12 +36,7 @@ export async function checkJob(core: EngineCore, jobId: string): Promise<number 
       return undefined;
     }
     state.errors += 1;
-    if (
-      (err instanceof RateLimitedError || err instanceof UpstreamServerError) &&
-      err.retryAfterMs !== undefined
-    ) {
-      state.hintMs = err.retryAfterMs;
-    }
+    if (err instanceof RetryAfterError && err.retryAfterMs !== undefined) state.hintMs = err.retryAfterMs;
     core.logger.debug('status check failed, backing off', { job: jobId, errors: state.errors, err });
     return delayFor(core, jobId, state);
   } finally {

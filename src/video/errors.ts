@@ -82,9 +82,8 @@ export class UnauthorizedError extends VideoApiError {
   override name = 'UnauthorizedError';
 }
 
-/** 429: too many requests or too many jobs at once for this key. */
-export class RateLimitedError extends VideoApiError {
-  override name = 'RateLimitedError';
+/** An answer that may say when to come back (`Retry-After`): 429s and 5xx such as a 503 in maintenance. */
+export abstract class RetryAfterError extends VideoApiError {
   override readonly retryable = true;
   /** How long the upstream asked us to wait, when it said. */
   readonly retryAfterMs: number | undefined;
@@ -94,16 +93,14 @@ export class RateLimitedError extends VideoApiError {
   }
 }
 
+/** 429: too many requests or too many jobs at once for this key. */
+export class RateLimitedError extends RetryAfterError {
+  override name = 'RateLimitedError';
+}
+
 /** 5xx from the upstream. */
-export class UpstreamServerError extends VideoApiError {
+export class UpstreamServerError extends RetryAfterError {
   override name = 'UpstreamServerError';
-  override readonly retryable = true;
-  /** `Retry-After` of a 503 (maintenance, overload), when the upstream sent one. */
-  readonly retryAfterMs: number | undefined;
-  constructor(message: string, init: VideoApiErrorInit & { retryAfterMs?: number } = {}) {
-    super(message, init);
-    this.retryAfterMs = init.retryAfterMs;
-  }
 }
 
 /** No answer within the per-attempt timeout. */

@@ -14,7 +14,7 @@ import {
   type RequestMeta,
   type ResponseHeaders,
 } from './error-from-response.ts';
-import { AbortedError, RateLimitedError, UpstreamServerError, type VideoApiError } from './errors.ts';
+import { AbortedError, RetryAfterError, type VideoApiError } from './errors.ts';
 import { type RetryPolicy, retryDelayMs, shouldRetry, sleep } from './retry-policy.ts';
 
 export interface TransportOptions {
@@ -98,10 +98,7 @@ export class VideoTransport {
         const error = err as VideoApiError;
         if (retry >= this.#o.retry.maxRetries || !shouldRetry(options.method, error)) throw error;
         // A 503 may say when to come back as well as a 429 does.
-        const retryAfter =
-          error instanceof RateLimitedError || error instanceof UpstreamServerError
-            ? error.retryAfterMs
-            : undefined;
+        const retryAfter = error instanceof RetryAfterError ? error.retryAfterMs : undefined;
         const wait = retryDelayMs(this.#o.retry, retry + 1, retryAfter);
         this.#o.logger.warn('video api call will be retried', {
           method: options.method,
