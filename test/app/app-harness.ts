@@ -5,19 +5,12 @@
 import type { EngineOptions } from '../../src/engine/engine-options.ts';
 import type { JobError } from '../../src/engine/job.ts';
 import type { DeliveredVideo, JobView, MessageRef, Surface } from '../../src/engine/surface.ts';
+import { FAST_POLL_TIMING } from '../support/fast-poll-timing.ts';
 
 /** Engine timings that make a simulator job take well under a second. */
 export const FAST_TIMING: NonNullable<EngineOptions['timing']> = {
   progressIntervalMs: 20,
-  poll: {
-    firstMinMs: 20,
-    firstFraction: 0.25,
-    minMs: 15,
-    maxMs: 80,
-    jitter: 0.1,
-    errorBaseMs: 20,
-    errorMaxMs: 200,
-  },
+  poll: FAST_POLL_TIMING,
   rateLimitBackoffMs: 50,
   unknownSubmitCheckMs: 50,
   deliveryRetryBaseMs: 20,

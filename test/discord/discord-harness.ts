@@ -19,21 +19,14 @@ import {
 } from '../fakes/discord/fake-discord.ts';
 import type { StoredMessage } from '../fakes/discord/fake-state.ts';
 import type { CommandSpec } from '../fakes/discord/interaction-builder.ts';
+import { FAST_POLL_TIMING } from '../support/fast-poll-timing.ts';
 
 /** `DEBUG_E2E=1` prints the bot's and engine's logs. */
 const logger = process.env.DEBUG_E2E ? createLogger({ level: 'debug' }) : silentLogger;
 
 /** Engine timings small enough for tests (progress edits stay at the config minimum, 250 ms). */
 const TIMING: NonNullable<EngineOptions['timing']> = {
-  poll: {
-    firstMinMs: 20,
-    firstFraction: 0.25,
-    minMs: 15,
-    maxMs: 80,
-    jitter: 0.1,
-    errorBaseMs: 20,
-    errorMaxMs: 200,
-  },
+  poll: FAST_POLL_TIMING,
   rateLimitBackoffMs: 50,
   unknownSubmitGraceMs: 300,
   unknownSubmitCheckMs: 50,

@@ -14,18 +14,11 @@ import type { DeliveredVideo, JobView, MessageRef, Surface } from '../../src/eng
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/simulator.ts';
 import { rapidRetryPolicy } from '../../src/video/retry-policy.ts';
 import { VideoClient } from '../../src/video/video-client.ts';
+import { FAST_POLL_TIMING } from '../support/fast-poll-timing.ts';
 
 export const TEST_TIMING: NonNullable<EngineOptions['timing']> = {
   progressIntervalMs: 20,
-  poll: {
-    firstMinMs: 20,
-    firstFraction: 0.25,
-    minMs: 15,
-    maxMs: 80,
-    jitter: 0.1,
-    errorBaseMs: 20,
-    errorMaxMs: 200,
-  },
+  poll: FAST_POLL_TIMING,
   maxConcurrentPolls: 4,
   rateLimitBackoffMs: 50,
   unknownSubmitGraceMs: 300,

@@ -19,6 +19,7 @@ import {
   type FakeSlackOptions,
   startFakeSlack,
 } from '../fakes/slack/fake-slack.ts';
+import { FAST_POLL_TIMING } from '../support/fast-poll-timing.ts';
 
 export const CHANNEL = 'C0VIDEOS';
 export const ALICE = 'U0ALICE';
@@ -27,15 +28,7 @@ export const ADMIN = 'U0ADMIN';
 
 const TIMING: NonNullable<EngineOptions['timing']> = {
   progressIntervalMs: 20,
-  poll: {
-    firstMinMs: 20,
-    firstFraction: 0.25,
-    minMs: 15,
-    maxMs: 80,
-    jitter: 0.1,
-    errorBaseMs: 20,
-    errorMaxMs: 200,
-  },
+  poll: FAST_POLL_TIMING,
   rateLimitBackoffMs: 50,
   deliveryRetryBaseMs: 20,
   deliveryRetryMaxMs: 200,
