@@ -182,7 +182,7 @@ async function startPlatforms(
       config,
       engine,
       logger: logger.child({ component: 'slack' }),
-      ...(options.slack ? { options: options.slack } : {}),
+      options: { maxUploadBytes: config.SLACK_MAX_UPLOAD_MB * 1024 * 1024, ...options.slack },
     });
     stops.push(() => slack.stop());
   }

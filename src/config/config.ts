@@ -77,6 +77,8 @@ const schema = z.object({
     .enum(['true', 'false'], { message: 'must be true or false' })
     .default('true')
     .transform((v) => v === 'true'),
+  /** Largest MP4 uploaded to Slack (the workspace's own limit may be lower); bigger results get a link. */
+  SLACK_MAX_UPLOAD_MB: intFrom(1024, 1, 1024),
 
   STORE_URL: z.string().default('sqlite://./data/reelbot.sqlite'),
   DATA_DIR: z.string().default('./data'),

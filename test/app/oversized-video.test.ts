@@ -37,11 +37,13 @@ describe('a video too big for the chat platform', () => {
       METRICS_PORT: '0',
       METRICS_HOST: '127.0.0.1',
       PUBLIC_URL,
+      // The simulator's 4 s clip is about 1.6 MB: over a 1 MB Slack limit.
+      SLACK_MAX_UPLOAD_MB: '1',
       LOG_LEVEL: 'silent',
     });
     bot = await startBot(config, silentLogger, {
       engineOverrides: { timing: FAST_TIMING },
-      slack: { maxUploadBytes: 1000, socketPingTimeoutMs: 1500 },
+      slack: { socketPingTimeoutMs: 1500 },
     });
     await fake.waitForSocket();
   });
@@ -72,7 +74,7 @@ describe('a video too big for the chat platform', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('video/mp4');
     const body = Buffer.from(await res.arrayBuffer());
-    expect(body.length).toBeGreaterThan(1000);
+    expect(body.length).toBeGreaterThan(1024 * 1024);
     expect(body.length).toBe(Number(res.headers.get('content-length')));
     expect(body.subarray(4, 8).toString('latin1')).toBe('ftyp');
   });

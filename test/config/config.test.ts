@@ -11,6 +11,7 @@ describe('loadConfig', () => {
     expect(c.VIDEO_SECONDS).toEqual([4, 8, 12]);
     expect(c.VIDEO_API_MAX_CONCURRENCY).toBe(2);
     expect(c.STORE_URL).toBe('sqlite://./data/reelbot.sqlite');
+    expect(c.SLACK_MAX_UPLOAD_MB).toBe(1024);
     expect(Object.isFrozen(c)).toBe(true);
   });
 
