@@ -67,6 +67,13 @@ const schema = z.object({
   ),
   DISCORD_API_URL: z.url().default('https://discord.com/api'),
   DISCORD_APPLICATION_ID: optionalString,
+  /** The application's public key: turns on HTTP interactions at `POST /discord/interactions`. */
+  DISCORD_PUBLIC_KEY: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex digits of the Public Key (General Information tab)')
+      .optional(),
+  ),
 
   SLACK_BOT_TOKEN: optionalString,
   SLACK_APP_TOKEN: optionalString,
@@ -82,6 +89,13 @@ const schema = z.object({
 
   STORE_URL: z.string().default('sqlite://./data/reelbot.sqlite'),
   DATA_DIR: z.string().default('./data'),
+  /** Turns on the distributed mode: BullMQ scheduling and records in Redis, any number of instances. */
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'must be a Redis URL such as redis://host:6379 (rediss:// for TLS)')
+      .optional(),
+  ),
 
   QUOTA_DAILY_VIDEOS: intFrom(10, 0, 100_000),
   QUOTA_DAILY_SECONDS: intFrom(120, 0, 10_000_000),
@@ -137,6 +151,11 @@ function crossChecks(env: Record<string, string | undefined>): string[] {
   if (hook && !/^(whsec_)?[A-Za-z0-9+/]{16,}={0,2}$/.test(hook)) {
     out.push(
       'WEBHOOK_SECRET must be the signing secret the upstream shows for the endpoint (whsec_<base64>)',
+    );
+  }
+  if (v('DISCORD_PUBLIC_KEY') && !v('METRICS_PORT')) {
+    out.push(
+      'DISCORD_PUBLIC_KEY needs METRICS_PORT: the ops server on that port receives POST /discord/interactions',
     );
   }
   const store = v('STORE_URL');
@@ -195,6 +214,7 @@ export function loadConfig(
     c.SLACK_APP_TOKEN,
     c.SLACK_SIGNING_SECRET,
     c.WEBHOOK_SECRET,
+    c.REDIS_URL,
   ]) {
     registerSecret(s);
   }
