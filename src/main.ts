@@ -6,6 +6,7 @@
  */
 import { type RunningBot, startBot } from './app/run-bot.ts';
 import { type Config, ConfigError, loadConfig } from './config/config.ts';
+import { StoreError } from './engine/store.ts';
 import { createLogger } from './log/logger.ts';
 
 /** How long a graceful shutdown may take before the process exits anyway. */
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
     running = await startBot(config, logger);
   } catch (err) {
     logger.error('reelbot could not start', { err });
+    // A refusal that says what to do (e.g. the store is held by another process) also reads plainly.
+    if (err instanceof StoreError) process.stderr.write(`reelbot cannot start: ${err.message}\n`);
     process.exit(1);
   }
   let stopping = false;

@@ -59,6 +59,12 @@ export async function startBot(
     return failures;
   };
   try {
+    // The store first: a second process on the same SQLite file is refused before anything starts.
+    const store = await openStore(config.STORE_URL, { logger: logger.child({ component: 'store' }) });
+    let engineOwnsStore = false;
+    stops.push(async () => {
+      if (!engineOwnsStore) await store.close();
+    });
     const upstream = await startUpstream(config, { logger: logger.child({ component: 'simulator' }) });
     stops.push(() => upstream.close());
     if (upstream.simulated) {
@@ -66,7 +72,6 @@ export async function startBot(
         'no VIDEO_API_BASE_URL: videos come from the built-in simulator (labelled in every message)',
       );
     }
-    const store = await openStore(config.STORE_URL, { logger: logger.child({ component: 'store' }) });
     const metrics = await startMetrics(config, store);
     if (metrics) stops.push(async () => metrics.close());
     const fileShare = config.PUBLIC_URL
@@ -94,6 +99,7 @@ export async function startBot(
       },
     });
     // The engine closes the store when it stops (and it stops before the upstream closes).
+    engineOwnsStore = true;
     stops.push(() => engine.stop());
     metrics?.observe(engine);
     const stopStateLog = logJobStates(engine.events, logger.child({ component: 'engine' }));

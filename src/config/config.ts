@@ -4,6 +4,7 @@
  * Nothing else in the code base reads `process.env`.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { registerSecret } from '../log/logger.ts';
 
@@ -28,6 +29,8 @@ const optionalString = z
   .string()
   .optional()
   .transform((s) => (s === undefined || s.trim() === '' ? undefined : s.trim()));
+
+const DEFAULT_STORE_URL = 'sqlite://./data/reelbot.sqlite';
 
 const sizeRe = /^\d{2,5}x\d{2,5}$/;
 
@@ -87,8 +90,13 @@ const schema = z.object({
   /** Largest MP4 uploaded to Slack (the workspace's own limit may be lower); bigger results get a link. */
   SLACK_MAX_UPLOAD_MB: intFrom(1024, 1, 1024),
 
-  STORE_URL: z.string().default('sqlite://./data/reelbot.sqlite'),
+  STORE_URL: z.string().default(DEFAULT_STORE_URL),
   DATA_DIR: z.string().default('./data'),
+  /**
+   * The CLI's own store (never the bot's: the CLI would resume the bot's chat jobs).
+   * Unset: `sqlite://<DATA_DIR>/cli.sqlite`.
+   */
+  CLI_STORE_URL: optionalString,
   /** Turns on the distributed mode: BullMQ scheduling and records in Redis, any number of instances. */
   REDIS_URL: optionalString.pipe(
     z
@@ -158,9 +166,17 @@ function crossChecks(env: Record<string, string | undefined>): string[] {
       'DISCORD_PUBLIC_KEY needs METRICS_PORT: the ops server on that port receives POST /discord/interactions',
     );
   }
-  const store = v('STORE_URL');
-  if (store && !/^sqlite:\/\//.test(store) && !/^memory:?$/.test(store)) {
-    out.push('STORE_URL must be sqlite://path/to/file.sqlite (or memory: for throwaway runs)');
+  for (const key of ['STORE_URL', 'CLI_STORE_URL']) {
+    const store = v(key);
+    if (store && !/^sqlite:\/\//.test(store) && !/^memory:?$/.test(store)) {
+      out.push(`${key} must be sqlite://path/to/file.sqlite (or memory: for throwaway runs)`);
+    }
+  }
+  const cliStore = v('CLI_STORE_URL');
+  if (cliStore && cliStore === (v('STORE_URL') ?? DEFAULT_STORE_URL) && !/^memory:?$/.test(cliStore)) {
+    out.push(
+      "CLI_STORE_URL must differ from STORE_URL: on the bot's store the CLI would resume the bot's chat jobs",
+    );
   }
   return out;
 }
@@ -219,6 +235,11 @@ export function loadConfig(
     registerSecret(s);
   }
   return Object.freeze({ ...c, simulated: c.VIDEO_API_BASE_URL === undefined });
+}
+
+/** The store the CLI uses: `CLI_STORE_URL`, or its own file beside the bot's data. */
+export function cliStoreUrl(config: Config): string {
+  return config.CLI_STORE_URL ?? `sqlite://${join(config.DATA_DIR, 'cli.sqlite')}`;
 }
 
 function readProcessEnv(): NodeJS.ProcessEnv {

@@ -2,8 +2,9 @@
  * The bot's durable store: one Keyv over `@keyv/sqlite` (or memory), keys grouped by
  * prefix into namespaces (`jobs:`, `quotas:`, `lineage:`, `settings:`, `index:`).
  *
- * A single process owns the store: the per-key locks that make read-modify-write safe
- * (`KeyedMutex`) live in that process. Do not point two bots at the same file.
+ * A single process owns a SQLite store: the per-key locks that make read-modify-write safe
+ * (`KeyedMutex`) live in that process, so opening one takes an exclusive lock beside the file
+ * (see `store-lock.ts`) and a second process is refused.
  *
  * Keyv swallows adapter errors unless `throwOnErrors` is set; it is, and every failure is
  * rethrown as a {@link StoreError} that says what to check.
@@ -14,18 +15,11 @@ import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import type { Logger } from '../log/logger.ts';
 import { silentLogger } from '../log/logger.ts';
+import { StoreError } from './store-error.ts';
+import { lockStore, type StoreLock } from './store-lock.ts';
 
-/** The store could not be read or written. Nothing was half-done on purpose: callers refuse cleanly. */
-export class StoreError extends Error {
-  override name = 'StoreError';
-  constructor(
-    message: string,
-    readonly location: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export { StoreError } from './store-error.ts';
+export { StoreLockedError } from './store-lock.ts';
 
 /** Minimal key-value surface the engine needs. */
 export interface Store {
@@ -42,6 +36,11 @@ export interface Store {
 
 export interface OpenStoreOptions {
   logger?: Logger;
+  /**
+   * Take the store's exclusive lock (SQLite). Only tools that read a store while its bot is stopped
+   * or to inspect it (tests, benchmarks) pass `false`. @default true
+   */
+  exclusive?: boolean;
 }
 
 const NAMESPACE = 'reelbot';
@@ -62,16 +61,26 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       { cause: err },
     );
   }
+  const lock = options.exclusive === false ? undefined : await lockStore(file, logger);
   const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 5000, iterationLimit: 1000 });
-  const store = new KeyvStore(new Keyv({ store: adapter, namespace: NAMESPACE }), file, logger, adapter);
-  // Touch the database now so a bad path fails at start, not at the first user's request.
-  await store.get('index:probe');
+  const store = new KeyvStore(new Keyv({ store: adapter, namespace: NAMESPACE }), file, logger, {
+    sqlite: adapter,
+    lock,
+  });
+  try {
+    // Touch the database now so a bad path fails at start, not at the first user's request.
+    await store.get('index:probe');
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   try {
     // WAL + synchronous=NORMAL: a write survives a killed process (kill -9) without an fsync per
     // write; only a power cut may lose the last moments. Several times faster per submit.
     await adapter.query('PRAGMA journal_mode=WAL');
     await adapter.query('PRAGMA synchronous=NORMAL');
   } catch (err) {
+    await store.close();
     throw new StoreError(
       `the bot's database at ${file} could not be opened: ${(err as Error).message} — check disk space and permissions`,
       file,
@@ -84,16 +93,18 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
 class KeyvStore implements Store {
   readonly #keyv: Keyv;
   readonly #sqlite: KeyvSqlite | undefined;
+  readonly #lock: StoreLock | undefined;
   readonly #logger: Logger;
 
   constructor(
     keyv: Keyv,
     readonly location: string,
     logger: Logger,
-    sqlite?: KeyvSqlite,
+    sqlite: { sqlite?: KeyvSqlite | undefined; lock?: StoreLock | undefined } = {},
   ) {
     this.#keyv = keyv;
-    this.#sqlite = sqlite;
+    this.#sqlite = sqlite.sqlite;
+    this.#lock = sqlite.lock;
     this.#logger = logger;
     keyv.throwOnErrors = true;
     // Plain JSON: the scan below parses rows itself, and our values never hold Buffers.
@@ -153,6 +164,7 @@ class KeyvStore implements Store {
     } catch (err) {
       this.#logger.warn('store close failed', { err });
     }
+    await this.#lock?.release();
   }
 
   async #wrap<T>(verb: 'read' | 'written', fn: () => Promise<T>): Promise<T> {

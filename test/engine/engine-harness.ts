@@ -83,7 +83,8 @@ export async function startHarness(
 ): Promise<Harness> {
   const dir = o.dir ?? tempDir();
   const sim = o.simulator ?? (await startSimulator({ ...FAST_SIM, ...o.sim }));
-  const store = await openStore(o.storeUrl ?? `sqlite://${join(dir, 'store.sqlite')}`);
+  // A store the test built itself (e.g. wrapped to fail) is the one store: a second open of the file would be refused.
+  const store = o.engine?.store ?? (await openStore(o.storeUrl ?? `sqlite://${join(dir, 'store.sqlite')}`));
   const surface = o.surface ?? new RecordingSurface();
   const engine = new Engine({
     store,

@@ -49,6 +49,7 @@ describe('final notices survive a restart', () => {
     const { job } = submitted(await first.engine.submit(request('u1', 'breaks half-way [fail]')));
     await waitForState(first.engine, job.id, 'failed');
     await first.engine.stop();
+    await first.store.close(); // as a stopped process does: the next start takes the store
 
     const surface = new RecordingSurface();
     const second = await startHarness({ dir, surface, simulator: first.sim });
@@ -71,6 +72,7 @@ describe('final notices survive a restart', () => {
     const admin = { ...request('admin', 'x').actor, displayName: 'The Admin' };
     expect((await first.engine.cancel(job.id, admin)).ok).toBe(true);
     await first.engine.stop();
+    await first.store.close(); // as a stopped process does: the next start takes the store
 
     const surface = new RecordingSurface();
     const second = await startHarness({ dir, surface, simulator: first.sim });
@@ -89,6 +91,7 @@ describe('final notices survive a restart', () => {
       'the notice to be marked sent',
     );
     await first.engine.stop();
+    await first.store.close(); // as a stopped process does: the next start takes the store
     const surface = new RecordingSurface();
     const second = await startHarness({ dir, surface, simulator: first.sim });
     open.unshift(second);

@@ -7,10 +7,11 @@ import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startUpstream } from '../../app/upstream.ts';
-import type { Config } from '../../config/config.ts';
+import { type Config, cliStoreUrl } from '../../config/config.ts';
 import { createEngineFromConfig } from '../../engine/create-engine.ts';
 import type { Actor, VideoRequest } from '../../engine/engine-api.ts';
 import { type Job, TERMINAL_JOB_STATES } from '../../engine/job.ts';
+import { openStore } from '../../engine/store.ts';
 import type { Logger } from '../../log/logger.ts';
 import { VideoApiError } from '../../video/errors.ts';
 import { VideoClient } from '../../video/video-client.ts';
@@ -57,6 +58,8 @@ export async function runGenerate(config: Config, args: GenerateArgs, io: Genera
   const engine = await createEngineFromConfig(config, {
     logger: io.logger,
     client,
+    // Its own store, so it never resumes (or competes for) the bot's chat jobs.
+    store: await openStore(cliStoreUrl(config), { logger: io.logger }),
     // One job with a person watching: look after a second and then at least every 5 s. The
     // bot's schedule (first look at a quarter of a guessed 10 s per video-second) left a
     // fresh CLI run silent for 10-30 s, however fast the upstream was.
