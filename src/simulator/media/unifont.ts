@@ -59,6 +59,11 @@ export function unifontGlyphs(codePoints: Iterable<number>): Map<number, Glyph> 
   return out;
 }
 
+/** Whether the inflated font is held right now (it is only while non-ASCII cards are being drawn). */
+export function unifontLoaded(): boolean {
+  return tables !== undefined;
+}
+
 function openTables(): UnifontTables {
   if (!releaseTimer) {
     releaseTimer = setTimeout(() => {

@@ -1,8 +1,12 @@
 const ELLIPSIS = '...';
 
-/** Scripts written without spaces between words: a line may break between any two of their characters. */
+/**
+ * Scripts written without spaces between words: a line may break between any
+ * two of their characters. (Korean puts spaces between words, so Hangul wraps
+ * like Latin, whole words.)
+ */
 const BREAKS_AROUND =
-  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Extended_Pictographic}\u3000-\u303f\uff00-\uffef]/u;
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Extended_Pictographic}\u3000-\u303f\uff00-\uffef]/u;
 /** Closing punctuation and small kana never start a line (Japanese kinsoku, Chinese usage alike). */
 const NO_BREAK_BEFORE =
   /[、。，．：；！？）」』】〕〉》〗〙〛｝］ー～…‥々ゝゞぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ,.!?:;)\]}%]/u;
@@ -14,7 +18,7 @@ const oneCell = () => 1;
 /**
  * Greedy wrap to at most `maxCells` cells per line, where a character takes
  * `cellsOf(ch)` cells (two for full-width CJK). Lines break at spaces and
- * between CJK characters (Chinese and Japanese have no spaces), never before
+ * between Chinese and Japanese characters (which have no spaces), never before
  * closing punctuation. Words longer than a line are split. When more than
  * `maxLines` lines result, the last kept line ends in "..." so a truncated
  * prompt says so.
