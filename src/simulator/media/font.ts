@@ -31,7 +31,10 @@ export const CAP_HEIGHT = 7;
 
 const FIRST = 0x20;
 const LAST = 0x7e;
-/** Stand-in for characters the font lacks: a hollow box ("tofu"), stored after '~'. */
+/**
+ * Stand-in for characters the font lacks: a hollow box ("tofu"), stored after '~'.
+ * Prompts never show it: text that needs it is drawn in Unifont instead (text-face.ts).
+ */
 export const MISSING_GLYPH = String.fromCharCode(LAST + 1);
 
 const ROWS = decodeGlyphs();
