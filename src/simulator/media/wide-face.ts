@@ -5,8 +5,8 @@ import type { TextFace } from './text-face.ts';
 import { type Glyph, UNIFONT_HEIGHT, unifontGlyphs } from './unifont.ts';
 
 const HALF_WIDTH = 8;
-/** Two blank rows between lines, as the ASCII font has. */
-const LINE_GAP = 2;
+/** Blank rows between lines: dense CJK strokes need more leading than the ASCII font's two. */
+const LINE_GAP = 4;
 /** Characters the layout adds itself: the space between words, the "..." of a cut line. */
 const LAYOUT_CHARACTERS = ' .';
 const WHITESPACE = /\s/u;
