@@ -46,10 +46,10 @@ export function rasterizeGlyph(glyf: Buffer, start: number, end: number, grid: P
       winding += w;
       if (winding === 0) continue;
       const next = crossings[i + 1]?.[0] ?? x;
-      for (let c = 0; c < grid.columns; c++) {
-        const centre = (c + 0.5) * grid.unitsPerPixel;
-        if (centre > x && centre < next) bits |= 0x8000 >> c;
-      }
+      // Columns whose centre (c + 0.5) lies strictly between the two crossings.
+      const from = Math.max(0, Math.floor(x / grid.unitsPerPixel - 0.5) + 1);
+      const to = Math.min(grid.columns - 1, Math.ceil(next / grid.unitsPerPixel - 0.5) - 1);
+      for (let c = from; c <= to; c++) bits |= 0x8000 >> c;
     }
     rows[r] = bits;
   }

@@ -1,10 +1,12 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { CardSpec } from '../../../src/simulator/media/card.ts';
+import { CELL_WIDTH, drawText, GLYPH_HEIGHT, toFontText } from '../../../src/simulator/media/font.ts';
 import { hexBoxGlyph } from '../../../src/simulator/media/hex-box-glyph.ts';
 import { layoutCard, type TextRun } from '../../../src/simulator/media/layout-card.ts';
 import { renderMp4 } from '../../../src/simulator/media/render-mp4.ts';
 import { renderThumbnailPng } from '../../../src/simulator/media/render-png.ts';
+import { createRgbCanvas } from '../../../src/simulator/media/rgb-canvas.ts';
 import { asciiFace, faceTextWidth } from '../../../src/simulator/media/text-face.ts';
 import { wrapText } from '../../../src/simulator/media/wrap-text.ts';
 import { lumaOf } from './card-fixtures.ts';
@@ -108,14 +110,18 @@ describe('Chinese, Japanese and Korean prompts in the MP4', () => {
     expect(new Set(cells.map((c) => c.join('\n'))).size).toBe(4);
   });
 
-  it('gives the same character the same pattern and a box-only prompt of the same length far less structure', () => {
+  it('gives the same character the same pattern, and far more ink than the old row of boxes', () => {
     const same = readCells(promptCard('水水水水'));
     expect(new Set(same.map((c) => c.join('\n'))).size).toBe(1);
     const chinese = readCells(promptCard('雪山日出'));
     expectFontGlyphs('雪山日出', chinese);
+    // What the same prompt drew before: four boxes of the ASCII font, counted in font pixels too.
+    const boxes = createRgbCanvas(4 * CELL_WIDTH, GLYPH_HEIGHT);
+    drawText(boxes, toFontText('雪山日出'), 0, 0, 1, [255, 255, 255]);
+    const boxInk = boxes.data.filter((b, i) => i % 3 === 0 && b === 255).length;
+    expect(boxInk).toBeGreaterThan(0);
     const ink = chinese.map(inkOf);
-    // The old rendering drew four identical 5×7 outlines: 20 ink pixels each.
-    expect(Math.min(...ink)).toBeGreaterThan(20);
+    expect(ink.reduce((a, b) => a + b)).toBeGreaterThan(2 * boxInk);
     expect(new Set(ink).size).toBeGreaterThan(1);
   });
 
