@@ -1,5 +1,5 @@
 import type { Rgb } from './card.ts';
-import { fillRect, type RgbCanvas } from './rgb-canvas.ts';
+import { fillBitmap, type RgbCanvas } from './rgb-canvas.ts';
 
 /**
  * A 5×7 bitmap font for printable ASCII (drawn for this project), with a row
@@ -31,7 +31,10 @@ export const CAP_HEIGHT = 7;
 
 const FIRST = 0x20;
 const LAST = 0x7e;
-/** Stand-in for characters the font lacks: a hollow box ("tofu"), stored after '~'. */
+/**
+ * Stand-in for characters the font lacks: a hollow box ("tofu"), stored after '~'.
+ * Prompts never show it: text that needs it is drawn in Unifont instead (text-face.ts).
+ */
 export const MISSING_GLYPH = String.fromCharCode(LAST + 1);
 
 const ROWS = decodeGlyphs();
@@ -98,22 +101,16 @@ export function drawText(
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     const glyph = code >= FIRST && code <= LAST + 1 ? code - FIRST : LAST + 1 - FIRST;
-    const gx = x + i * CELL_WIDTH * scale;
-    for (let r = 0; r < GLYPH_HEIGHT; r++) {
-      const bits = ROWS[glyph * GLYPH_HEIGHT + r]!;
-      if (bits === 0) continue;
-      // Draw horizontal runs, not single pixels: fewer, longer fills.
-      let c = 0;
-      while (c < GLYPH_WIDTH) {
-        if (!(bits & (0x10 >> c))) {
-          c++;
-          continue;
-        }
-        let end = c + 1;
-        while (end < GLYPH_WIDTH && bits & (0x10 >> end)) end++;
-        fillRect(canvas, gx + c * scale, y + r * scale, (end - c) * scale, scale, color);
-        c = end;
-      }
-    }
+    fillBitmap(
+      canvas,
+      ROWS,
+      glyph * GLYPH_HEIGHT,
+      GLYPH_HEIGHT,
+      GLYPH_WIDTH,
+      x + i * CELL_WIDTH * scale,
+      y,
+      scale,
+      color,
+    );
   }
 }

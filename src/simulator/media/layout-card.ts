@@ -1,9 +1,10 @@
 import type { CardSpec, Rgb } from './card.ts';
-import { CAP_HEIGHT, CELL_WIDTH, LINE_HEIGHT, textWidth, toFontText } from './font.ts';
+import { CAP_HEIGHT, GLYPH_HEIGHT, textWidth, toFontText } from './font.ts';
 import { mixRgb } from './rgb-canvas.ts';
+import { cellsThatFit, faceTextWidth, prepareText, type TextFace } from './text-face.ts';
 import { wrapText } from './wrap-text.ts';
 
-/** A line of font text placed on the card. */
+/** A line of text placed on the card (in the layout's face for the prompt, in the ASCII font for the badge). */
 export interface TextRun {
   text: string;
   x: number;
@@ -23,6 +24,8 @@ export interface CardLayout {
   seconds: number;
   frameCount: number;
   background: Rgb;
+  /** The font the prompt and its extra lines are drawn in. */
+  face: TextFace;
   text: TextRun[];
   badge?: { x: number; y: number; w: number; h: number; fill: Rgb; run: TextRun };
   track: { x: number; y: number; w: number; thickness: number; knobRadius: number; color: Rgb; accent: Rgb };
@@ -74,7 +77,7 @@ export function layoutCard(spec: CardSpec): CardLayout {
     w: width - 2 * margin,
     h: Math.max(0, motionTop - areaTop - Math.round(margin / 2)),
   };
-  const text = layoutText(spec, area, short, foreground, background);
+  const { face, runs: text } = layoutText(spec, area, short, foreground, background);
 
   return {
     width,
@@ -85,6 +88,7 @@ export function layoutCard(spec: CardSpec): CardLayout {
     seconds: spec.seconds,
     frameCount: Math.max(1, Math.round(spec.seconds * fps)),
     background,
+    face,
     text,
     ...(badge ? { badge } : {}),
     track: {
@@ -129,14 +133,26 @@ interface Area {
 /**
  * Title as large as fits, extra lines at about half its size, the block centred.
  * Tries scales from large to small; at the smallest, truncates rather than overflow.
+ * Scales are chosen for the same on-screen size whichever face the text needs.
  */
-function layoutText(spec: CardSpec, area: Area, short: number, fg: Rgb, bg: Rgb): TextRun[] {
-  const title = toFontText(spec.title);
-  const extras = (spec.lines ?? []).map(toFontText);
-  const maxScale = Math.max(1, Math.floor(short / 90));
-  const minScale = Math.max(1, Math.floor(short / 360));
-  const charsAt = (scale: number) => Math.floor((area.w + scale) / (CELL_WIDTH * scale));
-  const blockHeight = (lines: number, scale: number) => (lines > 0 ? (lines * LINE_HEIGHT - 2) * scale : 0);
+function layoutText(
+  spec: CardSpec,
+  area: Area,
+  short: number,
+  fg: Rgb,
+  bg: Rgb,
+): { face: TextFace; runs: TextRun[] } {
+  const { face, texts } = prepareText([spec.title, ...(spec.lines ?? [])]);
+  const [title = '', ...extras] = texts;
+  const { lineHeight } = face;
+  const spacing = lineHeight - face.glyphHeight;
+  const relative = face.glyphHeight / GLYPH_HEIGHT;
+  const maxScale = Math.max(1, Math.floor(short / (90 * relative)));
+  const minScale = Math.max(1, Math.floor(short / (360 * relative)));
+  const wrap = (text: string, scale: number, maxLines?: number) =>
+    wrapText(text, cellsThatFit(face, area.w, scale), maxLines, face.cellsOf);
+  const blockHeight = (lines: number, scale: number) =>
+    lines > 0 ? (lines * lineHeight - spacing) * scale : 0;
 
   let titleScale = minScale;
   let lineScale = minScale;
@@ -144,9 +160,9 @@ function layoutText(spec: CardSpec, area: Area, short: number, fg: Rgb, bg: Rgb)
   let extraLines: string[] = [];
   for (let s = maxScale; s >= minScale; s--) {
     const ls = Math.max(minScale, Math.ceil(s / 2));
-    const t = wrapText(title, charsAt(s));
-    const e = extras.flatMap((line) => wrapText(line, charsAt(ls)));
-    const gap = t.length && e.length ? LINE_HEIGHT * ls : 0;
+    const t = wrap(title, s);
+    const e = extras.flatMap((line) => wrap(line, ls));
+    const gap = t.length && e.length ? lineHeight * ls : 0;
     titleScale = s;
     lineScale = ls;
     titleLines = t;
@@ -154,24 +170,24 @@ function layoutText(spec: CardSpec, area: Area, short: number, fg: Rgb, bg: Rgb)
     if (blockHeight(t.length, s) + gap + blockHeight(e.length, ls) <= area.h) break;
   }
   // Still too tall at the smallest scale: keep a share for the extra lines, truncate the rest.
-  const fitLines = (h: number, scale: number) => Math.max(1, Math.floor((h / scale + 2) / LINE_HEIGHT));
+  const fitLines = (h: number, scale: number) => Math.max(1, Math.floor((h / scale + spacing) / lineHeight));
   const extraBudget = extraLines.length ? Math.min(extraLines.length, fitLines(area.h * 0.3, lineScale)) : 0;
-  const extraHeight = extraBudget ? blockHeight(extraBudget, lineScale) + LINE_HEIGHT * lineScale : 0;
-  titleLines = wrapText(title, charsAt(titleScale), fitLines(area.h - extraHeight, titleScale));
-  extraLines = extras.flatMap((line) => wrapText(line, charsAt(lineScale))).slice(0, extraBudget);
+  const extraHeight = extraBudget ? blockHeight(extraBudget, lineScale) + lineHeight * lineScale : 0;
+  titleLines = wrap(title, titleScale, fitLines(area.h - extraHeight, titleScale));
+  extraLines = extras.flatMap((line) => wrap(line, lineScale)).slice(0, extraBudget);
 
-  const gap = titleLines.length && extraLines.length ? LINE_HEIGHT * lineScale : 0;
+  const gap = titleLines.length && extraLines.length ? lineHeight * lineScale : 0;
   const total = blockHeight(titleLines.length, titleScale) + gap + blockHeight(extraLines.length, lineScale);
   let y = area.y + Math.max(0, Math.round((area.h - total) / 2));
   const runs: TextRun[] = [];
   const place = (line: string, scale: number, color: Rgb) => {
-    const x = area.x + Math.round((area.w - textWidth(line, scale)) / 2);
+    const x = area.x + Math.round((area.w - faceTextWidth(face, line, scale)) / 2);
     runs.push({ text: line, x, y, scale, color });
-    y += LINE_HEIGHT * scale;
+    y += lineHeight * scale;
   };
   for (const line of titleLines) place(line, titleScale, fg);
   y += gap;
   const dim = mixRgb(fg, bg, 0.2);
   for (const line of extraLines) place(line, lineScale, dim);
-  return runs;
+  return { face, runs };
 }

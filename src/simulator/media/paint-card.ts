@@ -5,7 +5,7 @@ import { fillCircle, fillRect, type RgbCanvas } from './rgb-canvas.ts';
 /** The parts that never change: background, text, badge, the empty progress track. */
 export function paintCardBase(layout: CardLayout, canvas: RgbCanvas): void {
   fillRect(canvas, 0, 0, canvas.width, canvas.height, layout.background);
-  for (const run of layout.text) drawText(canvas, run.text, run.x, run.y, run.scale, run.color);
+  for (const run of layout.text) layout.face.draw(canvas, run.text, run.x, run.y, run.scale, run.color);
   const { badge, track } = layout;
   if (badge) {
     fillRect(canvas, badge.x, badge.y, badge.w, badge.h, badge.fill);

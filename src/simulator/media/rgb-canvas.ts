@@ -36,6 +36,41 @@ export function fillRect(canvas: RgbCanvas, x: number, y: number, w: number, h: 
   }
 }
 
+/**
+ * Draws a 1-bit bitmap with its top-left corner at `(x, y)`, each bitmap pixel a
+ * `scale`×`scale` square: `rows[first..first+count)` are its rows, each `width`
+ * bits with the leftmost pixel in the highest of them.
+ */
+export function fillBitmap(
+  canvas: RgbCanvas,
+  rows: ArrayLike<number>,
+  first: number,
+  count: number,
+  width: number,
+  x: number,
+  y: number,
+  scale: number,
+  color: Rgb,
+): void {
+  const left = 1 << (width - 1);
+  for (let r = 0; r < count; r++) {
+    const bits = rows[first + r]!;
+    if (bits === 0) continue;
+    // Draw horizontal runs, not single pixels: fewer, longer fills.
+    let c = 0;
+    while (c < width) {
+      if (!(bits & (left >> c))) {
+        c++;
+        continue;
+      }
+      let end = c + 1;
+      while (end < width && bits & (left >> end)) end++;
+      fillRect(canvas, x + c * scale, y + r * scale, (end - c) * scale, scale, color);
+      c = end;
+    }
+  }
+}
+
 /** Fills a disc of radius `r` centred on `(cx, cy)`. */
 export function fillCircle(canvas: RgbCanvas, cx: number, cy: number, r: number, color: Rgb): void {
   for (let dy = -Math.ceil(r); dy <= Math.ceil(r); dy++) {

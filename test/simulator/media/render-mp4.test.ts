@@ -1,30 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { renderMp4 } from '../../../src/simulator/media/render-mp4.ts';
 import { cardSpec, expectedFrame, lumaOf } from './card-fixtures.ts';
-import { parsePps, parseSps, type SpsInfo } from './h264-inspector.ts';
-import { decodeSubset, type Picture, type SliceStats } from './h264-subset-decoder.ts';
-import { inspectMp4, type Mp4Summary, splitAvccSample } from './mp4-inspector.ts';
-
-function inspect(file: Buffer) {
-  const mp4 = inspectMp4(file);
-  const sps = parseSps(mp4.avcC.sps[0]!);
-  const nals = mp4.samples.map((s) => {
-    const units = splitAvccSample(s, mp4.avcC.lengthSize);
-    expect(units).toHaveLength(1);
-    return units[0]!;
-  });
-  return { mp4, sps, nals };
-}
-
-function decodeAll(sps: SpsInfo, nals: Uint8Array[], keep: number[] = []) {
-  const stats: SliceStats[] = [];
-  const kept = new Map<number, Picture>();
-  decodeSubset(sps, nals, (i, pic, s) => {
-    stats.push(s);
-    if (keep.includes(i)) kept.set(i, { y: pic.y.slice(), u: pic.u.slice(), v: pic.v.slice() });
-  });
-  return { stats, kept };
-}
+import { decodeAll, inspect } from './decode-mp4.ts';
+import { parsePps } from './h264-inspector.ts';
+import type { Mp4Summary } from './mp4-inspector.ts';
 
 function sizeOf(mp4: Mp4Summary) {
   return mp4.sampleSizes.reduce((a, b) => a + b, 0);
