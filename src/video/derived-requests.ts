@@ -12,7 +12,7 @@
  * | retrieve character | `GET /videos/characters/{id}` |
  */
 import { FormData } from 'undici';
-import { VideoApiError, VideoNotFoundError } from './errors.ts';
+import { VideoApiError, type VideoApiErrorInit, VideoNotFoundError } from './errors.ts';
 import type { CreateCharacterInput, EditVideoInput, ExtendVideoInput, ResolvedDialect } from './video.ts';
 import { VIDEO_ERROR_MESSAGES as MSG } from './video-error-messages.ts';
 import { isPlausibleId } from './video-id.ts';
@@ -95,31 +95,27 @@ export async function offered<T>(feature: DerivedFeature, call: () => Promise<T>
   } catch (err) {
     if (!isRouteMissing(err)) throw err;
     const { code, message } = DERIVED_FEATURES[feature];
-    const { status } = err as VideoApiError;
-    throw new VideoApiError(message, { code, cause: err, ...(status === undefined ? {} : { status }) });
+    throw new VideoApiError(message, { ...whereOf(err as VideoApiError), code, cause: err });
   }
 }
 
 /** A 404 about a character says so (the generic not-found sentence is about videos). */
 export function characterError(err: unknown): unknown {
   if (!(err instanceof VideoNotFoundError) || isRouteMissing(err)) return err;
-  return new VideoNotFoundError(MSG.characterNotFound, {
-    cause: err,
-    ...definedOnly({
-      method: err.method,
-      url: err.url,
-      status: err.status,
-      requestId: err.requestId,
-      code: err.code,
-      upstreamMessage: err.upstreamMessage,
-    }),
-  });
+  const init: VideoApiErrorInit = { ...whereOf(err), cause: err };
+  if (err.code !== undefined) init.code = err.code;
+  if (err.upstreamMessage !== undefined) init.upstreamMessage = err.upstreamMessage;
+  return new VideoNotFoundError(MSG.characterNotFound, init);
 }
 
-function definedOnly<T extends object>(obj: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
+/** Where a failed call went, copied onto the clearer error that replaces it. */
+function whereOf(err: VideoApiError): VideoApiErrorInit {
+  const init: VideoApiErrorInit = {};
+  if (err.method !== undefined) init.method = err.method;
+  if (err.url !== undefined) init.url = err.url;
+  if (err.status !== undefined) init.status = err.status;
+  if (err.requestId !== undefined) init.requestId = err.requestId;
+  return init;
 }
 
 /** Sends one harmless request and says whether it reached a real route. */
