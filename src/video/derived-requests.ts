@@ -88,14 +88,24 @@ export function isRouteMissing(err: unknown): boolean {
   return err.status === 404 && !MISSING_THING.test(err.code ?? '');
 }
 
-/** Run `call`; a missing route becomes a clear `<feature>_unsupported` error. */
-export async function offered<T>(feature: DerivedFeature, call: () => Promise<T>): Promise<T> {
+/**
+ * Run `call`; a missing route becomes a clear `<feature>_unsupported` error. A bare 404 (no
+ * error code) may also be some vendors' way of saying the source is unknown, so when
+ * `sourceKnown` is given it is asked first (it throws when it is the video that is missing).
+ */
+export async function offered<T>(
+  feature: DerivedFeature,
+  call: () => Promise<T>,
+  sourceKnown?: () => Promise<unknown>,
+): Promise<T> {
   try {
     return await call();
   } catch (err) {
     if (!isRouteMissing(err)) throw err;
+    const missing = err as VideoApiError;
+    if (missing.status === 404 && missing.code === undefined) await sourceKnown?.();
     const { code, message } = DERIVED_FEATURES[feature];
-    throw new VideoApiError(message, { ...whereOf(err as VideoApiError), code, cause: err });
+    throw new VideoApiError(message, { ...whereOf(missing), code, cause: err });
   }
 }
 

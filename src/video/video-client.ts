@@ -192,14 +192,22 @@ export class VideoClient implements VideoApi {
   async edit(input: EditVideoInput, options: CallOptions = {}): Promise<VideoAnswer> {
     validateEditInput(input, this.#limits);
     const request = editRequest(await this.dialect(options), input);
-    return offered('edits', () => this.#video({ ...request, signal: options.signal }));
+    return offered(
+      'edits',
+      () => this.#video({ ...request, signal: options.signal }),
+      () => this.retrieve(input.videoId, options),
+    );
   }
 
   /** `POST /videos/extensions` (never retried): the answer's `seconds` is the stitched total. */
   async extend(input: ExtendVideoInput, options: CallOptions = {}): Promise<VideoAnswer> {
     validateExtendInput(input, this.#limits);
     const request = extendRequest(await this.dialect(options), input);
-    return offered('extensions', () => this.#video({ ...request, signal: options.signal }));
+    return offered(
+      'extensions',
+      () => this.#video({ ...request, signal: options.signal }),
+      () => this.retrieve(input.videoId, options),
+    );
   }
 
   /** `POST /videos/characters` (never retried); `characters_unsupported` when missing. */

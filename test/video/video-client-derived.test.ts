@@ -3,6 +3,8 @@
  * against a deployment without those routes: capabilities say so, and calls fail with a clear
  * `<feature>_unsupported` error instead of a crash or a misleading "video not found".
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Simulator, SimulatorOptions } from '../../src/simulator/simulator.ts';
 import { RESOLVED_DIALECTS } from '../../src/video/dialect-requests.ts';
@@ -12,9 +14,11 @@ import {
   UpstreamServerError,
   VideoNotFoundError,
 } from '../../src/video/errors.ts';
-import type { VideoClient, VideoClientOptions } from '../../src/video/video-client.ts';
+import { rapidRetryPolicy } from '../../src/video/retry-policy.ts';
+import { VideoClient, type VideoClientOptions } from '../../src/video/video-client.ts';
 import { inspectMp4 } from '../simulator/media/mp4-inspector.ts';
-import { errorOf, pollUntilDone, readAll, simWithClient } from './sim-client-fixture.ts';
+import { FAST_TIMING } from '../simulator/sim-http.ts';
+import { errorOf, pollUntilDone, readAll, simWithClient, TEST_KEY } from './sim-client-fixture.ts';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -22,10 +26,8 @@ afterEach(async () => {
   sim = undefined;
 });
 
-const FAST = { queuedMs: 20, msPerVideoSecond: 40, minRunMs: 60, jitter: 0 };
-
 async function start(options: SimulatorOptions = {}, client: Partial<VideoClientOptions> = {}) {
-  const started = await simWithClient({ timing: FAST, ...options }, client);
+  const started = await simWithClient({ timing: FAST_TIMING, ...options }, client);
   sim = started.sim;
   return started.client;
 }
@@ -123,6 +125,55 @@ describe('a deployment without the 2026 routes', () => {
     await expect(client.edit({ videoId: source, prompt: 'x' })).rejects.toMatchObject({
       code: 'edits_unsupported',
     });
+  });
+});
+
+/**
+ * A vendor that answers a bare text 404 on `POST /videos/edits` whether the route or the source
+ * is missing; only `video_known` exists.
+ */
+async function bareNotFoundVendor(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/v1/videos/video_known') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 'video_known', object: 'video', status: 'completed', progress: 100 }));
+      return;
+    }
+    if (req.method === 'GET' && req.url?.startsWith('/v1/videos/')) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'no such video', code: 'invalid_video_id' } }));
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' });
+    res.end('404 page not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('a vendor answering a bare 404', () => {
+  it('looks the source up to tell a missing route from a missing video', async () => {
+    const vendor = await bareNotFoundVendor();
+    try {
+      const client = new VideoClient({
+        baseUrl: vendor.url,
+        apiKey: TEST_KEY,
+        dialect: 'openai',
+        retry: rapidRetryPolicy,
+      });
+      await expect(client.edit({ videoId: 'video_known', prompt: 'x' })).rejects.toMatchObject({
+        code: 'edits_unsupported',
+      });
+      const err = await errorOf(client.extend({ videoId: 'video_unknown', prompt: 'x', seconds: 4 }));
+      expect(err).toBeInstanceOf(VideoNotFoundError);
+      expect((err as VideoNotFoundError).code).toBe('invalid_video_id');
+    } finally {
+      await vendor.close();
+    }
   });
 });
 
