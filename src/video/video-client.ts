@@ -11,6 +11,7 @@ import {
   characterError,
   characterPath,
   createCharacterRequest,
+  type DerivedFeature,
   derivedCapabilities,
   editRequest,
   extendRequest,
@@ -191,23 +192,14 @@ export class VideoClient implements VideoApi {
   /** `POST /videos/edits` (never retried); `edits_unsupported` when the upstream has no such route. */
   async edit(input: EditVideoInput, options: CallOptions = {}): Promise<VideoAnswer> {
     validateEditInput(input, this.#limits);
-    const request = editRequest(await this.dialect(options), input);
-    return offered(
-      'edits',
-      () => this.#video({ ...request, signal: options.signal }),
-      () => this.retrieve(input.videoId, options),
-    );
+    return this.#derived('edits', editRequest(await this.dialect(options), input), input.videoId, options);
   }
 
   /** `POST /videos/extensions` (never retried): the answer's `seconds` is the stitched total. */
   async extend(input: ExtendVideoInput, options: CallOptions = {}): Promise<VideoAnswer> {
     validateExtendInput(input, this.#limits);
     const request = extendRequest(await this.dialect(options), input);
-    return offered(
-      'extensions',
-      () => this.#video({ ...request, signal: options.signal }),
-      () => this.retrieve(input.videoId, options),
-    );
+    return this.#derived('extensions', request, input.videoId, options);
   }
 
   /** `POST /videos/characters` (never retried); `characters_unsupported` when missing. */
@@ -278,6 +270,15 @@ export class VideoClient implements VideoApi {
     );
     if (answer.pollAfterMs !== undefined) video.pollAfterMs = answer.pollAfterMs;
     return video;
+  }
+
+  /** A video made from `sourceId`; a missing route is told apart from a missing source. */
+  #derived(feature: DerivedFeature, request: SendOptions, sourceId: string, options: CallOptions) {
+    return offered(
+      feature,
+      () => this.#video({ ...request, signal: options.signal }),
+      () => this.retrieve(sourceId, options),
+    );
   }
 
   async #character(request: SendOptions): Promise<VideoCharacter> {
