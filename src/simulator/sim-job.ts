@@ -2,7 +2,7 @@
  * One simulated video job and how its prompt steers it.
  *
  * Prompt tags (other engineers' tests rely on these; case-insensitive):
- * - `[reject]`            refused at create/remix: 400 `content_policy_violation`, no job made.
+ * - `[reject]`            refused at create/remix/edit/extension: 400 `content_policy_violation`, no job made.
  * - `[policy]` or the word `celebrity`
  *                         accepted, then fails shortly after starting: `content_policy_violation`.
  * - `[fail]`              accepted, then fails half-way: `generation_failed`.

@@ -60,7 +60,7 @@ export function requireMultipart(ctx: SimContext, body: ParsedBody): void {
 }
 
 /** With `overLimit: 'reject'`, a key at its limit is refused like real resellers do. */
-export function checkConcurrency(ctx: SimContext, owner: string): void {
+function checkConcurrency(ctx: SimContext, owner: string): void {
   if (ctx.options.overLimit !== 'reject') return;
   if (ctx.board.activeCount(owner) < ctx.options.concurrencyPerKey) return;
   const retryAfter = ctx.board.secondsUntilSlot(owner);
@@ -96,13 +96,13 @@ async function handleCreate(ctx: SimContext, req: RouteRequest): Promise<Handler
 }
 
 /** A new id; redrawn in the (vanishingly unlikely) case a job restored from disk has it. */
-export function newJobId(ctx: SimContext): string {
+function newJobId(ctx: SimContext): string {
   let id = ctx.dialect.newId(ctx.rng);
   while (findJob(ctx, id)) id = ctx.dialect.newId(ctx.rng);
   return id;
 }
 
-export function requireJob(ctx: SimContext, id: string | undefined): SimJob {
+function requireJob(ctx: SimContext, id: string | undefined): SimJob {
   const job = findJob(ctx, id);
   if (!job) {
     throw new SimError(404, `Video with id '${id ?? ''}' not found.`, {
