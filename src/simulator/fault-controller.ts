@@ -4,7 +4,19 @@
  */
 
 /** Route names that faults and stats use. */
-export const SIM_ROUTES = ['create', 'retrieve', 'list', 'delete', 'remix', 'content', 'asset'] as const;
+export const SIM_ROUTES = [
+  'create',
+  'retrieve',
+  'list',
+  'delete',
+  'remix',
+  'content',
+  'asset',
+  'edit',
+  'extend',
+  'create-character',
+  'retrieve-character',
+] as const;
 export type SimRoute = (typeof SIM_ROUTES)[number];
 
 export type FaultAction =

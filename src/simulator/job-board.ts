@@ -6,7 +6,14 @@
  * clocks say they are (see {@link JobBoard.restore}).
  */
 import type { SeededRandom } from './seeded-random.ts';
-import { failureFor, finishDelayMs, progressOf, type SimJob, type SimJobOutcome } from './sim-job.ts';
+import {
+  failureFor,
+  finishDelayMs,
+  progressOf,
+  type SimChangeKind,
+  type SimJob,
+  type SimJobOutcome,
+} from './sim-job.ts';
 import type { ResolvedSimulatorOptions } from './simulator-options.ts';
 
 export interface NewJob {
@@ -21,6 +28,7 @@ export interface NewJob {
   remixedFromVideoId: string | undefined;
   rootPrompt: string;
   remixPrompts: readonly string[];
+  changeKinds?: readonly SimChangeKind[];
   hasInputReference: boolean;
   outcome: SimJobOutcome;
   slowFactor: number;
@@ -82,6 +90,7 @@ export class JobBoard {
       remixedFromVideoId: input.remixedFromVideoId,
       rootPrompt: input.rootPrompt,
       remixPrompts: input.remixPrompts,
+      ...(input.changeKinds === undefined ? {} : { changeKinds: input.changeKinds }),
       hasInputReference: input.hasInputReference,
       outcome: input.outcome,
       runMs: this.#runMs(input.seconds, input.slowFactor),

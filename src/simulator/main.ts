@@ -46,6 +46,7 @@ function optionsFromCommandLine(): SimulatorOptions {
       state: { type: 'string' },
       'no-remix': { type: 'boolean' },
       'no-content': { type: 'boolean' },
+      'no-edits': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -53,6 +54,7 @@ function optionsFromCommandLine(): SimulatorOptions {
     process.stdout.write(
       'usage: npm run simulator -- [--port N] [--dialect openai|body-remix|form|json-remix-size|gateway]\n' +
         '       [--key KEY] [--scale N] [--over-limit queue|reject] [--no-remix] [--no-content]\n' +
+        '       [--no-edits]     answer 404 on /videos/edits, /videos/extensions, /videos/characters\n' +
         '       [--state FILE]   keep jobs in FILE across restarts\n',
     );
     process.exit(0);
@@ -80,6 +82,7 @@ function optionsFromCommandLine(): SimulatorOptions {
     overLimit,
     remix: !values['no-remix'],
     contentEndpoint: !values['no-content'],
+    editRoutes: !values['no-edits'],
     logger: createLogger({ level: 'info' }),
   };
 }

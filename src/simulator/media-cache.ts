@@ -24,12 +24,18 @@ export interface CardLook {
   keyframeIntervalSeconds: number | undefined;
 }
 
-/** The card a job's video shows: its prompt, and for a remix the change and the source. */
+/**
+ * The card a job's video shows: its prompt, and for a remix, edit or extension each change
+ * (labelled with its kind) and the source.
+ */
 export function cardSpecFor(job: SimJob, look: CardLook, palette: MediaRenderer['palette']): CardSpec {
   const remixed = job.remixedFromVideoId !== undefined;
   const colours = palette(remixed ? job.rootPrompt + job.remixPrompts.join('') : job.prompt);
   const lines = remixed
-    ? [...job.remixPrompts.map((p) => `remix: ${p}`), `from ${job.remixedFromVideoId}`]
+    ? [
+        ...job.remixPrompts.map((p, i) => `${job.changeKinds?.[i] ?? 'remix'}: ${p}`),
+        `from ${job.remixedFromVideoId}`,
+      ]
     : [];
   const spec: CardSpec = {
     width: job.width,

@@ -7,12 +7,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FaultAction, FaultController } from './fault-controller.ts';
 import { parseBody, readBody } from './request-body.ts';
+import { ROUTE_HANDLERS } from './route-handlers.ts';
 import { matchRoute, type RouteMatch } from './route-table.ts';
 import type { SimContext } from './sim-context.ts';
 import { SimError } from './sim-error.ts';
 import { jsonResponse, type SimResponse, sendResponse, textResponse } from './sim-response.ts';
 import type { RequestRecord } from './simulator-stats.ts';
-import { VIDEO_HANDLERS } from './video-handlers.ts';
 
 export interface PipelineEnv {
   readonly ctx: SimContext;
@@ -36,6 +36,7 @@ export async function serveRequest(
     dialect: ctx.dialect,
     remix: ctx.options.remix,
     contentEndpoint: ctx.options.contentEndpoint,
+    editRoutes: ctx.options.editRoutes,
   });
   const record = ctx.stats.recordRequest({
     route: match?.route ?? 'other',
@@ -121,7 +122,7 @@ async function routeResponse(
   }
   const owner = match.route === 'asset' ? 'asset' : authenticate(ctx, req);
   const body = await parseBody(raw, req.headers['content-type']);
-  const result = await VIDEO_HANDLERS[match.route](ctx, { owner, url, body, videoId: match.videoId });
+  const result = await ROUTE_HANDLERS[match.route](ctx, { owner, url, body, videoId: match.videoId });
   if (result.jobId !== undefined) record.videoId = result.jobId;
   return result.response;
 }

@@ -8,7 +8,7 @@ import type { SimRoute } from './fault-controller.ts';
 
 export interface RouteMatch {
   route: SimRoute;
-  /** The id in the path, when the path has one. */
+  /** The id in the path, when the path has one (a character id on `retrieve-character`). */
   videoId: string | undefined;
 }
 
@@ -16,7 +16,16 @@ export interface RouteOffer {
   dialect: DialectProfile;
   remix: boolean;
   contentEndpoint: boolean;
+  /** `POST /videos/edits`, `POST /videos/extensions`, `/videos/characters[/{id}]`. */
+  editRoutes: boolean;
 }
+
+/** The 2026 routes named by a fixed word where a video id would stand. */
+const EDIT_ROUTE_WORDS: Readonly<Record<string, SimRoute>> = {
+  edits: 'edit',
+  extensions: 'extend',
+  characters: 'create-character',
+};
 
 /** Unauthenticated download links: `/files/<id>.mp4?sig=...`. */
 export const ASSET_PATH_PREFIX = '/files/';
@@ -36,6 +45,12 @@ export function matchRoute(method: string, pathname: string, offer: RouteOffer):
     if (method === 'POST') return { route: 'create', videoId: undefined };
     if (method === 'GET') return { route: 'list', videoId: undefined };
     return undefined;
+  }
+  if (offer.editRoutes && Object.hasOwn(EDIT_ROUTE_WORDS, id)) {
+    if (id === 'characters' && action !== undefined && method === 'GET')
+      return { route: 'retrieve-character', videoId: action };
+    if (action === undefined && method === 'POST')
+      return { route: EDIT_ROUTE_WORDS[id]!, videoId: undefined };
   }
   const remixHere = offer.remix && method === 'POST';
   if (action === undefined) {

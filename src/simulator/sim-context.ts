@@ -2,6 +2,7 @@
  * Everything a request handler needs about one running simulator.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { CharacterStore } from './character-store.ts';
 import type { DialectProfile, VideoView } from './dialects/dialect-profile.ts';
 import type { JobBoard } from './job-board.ts';
 import type { MediaCache } from './media-cache.ts';
@@ -15,6 +16,7 @@ export interface SimContext {
   readonly options: ResolvedSimulatorOptions;
   readonly dialect: DialectProfile;
   readonly board: JobBoard;
+  readonly characters: CharacterStore;
   readonly media: MediaCache;
   readonly stats: SimulatorStats;
   readonly rng: SeededRandom;

@@ -2,7 +2,7 @@
  * One simulated video job and how its prompt steers it.
  *
  * Prompt tags (other engineers' tests rely on these; case-insensitive):
- * - `[reject]`            refused at create/remix: 400 `content_policy_violation`, no job made.
+ * - `[reject]`            refused at create/remix/edit/extension: 400 `content_policy_violation`, no job made.
  * - `[policy]` or the word `celebrity`
  *                         accepted, then fails shortly after starting: `content_policy_violation`.
  * - `[fail]`              accepted, then fails half-way: `generation_failed`.
@@ -38,6 +38,9 @@ export function steeringFor(prompt: string): PromptSteering {
   return { reject: p.includes('[reject]'), outcome, slowFactor: p.includes('[slow]') ? 10 : 1 };
 }
 
+/** How a job was made from its source: `POST /videos/{id}/remix`, `/videos/edits` or `/videos/extensions`. */
+export type SimChangeKind = 'remix' | 'edit' | 'extension';
+
 /** A job as the simulator keeps it. Times are epoch milliseconds. */
 export interface SimJob {
   /** Id exactly as this dialect shows it. */
@@ -50,12 +53,17 @@ export interface SimJob {
   readonly width: number;
   readonly height: number;
   readonly seconds: number;
-  /** Source id when this job is a remix. */
+  /** Source id when this job is a remix, an edit or an extension (lineage). */
   readonly remixedFromVideoId: string | undefined;
   /** Prompt of the first video of the remix chain (colours derive from it). */
   readonly rootPrompt: string;
-  /** Remix prompts from the root down to this job (written on the card). */
+  /** Change prompts (remixes, edits, extensions) from the root down to this job (written on the card). */
   readonly remixPrompts: readonly string[];
+  /**
+   * What each of {@link remixPrompts} was, index for index; absent entries are remixes
+   * (jobs saved before edits and extensions existed have none).
+   */
+  readonly changeKinds?: readonly SimChangeKind[];
   readonly hasInputReference: boolean;
   readonly outcome: SimJobOutcome;
   /** How long `in_progress` lasts. */

@@ -12,6 +12,7 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../log/logger.ts';
+import type { SimCharacter } from './character-store.ts';
 import type { SimJob } from './sim-job.ts';
 
 /** What survives a restart. */
@@ -22,6 +23,8 @@ export interface SimState {
   assetSecret: Buffer;
   /** Oldest first. */
   jobs: SimJob[];
+  /** From `POST /videos/characters`, oldest first. */
+  characters: SimCharacter[];
 }
 
 const STATE_VERSION = 1;
@@ -61,6 +64,7 @@ const jobSchema = z.object({
   remixedFromVideoId: maybe(z.string()),
   rootPrompt: z.string(),
   remixPrompts: z.array(z.string()),
+  changeKinds: maybe(z.array(z.enum(['remix', 'edit', 'extension']))),
   hasInputReference: z.boolean(),
   outcome: z.enum(['complete', 'policy', 'fail', 'never']),
   runMs: z.number().nonnegative(),
@@ -76,12 +80,20 @@ const jobSchema = z.object({
   answers: z.number().int().nonnegative(),
 });
 
+const characterSchema = z.object({
+  id: z.string().min(1),
+  name: z.string(),
+  createdAtMs: z.number(),
+});
+
 const fileSchema = z.object({
   version: z.literal(STATE_VERSION),
   savedAt: z.string(),
   rngState: z.number().int().nonnegative(),
   assetSecret: z.string().regex(/^[0-9a-f]{64}$/),
   jobs: z.array(jobSchema),
+  // Files written before characters existed have none.
+  characters: z.array(characterSchema).default([]),
 });
 
 /** The file's text for a state. */
@@ -92,6 +104,7 @@ export function serializeSimState(state: SimState, now = Date.now()): string {
     rngState: state.rngState,
     assetSecret: state.assetSecret.toString('hex'),
     jobs: state.jobs,
+    characters: state.characters,
   };
   return `${JSON.stringify(file, (_key, value: unknown) => (value === undefined ? null : value))}\n`;
 }
@@ -102,7 +115,8 @@ export function parseSimState(text: string): SimState {
   return {
     rngState: file.rngState,
     assetSecret: Buffer.from(file.assetSecret, 'hex'),
-    jobs: file.jobs.map((job): SimJob => ({ ...job })),
+    jobs: file.jobs.map(({ changeKinds, ...job }): SimJob => (changeKinds ? { ...job, changeKinds } : job)),
+    characters: file.characters,
   };
 }
 

@@ -57,6 +57,11 @@ export interface SimulatorOptions {
   remix?: boolean;
   /** Offer `GET /videos/{id}/content`; some `form` vendors only give `assets[].url`. @default true */
   contentEndpoint?: boolean;
+  /**
+   * Offer `POST /videos/edits`, `POST /videos/extensions` and `/videos/characters` (in the
+   * official API since 2026-03); older deployments and many gateways lack them (404). @default true
+   */
+  editRoutes?: boolean;
   /** POST signed `video.completed` / `video.failed` events here. @default undefined */
   webhook?: SimulatorWebhook;
   /** Label drawn on every card. @default 'SIMULATED' */
@@ -90,6 +95,7 @@ export interface ResolvedSimulatorOptions {
   readonly seed: number;
   readonly remix: boolean;
   readonly contentEndpoint: boolean;
+  readonly editRoutes: boolean;
   readonly webhook: SimulatorWebhook | undefined;
   readonly badge: string;
   readonly keyframeIntervalSeconds: number | undefined;
@@ -116,6 +122,7 @@ export const DEFAULT_SIMULATOR_OPTIONS = {
   overLimit: 'queue',
   remix: true,
   contentEndpoint: true,
+  editRoutes: true,
   badge: 'SIMULATED',
   mediaCacheBytes: 64 * 1024 * 1024,
   maxBodyBytes: 20 * 1024 * 1024,
@@ -151,6 +158,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
     seed: options.seed ?? randomInt(2 ** 31),
     remix: options.remix ?? d.remix,
     contentEndpoint: options.contentEndpoint ?? d.contentEndpoint,
+    editRoutes: options.editRoutes ?? d.editRoutes,
     webhook: options.webhook,
     badge: options.badge ?? d.badge,
     keyframeIntervalSeconds: options.keyframeIntervalSeconds,

@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CharacterStore, type SimCharacter } from './character-store.ts';
 import { DIALECT_PROFILES } from './dialects/dialect-profiles.ts';
 import { FaultController } from './fault-controller.ts';
 import { JobBoard } from './job-board.ts';
@@ -33,6 +34,7 @@ import {
 import { SimulatorStats } from './simulator-stats.ts';
 import { WebhookSender } from './webhook-sender.ts';
 
+export type { SimCharacter } from './character-store.ts';
 export type { Fault, FaultAction, SimRoute } from './fault-controller.ts';
 export { FaultController } from './fault-controller.ts';
 export type { SimJob, SimJobStatus } from './sim-job.ts';
@@ -51,6 +53,8 @@ export interface Simulator {
   /** Every job still known (deleted ones are gone), oldest first. */
   jobs(): readonly SimJob[];
   job(id: string): SimJob | undefined;
+  /** Characters made with `POST /videos/characters`, oldest first. */
+  characters(): readonly SimCharacter[];
   /** Finish a job successfully now (tests). */
   completeNow(id: string): SimJob;
   /** Make a job's result expire now, completing it first if needed (tests). */
@@ -98,6 +102,7 @@ export async function startSimulator(
     },
     onChange: () => saver?.changed(),
   });
+  const characters = new CharacterStore(() => saver?.changed());
   const media = new MediaCache(
     internals.loadRenderer ?? loadCardRenderer,
     { badge: resolved.badge, keyframeIntervalSeconds: resolved.keyframeIntervalSeconds },
@@ -107,6 +112,7 @@ export async function startSimulator(
     options: resolved,
     dialect: DIALECT_PROFILES[resolved.dialect],
     board,
+    characters,
     media,
     stats,
     rng,
@@ -118,10 +124,18 @@ export async function startSimulator(
       path: persisted.path,
       delayMs: STATE_SAVE_DELAY_MS,
       logger: resolved.logger,
-      snapshot: (): SimState => ({ rngState: rng.state, assetSecret: ctx.assetSecret, jobs: board.all() }),
+      snapshot: (): SimState => ({
+        rngState: rng.state,
+        assetSecret: ctx.assetSecret,
+        jobs: board.all(),
+        characters: characters.all(),
+      }),
     });
   }
-  if (saved) board.restore(withoutForgotten(saved.jobs, Date.now()));
+  if (saved) {
+    board.restore(withoutForgotten(saved.jobs, Date.now()));
+    characters.restore(saved.characters);
+  }
   const closing = new AbortController();
   const server = createServer((req, res) => {
     serveRequest({ ctx, faults, closing: closing.signal }, req, res).catch((err: unknown) => {
@@ -150,6 +164,7 @@ export async function startSimulator(
     stats,
     jobs: () => board.all(),
     job: (id) => board.get(id),
+    characters: () => characters.all(),
     completeNow: (id) => board.completeNow(id),
     expireNow: (id) => board.expireNow(id),
     failNow: (id, error) => board.failNow(id, error),

@@ -9,7 +9,7 @@ import { MEDIA_CONTENT_TYPES, type MediaVariant } from './media-cache.ts';
 import type { ParsedBody } from './request-body.ts';
 import { assetSignatureValid, findJob, type SimContext, wireVideo } from './sim-context.ts';
 import { invalidParameter, SimError } from './sim-error.ts';
-import { type SimJob, statusOf, steeringFor } from './sim-job.ts';
+import { type SimChangeKind, type SimJob, statusOf, steeringFor } from './sim-job.ts';
 import { bytesResponse, jsonResponse, type SimResponse } from './sim-response.ts';
 
 export interface RouteRequest {
@@ -26,9 +26,15 @@ export interface HandlerResult {
   jobId?: string;
 }
 
-type Handler = (ctx: SimContext, req: RouteRequest) => Promise<HandlerResult> | HandlerResult;
+export type Handler = (ctx: SimContext, req: RouteRequest) => Promise<HandlerResult> | HandlerResult;
 
-export const VIDEO_HANDLERS: Readonly<Record<SimRoute, Handler>> = {
+/** The routes of the first `/v1/videos` release (the 2026 ones are in `derived-video-handlers.ts`). */
+export type VideoRoute = Extract<
+  SimRoute,
+  'create' | 'retrieve' | 'list' | 'delete' | 'remix' | 'content' | 'asset'
+>;
+
+export const VIDEO_HANDLERS: Readonly<Record<VideoRoute, Handler>> = {
   create: handleCreate,
   retrieve: handleRetrieve,
   list: handleList,
@@ -38,14 +44,14 @@ export const VIDEO_HANDLERS: Readonly<Record<SimRoute, Handler>> = {
   asset: handleAsset,
 };
 
-async function videoResponse(ctx: SimContext, job: SimJob): Promise<HandlerResult> {
+export async function videoResponse(ctx: SimContext, job: SimJob): Promise<HandlerResult> {
   const headers: Record<string, string> = {};
   if (ctx.options.pollAfterMs !== undefined)
     headers['openai-poll-after-ms'] = String(ctx.options.pollAfterMs);
   return { response: jsonResponse(200, await wireVideo(ctx, job), headers), jobId: job.id };
 }
 
-function requireMultipart(ctx: SimContext, body: ParsedBody): void {
+export function requireMultipart(ctx: SimContext, body: ParsedBody): void {
   if (ctx.dialect.multipartOnly && body.kind !== 'multipart') {
     throw new SimError(415, 'Content-Type must be multipart/form-data', {
       code: 'unsupported_content_type',
@@ -152,30 +158,70 @@ function handleDelete(ctx: SimContext, req: RouteRequest): HandlerResult {
 }
 
 function requireRemixSource(ctx: SimContext, id: string | undefined): SimJob {
-  const source = findJob(ctx, id);
-  if (!source) {
-    if (ctx.dialect.plainNotFoundOnRemix)
-      throw new SimError(404, '404 page not found', { code: null, plainText: true });
-    requireJob(ctx, id);
-  }
-  const status = statusOf(source!, Date.now());
+  if (!findJob(ctx, id) && ctx.dialect.plainNotFoundOnRemix)
+    throw new SimError(404, '404 page not found', { code: null, plainText: true });
+  return requireCompletedSource(ctx, id, { param: 'video_id', verb: 'remixed' });
+}
+
+/** The source of a remix, edit or extension: known, completed and not expired. */
+export function requireCompletedSource(
+  ctx: SimContext,
+  id: string | undefined,
+  how: { param: string; verb: string },
+): SimJob {
+  const source = requireJob(ctx, id);
+  const status = statusOf(source, Date.now());
   if (status === 'expired') {
-    throw new SimError(400, 'The source video has expired and can no longer be remixed.', {
+    throw new SimError(400, `The source video has expired and can no longer be ${how.verb}.`, {
       code: 'video_expired',
-      param: 'video_id',
+      param: how.param,
     });
   }
   if (status !== 'completed') {
     throw new SimError(
       400,
-      `The source video is not completed (status: ${status}); only completed videos can be remixed.`,
-      {
-        code: 'video_not_completed',
-        param: 'video_id',
-      },
+      `The source video is not completed (status: ${status}); only completed videos can be ${how.verb}.`,
+      { code: 'video_not_completed', param: how.param },
     );
   }
-  return source!;
+  return source;
+}
+
+export interface Derivation {
+  kind: SimChangeKind;
+  prompt: string;
+  /** @default the source's */
+  dims?: { size: string; width: number; height: number };
+  /** @default the source's */
+  seconds?: number;
+}
+
+/**
+ * A new job made from a completed source (remix, edit, extension): it inherits the model,
+ * size and seconds unless told otherwise, records the source for lineage, and adds its
+ * change to the chain written on the card.
+ */
+export function addDerivedJob(ctx: SimContext, owner: string, source: SimJob, change: Derivation): SimJob {
+  checkConcurrency(ctx, owner);
+  const steering = steeringFor(change.prompt);
+  const kinds = source.changeKinds ?? [];
+  const earlier = source.remixPrompts.map((_, i) => kinds[i] ?? 'remix');
+  return ctx.board.add({
+    id: newJobId(ctx),
+    owner,
+    model: source.model,
+    prompt: change.prompt,
+    ...(change.dims ?? { size: source.size, width: source.width, height: source.height }),
+    seconds: change.seconds ?? source.seconds,
+    remixedFromVideoId: source.id,
+    rootPrompt: source.rootPrompt,
+    remixPrompts: [...source.remixPrompts, change.prompt],
+    // Remix-only chains keep the old shape (no kinds), as jobs saved before edits existed.
+    ...(change.kind === 'remix' && kinds.length === 0 ? {} : { changeKinds: [...earlier, change.kind] }),
+    hasInputReference: false,
+    outcome: steering.outcome,
+    slowFactor: steering.slowFactor,
+  });
 }
 
 async function handleRemix(ctx: SimContext, req: RouteRequest): Promise<HandlerResult> {
@@ -190,25 +236,10 @@ async function handleRemix(ctx: SimContext, req: RouteRequest): Promise<HandlerR
   }
   const source = requireRemixSource(ctx, sourceId);
   const prompt = parsePrompt(fields.prompt, ctx.dialect.remixPromptMax);
-  const dims =
-    ctx.dialect.remixTakesSize && fields.size !== undefined
-      ? parseSize(fields.size)
-      : { size: source.size, width: source.width, height: source.height };
-  checkConcurrency(ctx, req.owner);
-  const steering = steeringFor(prompt);
-  const job = ctx.board.add({
-    id: newJobId(ctx),
-    owner: req.owner,
-    model: source.model,
+  const job = addDerivedJob(ctx, req.owner, source, {
+    kind: 'remix',
     prompt,
-    ...dims,
-    seconds: source.seconds,
-    remixedFromVideoId: source.id,
-    rootPrompt: source.rootPrompt,
-    remixPrompts: [...source.remixPrompts, prompt],
-    hasInputReference: false,
-    outcome: steering.outcome,
-    slowFactor: steering.slowFactor,
+    ...(ctx.dialect.remixTakesSize && fields.size !== undefined ? { dims: parseSize(fields.size) } : {}),
   });
   return videoResponse(ctx, job);
 }

@@ -4,7 +4,7 @@
  * strict about the fields we rely on (an id and a status word).
  */
 import { z } from 'zod';
-import type { ResultLocation, Video, VideoList } from './video.ts';
+import type { ResultLocation, Video, VideoCharacter, VideoList } from './video.ts';
 import { toVideoStatus } from './video-status.ts';
 
 const numberish = z.union([z.number(), z.string()]);
@@ -126,6 +126,24 @@ export function normalizeDeleted(input: unknown, id: string): { id: string; dele
   const parsed = z.looseObject({ id: z.string().nullish(), deleted: z.boolean().nullish() }).safeParse(input);
   if (!parsed.success) throw new VideoShapeError('not a delete answer');
   return { id: parsed.data.id ?? id, deleted: parsed.data.deleted ?? true };
+}
+
+const rawCharacterSchema = z.looseObject({
+  id: z.string().min(1),
+  name: optionalString,
+  created_at: numberish.nullish(),
+});
+
+/** Parse a character (`{id, name, created_at}`) from `/videos/characters`. Throws {@link VideoShapeError}. */
+export function normalizeCharacter(input: unknown): VideoCharacter {
+  const parsed = rawCharacterSchema.safeParse(input);
+  if (!parsed.success) throw new VideoShapeError('not a character: no id');
+  const character: VideoCharacter = { id: parsed.data.id };
+  assignDefined(character, {
+    name: parsed.data.name ?? undefined,
+    createdAt: toUnixSeconds(parsed.data.created_at),
+  });
+  return character;
 }
 
 /** Copy only defined values (exactOptionalPropertyTypes forbids explicit `undefined`). */

@@ -4,7 +4,14 @@
  */
 import { FORM_REMIX_PROMPT_LIMIT } from './dialect-requests.ts';
 import { InvalidParameterError } from './errors.ts';
-import type { CreateVideoInput, RemixVideoInput, ResolvedDialect } from './video.ts';
+import type {
+  CreateCharacterInput,
+  CreateVideoInput,
+  EditVideoInput,
+  ExtendVideoInput,
+  RemixVideoInput,
+  ResolvedDialect,
+} from './video.ts';
 import { assertVideoId } from './video-id.ts';
 
 export interface RequestLimits {
@@ -19,6 +26,8 @@ export interface RequestLimits {
 }
 
 export const DEFAULT_MAX_PROMPT_CHARS = 4000;
+/** The official limit on a character's name. */
+export const MAX_CHARACTER_NAME_CHARS = 80;
 
 const SIZE_RE = /^\d{2,5}x\d{2,5}$/;
 
@@ -34,16 +43,7 @@ export function validateCreateInput(input: CreateVideoInput, limits: RequestLimi
       });
     }
   }
-  if (input.seconds !== undefined) {
-    const offered = limits.seconds;
-    const ok = Number.isInteger(input.seconds) && input.seconds >= 1 && input.seconds <= 120;
-    if (!ok || (offered && !offered.includes(input.seconds))) {
-      const choices = offered ? ` Choose one of ${offered.join(', ')} seconds.` : '';
-      throw new InvalidParameterError(`A length of ${input.seconds} seconds is not offered.${choices}`, {
-        param: 'seconds',
-      });
-    }
-  }
+  if (input.seconds !== undefined) checkSeconds(input.seconds, limits);
   if (input.model !== undefined && limits.models && !limits.models.includes(input.model)) {
     throw new InvalidParameterError(
       `The model "${clip(input.model)}" is not offered. Choose one of ${limits.models.join(', ')}.`,
@@ -64,6 +64,45 @@ export function validateRemixInput(
     dialect === 'form' ? FORM_REMIX_PROMPT_LIMIT : Number.POSITIVE_INFINITY,
   );
   checkPrompt(input.prompt, max);
+}
+
+/** Refuse an edit that is known bad (id shape, prompt). */
+export function validateEditInput(input: EditVideoInput, limits: RequestLimits = {}): void {
+  assertVideoId(input.videoId);
+  checkPrompt(input.prompt, limits.maxPromptChars ?? DEFAULT_MAX_PROMPT_CHARS);
+}
+
+/** Refuse an extension that is known bad; the added seconds must be offered, as for create. */
+export function validateExtendInput(input: ExtendVideoInput, limits: RequestLimits = {}): void {
+  validateEditInput(input, limits);
+  checkSeconds(input.seconds, limits);
+}
+
+/** A name of 1-80 characters and a clip that is not empty. */
+export function validateCharacterInput(input: CreateCharacterInput): void {
+  const name = input.name.trim();
+  if (name === '' || [...name].length > MAX_CHARACTER_NAME_CHARS) {
+    throw new InvalidParameterError(
+      `A character needs a name of 1 to ${MAX_CHARACTER_NAME_CHARS} characters.`,
+      { param: 'name' },
+    );
+  }
+  if (input.video.data.byteLength === 0) {
+    throw new InvalidParameterError('The character video is empty. Attach a short clip of the character.', {
+      param: 'video',
+    });
+  }
+}
+
+function checkSeconds(seconds: number, limits: RequestLimits): void {
+  const offered = limits.seconds;
+  const ok = Number.isInteger(seconds) && seconds >= 1 && seconds <= 120;
+  if (!ok || (offered && !offered.includes(seconds))) {
+    const choices = offered ? ` Choose one of ${offered.join(', ')} seconds.` : '';
+    throw new InvalidParameterError(`A length of ${seconds} seconds is not offered.${choices}`, {
+      param: 'seconds',
+    });
+  }
 }
 
 function checkPrompt(prompt: string, max: number): void {

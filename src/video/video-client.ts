@@ -7,23 +7,50 @@ import type { Dispatcher } from 'undici';
 import type { DialectSetting } from '../config/config.ts';
 import { type Logger, registerSecret, silentLogger } from '../log/logger.ts';
 import { assertCompleted } from './assert-completed.ts';
+import {
+  characterError,
+  characterPath,
+  createCharacterRequest,
+  type DerivedFeature,
+  derivedCapabilities,
+  editRequest,
+  extendRequest,
+  offered,
+} from './derived-requests.ts';
 import { PROBE_VIDEO_ID, type ProbeResult, probeDialect } from './dialect-probe.ts';
 import { createRequest, remixRequest } from './dialect-requests.ts';
 import { malformedResponse } from './error-from-response.ts';
 import { VideoApiError } from './errors.ts';
-import { normalizeDeleted, normalizeVideo, normalizeVideoList, VideoShapeError } from './normalize-video.ts';
+import {
+  normalizeCharacter,
+  normalizeDeleted,
+  normalizeVideo,
+  normalizeVideoList,
+  VideoShapeError,
+} from './normalize-video.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.ts';
-import { type RequestLimits, validateCreateInput, validateRemixInput } from './validate-request.ts';
+import {
+  type RequestLimits,
+  validateCharacterInput,
+  validateCreateInput,
+  validateEditInput,
+  validateExtendInput,
+  validateRemixInput,
+} from './validate-request.ts';
 import type {
   CallOptions,
   Capabilities,
+  CreateCharacterInput,
   CreateVideoInput,
   DownloadVariant,
+  EditVideoInput,
+  ExtendVideoInput,
   PollHint,
   RemixVideoInput,
   ResolvedDialect,
   Video,
   VideoApi,
+  VideoCharacter,
   VideoDownload,
   VideoList,
 } from './video.ts';
@@ -162,6 +189,36 @@ export class VideoClient implements VideoApi {
     }
   }
 
+  /** `POST /videos/edits` (never retried); `edits_unsupported` when the upstream has no such route. */
+  async edit(input: EditVideoInput, options: CallOptions = {}): Promise<VideoAnswer> {
+    validateEditInput(input, this.#limits);
+    return this.#derived('edits', editRequest(await this.dialect(options), input), input.videoId, options);
+  }
+
+  /** `POST /videos/extensions` (never retried): the answer's `seconds` is the stitched total. */
+  async extend(input: ExtendVideoInput, options: CallOptions = {}): Promise<VideoAnswer> {
+    validateExtendInput(input, this.#limits);
+    const request = extendRequest(await this.dialect(options), input);
+    return this.#derived('extensions', request, input.videoId, options);
+  }
+
+  /** `POST /videos/characters` (never retried); `characters_unsupported` when missing. */
+  async createCharacter(input: CreateCharacterInput, options: CallOptions = {}): Promise<VideoCharacter> {
+    validateCharacterInput(input);
+    return offered('characters', () =>
+      this.#character({ ...createCharacterRequest(input), signal: options.signal }),
+    );
+  }
+
+  async retrieveCharacter(id: string, options: CallOptions = {}): Promise<VideoCharacter> {
+    const path = characterPath(id);
+    return offered('characters', () =>
+      this.#character({ method: 'GET', path, signal: options.signal }).catch((err: unknown) => {
+        throw characterError(err);
+      }),
+    );
+  }
+
   async download(
     video: Video | string,
     variant: DownloadVariant = 'video',
@@ -213,6 +270,20 @@ export class VideoClient implements VideoApi {
     );
     if (answer.pollAfterMs !== undefined) video.pollAfterMs = answer.pollAfterMs;
     return video;
+  }
+
+  /** A video made from `sourceId`; a missing route is told apart from a missing source. */
+  #derived(feature: DerivedFeature, request: SendOptions, sourceId: string, options: CallOptions) {
+    return offered(
+      feature,
+      () => this.#video({ ...request, signal: options.signal }),
+      () => this.retrieve(sourceId, options),
+    );
+  }
+
+  async #character(request: SendOptions): Promise<VideoCharacter> {
+    const answer = await this.#transport.json(request);
+    return this.#shaped(answer, `${request.method} ${request.path}`, () => normalizeCharacter(answer.body));
   }
 
   #shaped<T>(answer: JsonAnswer, what: string, read: () => T): T {
@@ -269,7 +340,8 @@ export class VideoClient implements VideoApi {
     // form vendors hand out asset links (some also keep /content); gateways add video_url beside /content.
     const results = dialect === 'form' ? 'url' : dialect === 'gateway' || urls ? 'both' : 'content-endpoint';
     if (!remix) notes.push('remix route is missing');
-    return { dialect, remix, delete: del, list: listed, results, notes };
+    const derived = await derivedCapabilities((request) => this.#answers(request, options));
+    return { dialect, remix, delete: del, list: listed, ...derived, results, notes };
   }
 
   /** Whether a harmless request reached a real route (validation or not-found envelopes count). */

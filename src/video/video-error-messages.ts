@@ -16,6 +16,13 @@ export const VIDEO_ERROR_MESSAGES = {
     'The video service sent an answer the bot could not read. Try again later; if it keeps happening an admin should check VIDEO_API_DIALECT.',
   cancelled: 'The request to the video service was cancelled.',
   remixUnsupported: 'This video service does not offer remix. Make a new video instead.',
+  editsUnsupported: 'This video service does not offer edits. Remix the video or make a new one instead.',
+  extensionsUnsupported: 'This video service does not offer extensions. Make a new, longer video instead.',
+  charactersUnsupported: 'This video service does not offer characters.',
+  badCharacterId:
+    "That doesn't look like a character id. Copy the id the bot gave when the character was made.",
+  characterNotFound:
+    'The video service does not know that character. Check the id; it may belong to another account.',
   dialectMismatch:
     'The video service expects requests in another format. An admin should check VIDEO_API_DIALECT (or set it to auto).',
 } as const;

@@ -10,11 +10,14 @@ import { VIDEO_ERROR_MESSAGES as MSG } from './video-error-messages.ts';
 const SUSPICIOUS = /[/\\\s\u0000-\u001f\u007f]|\.\.|^\.$/;
 const MAX_ID_LENGTH = 200;
 
+/** Whether `id` is safe in a path segment (video and character ids alike). */
+export function isPlausibleId(id: string): boolean {
+  return id.length > 0 && id.length <= MAX_ID_LENGTH && !SUSPICIOUS.test(id);
+}
+
 /** Throws {@link VideoNotFoundError} for ids no upstream would issue. */
 export function assertVideoId(id: string): void {
-  if (id.length === 0 || id.length > MAX_ID_LENGTH || SUSPICIOUS.test(id)) {
-    throw new VideoNotFoundError(MSG.badId);
-  }
+  if (!isPlausibleId(id)) throw new VideoNotFoundError(MSG.badId);
 }
 
 /** `/videos/{id}` with the id checked and path-encoded; `suffix` like `/remix`. */

@@ -73,6 +73,39 @@ export interface RemixVideoInput {
   size?: string;
 }
 
+/** `POST /videos/edits`: a new video that changes a completed one. */
+export interface EditVideoInput {
+  /** Id of a completed, unexpired source video. */
+  videoId: string;
+  /** What to change. */
+  prompt: string;
+}
+
+/** `POST /videos/extensions`: the source continued by `seconds` more. */
+export interface ExtendVideoInput {
+  /** Id of a completed, unexpired source video. */
+  videoId: string;
+  /** What happens next. */
+  prompt: string;
+  /** Seconds to add; the answer's `seconds` is the stitched total. */
+  seconds: number;
+}
+
+/** `POST /videos/characters`: a reusable character made from a short clip. */
+export interface CreateCharacterInput {
+  /** Display name, at most 80 characters (the official limit). */
+  name: string;
+  video: { data: Uint8Array; contentType: string; fileName: string };
+}
+
+export interface VideoCharacter {
+  /** Upstream id (`char_...`). */
+  id: string;
+  name?: string;
+  /** Unix seconds. */
+  createdAt?: number;
+}
+
 export interface VideoList {
   data: Video[];
   hasMore: boolean;
@@ -112,6 +145,12 @@ export interface VideoApi {
   ): Promise<VideoList>;
   delete(id: string, options?: CallOptions): Promise<{ id: string; deleted: boolean }>;
   remix(input: RemixVideoInput, options?: CallOptions): Promise<Video & PollHint>;
+  /** A new video changing a completed one (lineage: `remixedFromVideoId`). */
+  edit(input: EditVideoInput, options?: CallOptions): Promise<Video & PollHint>;
+  /** A completed video continued; its `seconds` is the stitched total. */
+  extend(input: ExtendVideoInput, options?: CallOptions): Promise<Video & PollHint>;
+  createCharacter(input: CreateCharacterInput, options?: CallOptions): Promise<VideoCharacter>;
+  retrieveCharacter(id: string, options?: CallOptions): Promise<VideoCharacter>;
   /** Stream a finished video's bytes (or its thumbnail/spritesheet). */
   download(video: Video | string, variant?: DownloadVariant, options?: CallOptions): Promise<VideoDownload>;
   /** Which dialect this client talks (after probing when `auto`). */
@@ -127,6 +166,12 @@ export interface Capabilities {
   remix: boolean;
   delete: boolean;
   list: boolean;
+  /** `POST /videos/edits` exists. */
+  edits: boolean;
+  /** `POST /videos/extensions` exists. */
+  extensions: boolean;
+  /** `POST /videos/characters` exists. */
+  characters: boolean;
   /** How results are fetched. */
   results: 'content-endpoint' | 'url' | 'both' | 'unknown';
   notes: string[];

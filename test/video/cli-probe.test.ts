@@ -38,6 +38,26 @@ describe('cli probe', () => {
     },
   );
 
+  it.each([
+    [true, 'yes'],
+    [false, 'no'],
+  ])(
+    'prints whether the upstream offers edits, extensions and characters (offered: %s)',
+    async (editRoutes, word) => {
+      const sim = await startSimulator({ apiKey: TEST_KEY, editRoutes });
+      try {
+        const { out, text } = collector();
+        expect(await runProbe(configFor(sim.url), out)).toBe(0);
+        for (const feature of ['edits', 'extensions', 'characters']) {
+          expect(text()).toMatch(new RegExp(`^${feature}: +${word}$`, 'm'));
+        }
+        expect(sim.jobs()).toHaveLength(0);
+      } finally {
+        await sim.close();
+      }
+    },
+  );
+
   it('probes the built-in simulator when no upstream is configured, and says so', async () => {
     const { out, text } = collector();
     expect(await runProbe(configFor(undefined), out)).toBe(0);
