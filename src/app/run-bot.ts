@@ -1,17 +1,25 @@
 /**
  * Start and stop the whole bot in one process: the upstream (configured server or built-in
  * simulator), the store, the engine, the ops server (`/healthz`, `/metrics`, `/files`, and
- * `/webhooks/video` with `WEBHOOK_SECRET`) when `METRICS_PORT` is set, and every configured chat
- * platform. `main.ts` adds signals and exit codes.
+ * `/webhooks/video` with `WEBHOOK_SECRET`, `/discord/interactions` with `DISCORD_PUBLIC_KEY`) when
+ * `METRICS_PORT` is set, and every configured chat platform. With `REDIS_URL` the chat side is
+ * ready for several instances: repeated events are dropped across all of them and, without
+ * HTTP interactions, one instance at a time holds the Discord gateway.
+ * `main.ts` adds signals and exit codes.
  */
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.ts';
 import { createEngineFromConfig } from '../engine/create-engine.ts';
 import type { EngineApi } from '../engine/engine-api.ts';
 import type { EngineOptions } from '../engine/engine-options.ts';
 import type { Job } from '../engine/job.ts';
+import { MemoryOnceGuard, type OnceGuard, RedisOnceGuard } from '../engine/once-guard.ts';
+import { openRedis } from '../engine/redis-connection.ts';
+import { RedisLease } from '../engine/redis-lease.ts';
 import { openStore, type Store } from '../engine/store.ts';
 import { WebhookReceiver } from '../engine/webhook-receiver.ts';
 import type { Logger } from '../log/logger.ts';
+import { InteractionEndpoint } from '../platforms/discord/interaction-endpoint.ts';
 import type { SlackStartOptions } from '../platforms/slack/start-slack.ts';
 import { checkHealth, type EngineRunState } from './bot-health.ts';
 import { BotMetrics } from './bot-metrics.ts';
@@ -66,6 +74,15 @@ export async function startBot(
         'no VIDEO_API_BASE_URL: videos come from the built-in simulator (labelled in every message)',
       );
     }
+    const redis = config.REDIS_URL ? openRedis(config.REDIS_URL) : undefined;
+    if (redis) {
+      redis.on('error', (err: unknown) => logger.warn('redis connection problem', { err }));
+      // Pushed before the platforms, so it closes after them (the gateway lease is released first).
+      stops.push(async () => {
+        await redis.quit().catch(() => redis.disconnect());
+      });
+    }
+    const chat = chatParts(config, redis, logger);
     const store = await openStore(config.STORE_URL, { logger: logger.child({ component: 'store' }) });
     const metrics = await startMetrics(config, store);
     if (metrics) stops.push(async () => metrics.close());
@@ -117,6 +134,7 @@ export async function startBot(
                   }),
                 }
               : {}),
+            ...(chat.endpoint ? { discordInteractions: chat.endpoint } : {}),
             logger: logger.child({ component: 'ops' }),
           });
     if (ops) {
@@ -126,11 +144,12 @@ export async function startBot(
         url: ops.url,
         files: fileShare !== undefined,
         webhooks: config.WEBHOOK_SECRET !== undefined,
+        discordInteractions: chat.endpoint !== undefined,
       });
     }
     const api: EngineApi = metrics ? meterEngineApi(engine, metrics) : engine;
     // Platforms first, so jobs resumed by the engine find their surfaces attached.
-    await startPlatforms(config, api, logger, stops, options);
+    await startPlatforms(config, api, logger, stops, options, chat);
     const report = await engine.start();
     state = 'running';
     logger.info('reelbot is running', { resumed: report, simulated: upstream.simulated });
@@ -163,17 +182,54 @@ async function startMetrics(config: Config, store: Store): Promise<BotMetrics | 
   return metrics;
 }
 
+/** How the chat platforms share work with other instances. */
+interface ChatParts {
+  /** Drops repeated interactions and events: across instances with Redis, else in this process. */
+  once: OnceGuard;
+  /** `DISCORD_PUBLIC_KEY`: Discord interactions over HTTP on the ops server. */
+  endpoint: InteractionEndpoint | undefined;
+  /** `REDIS_URL` without HTTP interactions: the gateway lease. */
+  gatewayLease: ((hooks: ConstructorParameters<typeof RedisLease>[1]) => RedisLease) | undefined;
+}
+
+/** The Redis key of the Discord gateway lease (one connection per bot token). */
+export const DISCORD_GATEWAY_LEASE_KEY = 'reelbot:discord:gateway';
+
+function chatParts(config: Config, redis: Redis | undefined, logger: Logger): ChatParts {
+  const discordLogger = logger.child({ component: 'discord' });
+  const endpoint =
+    config.DISCORD_TOKEN && config.DISCORD_PUBLIC_KEY
+      ? new InteractionEndpoint({ publicKey: config.DISCORD_PUBLIC_KEY, logger: discordLogger })
+      : undefined;
+  return {
+    once: redis ? new RedisOnceGuard(redis, logger.child({ component: 'once' })) : new MemoryOnceGuard(),
+    endpoint,
+    gatewayLease:
+      redis && !endpoint
+        ? (hooks) => new RedisLease(redis, hooks, discordLogger, { key: DISCORD_GATEWAY_LEASE_KEY })
+        : undefined,
+  };
+}
+
 async function startPlatforms(
   config: Config,
   engine: EngineApi,
   logger: Logger,
   stops: Array<() => Promise<void>>,
   options: StartBotOptions,
+  chat: ChatParts,
 ): Promise<void> {
   if (config.DISCORD_TOKEN) {
     // Each platform's library is loaded only when that platform is configured (tens of MB each).
     const { startDiscord } = await import('../platforms/discord/start-discord.ts');
-    const discord = await startDiscord({ config, engine, logger: logger.child({ component: 'discord' }) });
+    const discord = await startDiscord({
+      config,
+      engine,
+      logger: logger.child({ component: 'discord' }),
+      once: chat.once,
+      ...(chat.endpoint ? { endpoint: chat.endpoint } : {}),
+      ...(chat.gatewayLease ? { gatewayLease: chat.gatewayLease } : {}),
+    });
     stops.push(() => discord.stop());
   }
   if (config.SLACK_BOT_TOKEN) {
@@ -182,6 +238,7 @@ async function startPlatforms(
       config,
       engine,
       logger: logger.child({ component: 'slack' }),
+      once: chat.once,
       options: { maxUploadBytes: config.SLACK_MAX_UPLOAD_MB * 1024 * 1024, ...options.slack },
     });
     stops.push(() => slack.stop());
