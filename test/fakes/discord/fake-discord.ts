@@ -161,9 +161,9 @@ export class FakeDiscord {
   postToEndpoint(payload: Json, signing?: InteractionSigning): Promise<EndpointReply> {
     return this.endpoint.post(payload, signing);
   }
-  /** Gateway counters (identify, resume, heartbeat, connections). */
+  /** Gateway counters (identify, resume, heartbeat, connections, most sessions open at once). */
   get gatewayCounts() {
-    return { ...this.gateway.counts };
+    return { ...this.gateway.counts, open: this.gateway.openSessions };
   }
 
   private async onRequest(ctx: RestContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
