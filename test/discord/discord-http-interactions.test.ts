@@ -122,6 +122,43 @@ describe('Discord over HTTP interactions', () => {
     expect(again.id).not.toBe(first.id);
   });
 
+  it('opens the Remix dialog from a click and remixes from its submission, all over HTTP', async () => {
+    const h = await fake.sendCommand({
+      name: 'video',
+      options: { prompt: 'a lighthouse by HTTP', seconds: 4 },
+    });
+    const source = await delivered(() => h.original()?.id);
+    const remixId = buttonsOf(source).find((id) => id.startsWith('rb:remix:')) ?? '';
+    const click = await fake.clickButton(source.id, remixId, fake.users.bob);
+    const modal = await click.response();
+    expect(modal.type).toBe(9);
+    const submit = await fake.submitModal({
+      customId: String(modal.data?.custom_id),
+      fields: { change: 'make it night time' },
+      user: fake.users.bob,
+    });
+    expect((await submit.delivered)?.status).toBe(202);
+    const remix = await delivered(() => submit.original()?.id);
+    expect(remix.embeds[0]?.description).toBe('make it night time');
+  });
+
+  it('answers /remix autocomplete with recent videos over HTTP', async () => {
+    const choices = await fake.autocomplete({
+      name: 'remix',
+      options: { prompt: 'x' },
+      focused: 'video',
+      value: 'lighthouse',
+    });
+    expect(String(choices[0]?.name)).toContain('lighthouse');
+  });
+
+  it('refuses privately over HTTP: a /remix of an unknown video gets an ephemeral followup', async () => {
+    const h = await fake.sendCommand({ name: 'remix', options: { video: 'video_missing', prompt: 'x' } });
+    const followup = await fake.waitFor(() => h.followups()[0], 10_000, 'the private refusal');
+    expect(followup.flags & 64).toBe(64);
+    expect(h.original()).toBeUndefined();
+  });
+
   it('answers the same interaction delivered twice only once', async () => {
     const h = await fake.sendCommand({ name: 'video', options: { prompt: 'a single owl', seconds: 4 } });
     await h.response();
