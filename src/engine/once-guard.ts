@@ -6,6 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.ts';
+import { withRedisDeadline } from './redis-deadline.ts';
 
 export interface OnceGuard {
   /** True for the first caller of `key` within the time-to-live, false for every repeat. */
@@ -37,6 +38,9 @@ export class MemoryOnceGuard implements OnceGuard {
   }
 }
 
+/** How long a duplicate check may wait for Redis: it runs before an interaction's 3 s acknowledgement. */
+export const ONCE_REDIS_DEADLINE_MS = 1000;
+
 /** Every instance sharing one Redis. */
 export class RedisOnceGuard implements OnceGuard {
   constructor(
@@ -48,7 +52,8 @@ export class RedisOnceGuard implements OnceGuard {
 
   async first(key: string): Promise<boolean> {
     try {
-      return (await this.redis.set(this.prefix + key, '1', 'PX', this.ttlMs, 'NX')) === 'OK';
+      const set = this.redis.set(this.prefix + key, '1', 'PX', this.ttlMs, 'NX');
+      return (await withRedisDeadline(set, ONCE_REDIS_DEADLINE_MS)) === 'OK';
     } catch (err) {
       // Redis unreachable: a rare duplicate is better than dropping what a user asked for.
       this.logger.warn('once-guard unavailable, handling the event without the duplicate check', { err });

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.ts';
+import { withRedisDeadline } from './redis-deadline.ts';
 
 export interface LeaseOptions {
   /** The Redis key of the lease. */
@@ -68,9 +69,9 @@ export class RedisLease {
     await this.hooks
       .lost()
       .catch((err: unknown) => this.logger.warn('lease holder did not stop cleanly', { err }));
-    await this.redis
-      .eval(RELEASE, 1, this.#o.key, this.owner)
-      .catch((err: unknown) => this.logger.warn('lease not released (it expires by itself)', { err }));
+    await this.#release().catch((err: unknown) =>
+      this.logger.warn('lease not released (it expires by itself)', { err }),
+    );
   }
 
   #schedule(ms: number): void {
@@ -83,14 +84,15 @@ export class RedisLease {
   }
 
   async #acquire(): Promise<void> {
-    const ok = await this.redis
-      .set(this.#o.key, this.owner, 'PX', this.#o.ttlMs, 'NX')
-      .catch((err: unknown) => {
-        this.logger.warn('lease: redis unavailable', { key: this.#o.key, err });
-        return null;
-      });
+    const ok = await withRedisDeadline(
+      this.redis.set(this.#o.key, this.owner, 'PX', this.#o.ttlMs, 'NX'),
+      this.#renewEvery(),
+    ).catch((err: unknown) => {
+      this.logger.warn('lease: redis unavailable', { key: this.#o.key, err });
+      return null;
+    });
     if (ok !== 'OK' || this.#stopped) {
-      if (ok === 'OK') await this.redis.eval(RELEASE, 1, this.#o.key, this.owner).catch(() => undefined);
+      if (ok === 'OK') await this.#release().catch(() => undefined);
       this.#schedule(this.#o.retryMs);
       return;
     }
@@ -103,7 +105,7 @@ export class RedisLease {
       this.logger.warn('lease taken but the work did not start; giving it back', { key: this.#o.key, err });
       this.#held = false;
       await this.hooks.lost().catch(() => undefined);
-      await this.redis.eval(RELEASE, 1, this.#o.key, this.owner).catch(() => undefined);
+      await this.#release().catch(() => undefined);
       this.#schedule(this.#o.retryMs);
       return;
     }
@@ -113,7 +115,8 @@ export class RedisLease {
   async #renew(): Promise<void> {
     let mine: boolean;
     try {
-      mine = (await this.redis.eval(RENEW, 1, this.#o.key, this.owner, String(this.#o.ttlMs))) === 1;
+      const renew = this.redis.eval(RENEW, 1, this.#o.key, this.owner, String(this.#o.ttlMs));
+      mine = (await withRedisDeadline(renew, this.#renewEvery())) === 1;
       if (mine) this.#renewedAt = Date.now();
     } catch (err) {
       // Unknown: keep holding while the last renewal still covers us, with a margin.
@@ -130,6 +133,10 @@ export class RedisLease {
       .lost()
       .catch((err: unknown) => this.logger.warn('lease holder did not stop cleanly', { err }));
     this.#schedule(this.#o.retryMs);
+  }
+
+  #release(): Promise<unknown> {
+    return withRedisDeadline(this.redis.eval(RELEASE, 1, this.#o.key, this.owner), this.#renewEvery());
   }
 
   #renewEvery(): number {
