@@ -40,7 +40,13 @@ export class InteractionEndpoint {
 
   constructor(private readonly o: InteractionEndpointOptions) {
     const x = Buffer.from(o.publicKey, 'hex').toString('base64url');
-    this.#key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
+    try {
+      this.#key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
+    } catch {
+      throw new Error(
+        'DISCORD_PUBLIC_KEY is not an Ed25519 public key: copy the Public Key again from the Developer Portal (General Information)',
+      );
+    }
     this.#maxSkewSec = o.maxSkewSec ?? 300;
     this.#now = o.now ?? Date.now;
   }
