@@ -7,22 +7,19 @@
  * HTTP interactions, one instance at a time holds the Discord gateway.
  * `main.ts` adds signals and exit codes.
  */
-import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.ts';
 import { createEngineFromConfig } from '../engine/create-engine.ts';
 import type { EngineApi } from '../engine/engine-api.ts';
 import type { EngineOptions } from '../engine/engine-options.ts';
 import type { Job } from '../engine/job.ts';
-import { MemoryOnceGuard, type OnceGuard, RedisOnceGuard } from '../engine/once-guard.ts';
 import { openRedis } from '../engine/redis-connection.ts';
-import { RedisLease } from '../engine/redis-lease.ts';
 import { openStore, type Store } from '../engine/store.ts';
 import { WebhookReceiver } from '../engine/webhook-receiver.ts';
 import type { Logger } from '../log/logger.ts';
-import { InteractionEndpoint } from '../platforms/discord/interaction-endpoint.ts';
 import type { SlackStartOptions } from '../platforms/slack/start-slack.ts';
 import { checkHealth, type EngineRunState } from './bot-health.ts';
 import { BotMetrics } from './bot-metrics.ts';
+import { type ChatSharing, chatSharing } from './chat-sharing.ts';
 import { logJobStates } from './job-state-log.ts';
 import { LocalFileShare } from './local-file-share.ts';
 import { meterEngineApi } from './metered-engine-api.ts';
@@ -82,7 +79,7 @@ export async function startBot(
         await redis.quit().catch(() => redis.disconnect());
       });
     }
-    const chat = chatParts(config, redis, logger);
+    const chat = chatSharing(config, redis, logger);
     const store = await openStore(config.STORE_URL, { logger: logger.child({ component: 'store' }) });
     const metrics = await startMetrics(config, store);
     if (metrics) stops.push(async () => metrics.close());
@@ -182,42 +179,13 @@ async function startMetrics(config: Config, store: Store): Promise<BotMetrics | 
   return metrics;
 }
 
-/** How the chat platforms share work with other instances. */
-interface ChatParts {
-  /** Drops repeated interactions and events: across instances with Redis, else in this process. */
-  once: OnceGuard;
-  /** `DISCORD_PUBLIC_KEY`: Discord interactions over HTTP on the ops server. */
-  endpoint: InteractionEndpoint | undefined;
-  /** `REDIS_URL` without HTTP interactions: the gateway lease. */
-  gatewayLease: ((hooks: ConstructorParameters<typeof RedisLease>[1]) => RedisLease) | undefined;
-}
-
-/** The Redis key of the Discord gateway lease (one connection per bot token). */
-export const DISCORD_GATEWAY_LEASE_KEY = 'reelbot:discord:gateway';
-
-function chatParts(config: Config, redis: Redis | undefined, logger: Logger): ChatParts {
-  const discordLogger = logger.child({ component: 'discord' });
-  const endpoint =
-    config.DISCORD_TOKEN && config.DISCORD_PUBLIC_KEY
-      ? new InteractionEndpoint({ publicKey: config.DISCORD_PUBLIC_KEY, logger: discordLogger })
-      : undefined;
-  return {
-    once: redis ? new RedisOnceGuard(redis, logger.child({ component: 'once' })) : new MemoryOnceGuard(),
-    endpoint,
-    gatewayLease:
-      redis && !endpoint
-        ? (hooks) => new RedisLease(redis, hooks, discordLogger, { key: DISCORD_GATEWAY_LEASE_KEY })
-        : undefined,
-  };
-}
-
 async function startPlatforms(
   config: Config,
   engine: EngineApi,
   logger: Logger,
   stops: Array<() => Promise<void>>,
   options: StartBotOptions,
-  chat: ChatParts,
+  chat: ChatSharing,
 ): Promise<void> {
   if (config.DISCORD_TOKEN) {
     // Each platform's library is loaded only when that platform is configured (tens of MB each).

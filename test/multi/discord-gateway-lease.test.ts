@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DISCORD_GATEWAY_LEASE_KEY } from '../../src/app/run-bot.ts';
+import { DISCORD_GATEWAY_LEASE_KEY } from '../../src/app/chat-sharing.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/simulator.ts';
 import { FAST_SIM } from '../app/app-harness.ts';
 import { type BotProcess, exitWithin, type LogLine, startBotProcess } from '../app/bot-process.ts';
