@@ -2,8 +2,9 @@
  * The bot's own HTTP server on `METRICS_PORT`: `GET /healthz` (for Docker and load balancers),
  * `GET /metrics` (Prometheus text format), `GET /files/<token>/<name>` (videos too big for a
  * chat platform, published by {@link LocalFileShare}) and, with `WEBHOOK_SECRET`,
- * `POST /webhooks/video` (the upstream's signed `video.completed` / `video.failed` events).
- * Plain `node:http`: four routes need no framework. Nothing here reads a path from the request
+ * `POST /webhooks/video` (the upstream's signed `video.completed` / `video.failed` events) and,
+ * with `DISCORD_PUBLIC_KEY`, `POST /discord/interactions` (Discord HTTP interactions).
+ * Plain `node:http`: five routes need no framework. Nothing here reads a path from the request
  * beyond matching a known token.
  */
 import { createReadStream } from 'node:fs';
@@ -12,6 +13,11 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
 import type { WebhookReceiver } from '../engine/webhook-receiver.ts';
 import { type Logger, silentLogger } from '../log/logger.ts';
+import {
+  INTERACTIONS_MAX_BYTES,
+  INTERACTIONS_PATH,
+  type InteractionEndpoint,
+} from '../platforms/discord/interaction-endpoint.ts';
 import type { HealthReport } from './bot-health.ts';
 import type { LocalFileShare } from './local-file-share.ts';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus-registry.ts';
@@ -27,6 +33,8 @@ export interface OpsServerOptions {
   files?: Pick<LocalFileShare, 'lookup'>;
   /** Serves `POST /webhooks/video` when set (`WEBHOOK_SECRET` configured). */
   webhook?: Pick<WebhookReceiver, 'receive'>;
+  /** Serves `POST /discord/interactions` when set (`DISCORD_PUBLIC_KEY` configured). */
+  discordInteractions?: Pick<InteractionEndpoint, 'receive'>;
   logger?: Logger;
   /** Open downloads get this long to finish when the server closes. @default 2000 */
   closeGraceMs?: number;
@@ -78,6 +86,10 @@ async function handle(o: OpsServerOptions, logger: Logger, req: IncomingMessage,
     await serveWebhook(o.webhook, req, res);
     return;
   }
+  if (o.discordInteractions && path === INTERACTIONS_PATH) {
+    await serveDiscordInteraction(o.discordInteractions, req, res);
+    return;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
     res.end('method not allowed\n');
@@ -111,18 +123,8 @@ async function serveWebhook(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  if (req.method !== 'POST') {
-    res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain; charset=utf-8' });
-    res.end('method not allowed\n');
-    return;
-  }
-  const body = await readBody(req, WEBHOOK_MAX_BYTES);
-  if (body === 'too_large') {
-    // Close rather than read the rest of an oversized body.
-    res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-    res.end(JSON.stringify({ error: 'body too large' }));
-    return;
-  }
+  const body = await readPost(req, res, WEBHOOK_MAX_BYTES);
+  if (!body) return;
   const result = await receiver.receive(req.headers, body);
   // The body says nothing about our jobs: an unknown video is acknowledged like a known one.
   const answer =
@@ -130,6 +132,41 @@ async function serveWebhook(
       ? { ok: true }
       : { error: result.status === 401 ? 'invalid signature' : 'invalid event' };
   sendJson(res, result.status, answer);
+}
+
+async function serveDiscordInteraction(
+  endpoint: Pick<InteractionEndpoint, 'receive'>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const body = await readPost(req, res, INTERACTIONS_MAX_BYTES);
+  if (!body) return;
+  const answer = endpoint.receive(req.headers, body);
+  if (answer.body === undefined) {
+    res.writeHead(answer.status, { 'content-length': 0, 'cache-control': 'no-store' });
+    res.end();
+    return;
+  }
+  sendJson(res, answer.status, answer.body);
+}
+
+/** The body of a POST; otherwise answers 405 or 413 itself and resolves `undefined`. */
+async function readPost(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+): Promise<Buffer | undefined> {
+  if (req.method !== 'POST') {
+    res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain; charset=utf-8' });
+    res.end('method not allowed\n');
+    return undefined;
+  }
+  const body = await readBody(req, limit);
+  if (body !== 'too_large') return body;
+  // Close rather than read the rest of an oversized body.
+  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+  res.end(JSON.stringify({ error: 'body too large' }));
+  return undefined;
 }
 
 /** The request body, or `'too_large'` as soon as it passes `limit` bytes. */

@@ -1,20 +1,25 @@
 /**
  * Start and stop the whole bot in one process: the upstream (configured server or built-in
  * simulator), the store, the engine, the ops server (`/healthz`, `/metrics`, `/files`, and
- * `/webhooks/video` with `WEBHOOK_SECRET`) when `METRICS_PORT` is set, and every configured chat
- * platform. `main.ts` adds signals and exit codes.
+ * `/webhooks/video` with `WEBHOOK_SECRET`, `/discord/interactions` with `DISCORD_PUBLIC_KEY`) when
+ * `METRICS_PORT` is set, and every configured chat platform. With `REDIS_URL` the chat side is
+ * ready for several instances: repeated events are dropped across all of them and, without
+ * HTTP interactions, one instance at a time holds the Discord gateway.
+ * `main.ts` adds signals and exit codes.
  */
 import type { Config } from '../config/config.ts';
 import { createEngineFromConfig } from '../engine/create-engine.ts';
 import type { EngineApi } from '../engine/engine-api.ts';
 import type { EngineOptions } from '../engine/engine-options.ts';
 import type { Job } from '../engine/job.ts';
+import { openRedis } from '../engine/redis-connection.ts';
 import { openStore, type Store } from '../engine/store.ts';
 import { WebhookReceiver } from '../engine/webhook-receiver.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SlackStartOptions } from '../platforms/slack/start-slack.ts';
 import { checkHealth, type EngineRunState } from './bot-health.ts';
 import { BotMetrics } from './bot-metrics.ts';
+import { type ChatSharing, chatSharing } from './chat-sharing.ts';
 import { logJobStates } from './job-state-log.ts';
 import { LocalFileShare } from './local-file-share.ts';
 import { meterEngineApi } from './metered-engine-api.ts';
@@ -72,6 +77,15 @@ export async function startBot(
         'no VIDEO_API_BASE_URL: videos come from the built-in simulator (labelled in every message)',
       );
     }
+    const redis = config.REDIS_URL ? openRedis(config.REDIS_URL) : undefined;
+    if (redis) {
+      redis.on('error', (err: unknown) => logger.warn('redis connection problem', { err }));
+      // Pushed before the platforms, so it closes after them (the gateway lease is released first).
+      stops.push(async () => {
+        await redis.quit().catch(() => redis.disconnect());
+      });
+    }
+    const chat = chatSharing(config, redis, logger);
     const metrics = await startMetrics(config, store);
     if (metrics) stops.push(async () => metrics.close());
     const fileShare = config.PUBLIC_URL
@@ -123,6 +137,7 @@ export async function startBot(
                   }),
                 }
               : {}),
+            ...(chat.endpoint ? { discordInteractions: chat.endpoint } : {}),
             logger: logger.child({ component: 'ops' }),
           });
     if (ops) {
@@ -132,11 +147,12 @@ export async function startBot(
         url: ops.url,
         files: fileShare !== undefined,
         webhooks: config.WEBHOOK_SECRET !== undefined,
+        discordInteractions: chat.endpoint !== undefined,
       });
     }
     const api: EngineApi = metrics ? meterEngineApi(engine, metrics) : engine;
     // Platforms first, so jobs resumed by the engine find their surfaces attached.
-    await startPlatforms(config, api, logger, stops, options);
+    await startPlatforms(config, api, logger, stops, options, chat);
     const report = await engine.start();
     state = 'running';
     logger.info('reelbot is running', { resumed: report, simulated: upstream.simulated });
@@ -175,11 +191,19 @@ async function startPlatforms(
   logger: Logger,
   stops: Array<() => Promise<void>>,
   options: StartBotOptions,
+  chat: ChatSharing,
 ): Promise<void> {
   if (config.DISCORD_TOKEN) {
     // Each platform's library is loaded only when that platform is configured (tens of MB each).
     const { startDiscord } = await import('../platforms/discord/start-discord.ts');
-    const discord = await startDiscord({ config, engine, logger: logger.child({ component: 'discord' }) });
+    const discord = await startDiscord({
+      config,
+      engine,
+      logger: logger.child({ component: 'discord' }),
+      once: chat.once,
+      ...(chat.endpoint ? { endpoint: chat.endpoint } : {}),
+      ...(chat.gatewayLease ? { gatewayLease: chat.gatewayLease } : {}),
+    });
     stops.push(() => discord.stop());
   }
   if (config.SLACK_BOT_TOKEN) {
@@ -188,6 +212,7 @@ async function startPlatforms(
       config,
       engine,
       logger: logger.child({ component: 'slack' }),
+      once: chat.once,
       options: { maxUploadBytes: config.SLACK_MAX_UPLOAD_MB * 1024 * 1024, ...options.slack },
     });
     stops.push(() => slack.stop());

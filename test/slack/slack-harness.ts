@@ -9,6 +9,7 @@ import { type Config, loadConfig } from '../../src/config/config.ts';
 import { createEngineFromConfig } from '../../src/engine/create-engine.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import type { EngineOptions } from '../../src/engine/engine-options.ts';
+import type { OnceGuard } from '../../src/engine/once-guard.ts';
 import type { FileShare } from '../../src/engine/surface.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 import { type SlackBot, type SlackStartOptions, startSlack } from '../../src/platforms/slack/start-slack.ts';
@@ -58,19 +59,27 @@ export interface HarnessOptions {
   slack?: SlackStartOptions;
   /** Publishes files too big for Slack (`DeliveredVideo.share()`). */
   fileShare?: FileShare;
+  /** Another instance of the app: on this harness's fake Slack and simulator (its own engine and store). */
+  beside?: SlackHarness;
+  /** The app's duplicate check (e.g. in Redis, shared by instances). @default in memory */
+  once?: OnceGuard;
 }
 
 export async function startSlackHarness(o: HarnessOptions = {}): Promise<SlackHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'reelbot-slack-'));
-  const fake = await startFakeSlack(o.fake);
-  fake.addChannel({ id: CHANNEL, name: 'videos' });
-  fake.addUser({ id: ALICE, name: 'alice' });
-  fake.addUser({ id: BOB, name: 'bob' });
-  fake.addUser({ id: ADMIN, name: 'ada', isAdmin: true });
-  const sim = await startSimulator({
-    timing: { queuedMs: 20, msPerVideoSecond: 15, minRunMs: 60, jitter: 0 },
-    ...o.sim,
-  });
+  const fake = o.beside?.fake ?? (await startFakeSlack(o.fake));
+  if (!o.beside) {
+    fake.addChannel({ id: CHANNEL, name: 'videos' });
+    fake.addUser({ id: ALICE, name: 'alice' });
+    fake.addUser({ id: BOB, name: 'bob' });
+    fake.addUser({ id: ADMIN, name: 'ada', isAdmin: true });
+  }
+  const sim =
+    o.beside?.sim ??
+    (await startSimulator({
+      timing: { queuedMs: 20, msPerVideoSecond: 15, minRunMs: 60, jitter: 0 },
+      ...o.sim,
+    }));
   const config = loadConfig({
     SLACK_BOT_TOKEN: fake.botToken,
     SLACK_API_URL: fake.apiUrl,
@@ -93,9 +102,16 @@ export async function startSlackHarness(o: HarnessOptions = {}): Promise<SlackHa
       ...(o.fileShare ? { fileShare: o.fileShare } : {}),
     });
     // The surface is attached before the engine resumes jobs, as main.ts must do.
-    const bot = await startSlack({ config, engine, logger: silentLogger, options: slackOptions });
+    const bot = await startSlack({
+      config,
+      engine,
+      logger: silentLogger,
+      options: slackOptions,
+      ...(o.once ? { once: o.once } : {}),
+    });
     await engine.start();
-    if (bot.mode === 'http') fake.useHttp(`http://127.0.0.1:${bot.port}/slack/events`);
+    // Several instances: the test puts them behind its "load balancer" (`fake.useHttp([...])`).
+    if (bot.mode === 'http' && !o.beside) fake.useHttp(`http://127.0.0.1:${bot.port}/slack/events`);
     return { engine, bot };
   };
 
@@ -118,8 +134,10 @@ export async function startSlackHarness(o: HarnessOptions = {}): Promise<SlackHa
     close: async () => {
       await running.bot.stop();
       await running.engine.stop();
-      await fake.close();
-      await sim.close();
+      if (!o.beside) {
+        await fake.close();
+        await sim.close();
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,23 +1,30 @@
 /**
- * Start the Discord adapter: a discord.js client (gateway + REST at `DISCORD_API_URL`), the
- * engine surface, slash command registration and interaction routing.
+ * Start the Discord adapter: the engine surface (REST at `DISCORD_API_URL`), slash command
+ * registration and interaction routing, with interactions arriving one of three ways:
+ * - the gateway, held by this process (one instance, the default);
+ * - the gateway under a lease (several instances: one holds the connection at a time, the
+ *   others take over when it dies, and every instance edits and uploads job messages by REST);
+ * - HTTP interactions through an {@link InteractionEndpoint} (any instance answers; no gateway).
  */
 import { once } from 'node:events';
-import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
+import { Client, Events, GatewayIntentBits, type Interaction, Routes } from 'discord.js';
 import type { Config } from '../../config/config.ts';
 import type { EngineApi } from '../../engine/engine-api.ts';
+import { MemoryOnceGuard, type OnceGuard } from '../../engine/once-guard.ts';
+import type { LeaseHooks } from '../../engine/redis-lease.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { DiscordContext } from './command.ts';
-import { commands } from './commands/index.ts';
-import { handleButton, handleModal } from './component-handlers.ts';
 import { DiscordSurface } from './discord-surface.ts';
-import { t } from './i18n.ts';
 import { imagePolicyFor } from './image-fetch.ts';
+import type { InteractionEndpoint } from './interaction-endpoint.ts';
 import { InteractionOrigins } from './interaction-origins.ts';
-import { replyPrivately } from './interaction-replies.ts';
+import { emitRawInteraction, interactionRouter } from './interaction-router.ts';
 import { MessageEditor } from './message-editor.ts';
 import { registerCommands } from './register-commands.ts';
 import { streamingMakeRequest } from './streaming-request.ts';
+
+/** Interactions live 15 minutes: a repeat after that cannot be answered anyway. */
+const INTERACTION_ONCE_TTL_MS = 15 * 60_000;
 
 export interface StartDiscordOptions {
   config: Config;
@@ -25,10 +32,18 @@ export interface StartDiscordOptions {
   logger: Logger;
   /** Give up waiting for the gateway READY after this long. @default 30000 */
   readyTimeoutMs?: number;
+  /** HTTP interactions: interactions come from this endpoint and no gateway is opened. */
+  endpoint?: InteractionEndpoint;
+  /** Several instances on the gateway: the lease (built around the hooks) decides who connects. */
+  gatewayLease?: (hooks: LeaseHooks) => { start(): void; stop(): Promise<void> };
+  /** Drops repeated interaction ids. @default one process's memory */
+  once?: OnceGuard;
 }
 
+export type DiscordMode = 'gateway' | 'gateway-lease' | 'http';
+
 export interface DiscordBot {
-  client: Client<true>;
+  mode: DiscordMode;
   surface: DiscordSurface;
   /** Disconnect from Discord. The engine keeps the jobs; a new adapter picks them up. */
   stop(): Promise<void>;
@@ -37,16 +52,14 @@ export interface DiscordBot {
 export async function startDiscord(o: StartDiscordOptions): Promise<DiscordBot> {
   const { config, engine } = o;
   const logger = o.logger.child({ platform: 'discord' });
-  if (!config.DISCORD_TOKEN) throw new Error('DISCORD_TOKEN is not set: the Discord adapter cannot start');
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds],
-    // Video uploads are streamed from disk; the default transport would buffer them whole.
-    rest: { api: config.DISCORD_API_URL, makeRequest: streamingMakeRequest() },
-    allowedMentions: { parse: [] },
-  });
+  const token = config.DISCORD_TOKEN;
+  if (!token) throw new Error('DISCORD_TOKEN is not set: the Discord adapter cannot start');
+  // REST for the surface, commands and (HTTP mode) interaction replies; logs in only in the
+  // one-instance gateway mode, where it is also the gateway client, as it always was.
+  const client = newClient(config, logger);
+  client.rest.setToken(token);
   const origins = new InteractionOrigins();
-  const editor = new MessageEditor(client.rest);
-  const surface = new DiscordSurface({ editor, origins, logger });
+  const surface = new DiscordSurface({ editor: new MessageEditor(client.rest), origins, logger });
   const ctx: DiscordContext = {
     engine,
     config,
@@ -54,30 +67,52 @@ export async function startDiscord(o: StartDiscordOptions): Promise<DiscordBot> 
     origins,
     imagePolicy: imagePolicyFor(config.DISCORD_API_URL),
   };
-  client.on(Events.InteractionCreate, (i) => void route(i, ctx));
-  client.on(Events.Error, (err) => logger.error('discord client error', { err }));
-  client.rest.on('rateLimited', (info) =>
-    logger.debug('discord rate limit', {
-      route: info.route,
-      retryAfter: info.retryAfter,
-      global: info.global,
-    }),
-  );
-
-  const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(o.readyTimeoutMs ?? 30_000) });
-  try {
-    await client.login(config.DISCORD_TOKEN);
-    await ready;
-  } catch (err) {
-    await client.destroy();
-    throw err;
+  const onInteraction = interactionRouter(ctx, o.once ?? new MemoryOnceGuard(INTERACTION_ONCE_TTL_MS));
+  let mode: DiscordMode;
+  let applicationId: string;
+  let stopReceiving: () => Promise<void>;
+  if (o.endpoint) {
+    mode = 'http';
+    const endpoint = o.endpoint;
+    client.on(Events.InteractionCreate, onInteraction);
+    endpoint.attach((payload) => emitRawInteraction(client, payload));
+    stopReceiving = async () => {
+      endpoint.detach();
+      await client.destroy();
+    };
+    applicationId = await currentApplicationId(client);
+  } else if (o.gatewayLease) {
+    mode = 'gateway-lease';
+    let gateway: Client | undefined;
+    const lease = o.gatewayLease({
+      acquired: async () => {
+        gateway = await connectGateway(newClient(config, logger), token, onInteraction, o.readyTimeoutMs);
+        logger.info('discord gateway connected (this instance holds the lease)');
+      },
+      lost: async () => {
+        const g = gateway;
+        gateway = undefined;
+        await g?.destroy();
+        if (g) logger.info('discord gateway disconnected (lease given up)');
+      },
+    });
+    applicationId = await currentApplicationId(client);
+    lease.start();
+    stopReceiving = async () => {
+      await lease.stop();
+      await client.destroy();
+    };
+  } else {
+    mode = 'gateway';
+    const ready = await connectGateway(client, token, onInteraction, o.readyTimeoutMs);
+    applicationId = ready.application.id;
+    stopReceiving = () => client.destroy();
   }
-  if (!client.isReady()) throw new Error('discord client did not become ready');
   engine.attachSurface('discord', surface);
   try {
     await registerCommands({
       rest: client.rest,
-      applicationId: client.application.id,
+      applicationId,
       guildId: config.DISCORD_GUILD_ID,
       choices: engine.choices,
       logger,
@@ -86,24 +121,50 @@ export async function startDiscord(o: StartDiscordOptions): Promise<DiscordBot> 
     // Commands registered earlier keep working; a failed refresh must not stop the bot.
     logger.warn('slash command registration failed', { err });
   }
-  logger.info('discord adapter ready', { user: client.user.tag, guilds: client.guilds.cache.size });
-  return {
-    client,
-    surface,
-    stop: async () => {
-      await client.destroy();
-    },
-  };
+  logger.info('discord adapter ready', { mode });
+  return { mode, surface, stop: stopReceiving };
 }
 
-async function route(i: Interaction, ctx: DiscordContext): Promise<void> {
+function newClient(config: Config, logger: Logger): Client {
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    // Video uploads are streamed from disk; the default transport would buffer them whole.
+    rest: { api: config.DISCORD_API_URL, makeRequest: streamingMakeRequest() },
+    allowedMentions: { parse: [] },
+  });
+  client.on(Events.Error, (err) => logger.error('discord client error', { err }));
+  client.rest.on('rateLimited', (info) =>
+    logger.debug('discord rate limit', {
+      route: info.route,
+      retryAfter: info.retryAfter,
+      global: info.global,
+    }),
+  );
+  return client;
+}
+
+/** Log `client` in and wait for READY; destroys it and throws when that fails. */
+async function connectGateway(
+  client: Client,
+  token: string,
+  onInteraction: (i: Interaction) => void,
+  readyTimeoutMs = 30_000,
+): Promise<Client<true>> {
+  client.on(Events.InteractionCreate, onInteraction);
+  const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(readyTimeoutMs) });
   try {
-    if (i.isChatInputCommand()) await commands.get(i.commandName)?.execute(i, ctx);
-    else if (i.isAutocomplete()) await commands.get(i.commandName)?.autocomplete?.(i, ctx);
-    else if (i.isButton()) await handleButton(i, ctx);
-    else if (i.isModalSubmit()) await handleModal(i, ctx);
+    await client.login(token);
+    await ready;
   } catch (err) {
-    ctx.logger.error('interaction failed', { interaction: i.id, err });
-    if (i.isRepliable()) await replyPrivately(i, t(i.locale, 'reply.failed'), ctx.logger);
+    await client.destroy();
+    throw err;
   }
+  if (!client.isReady()) throw new Error('discord client did not become ready');
+  return client;
+}
+
+/** The application id without a gateway READY (needed to register commands). */
+async function currentApplicationId(client: Client): Promise<string> {
+  const app = (await client.rest.get(Routes.currentApplication())) as { id: string };
+  return app.id;
 }

@@ -8,6 +8,7 @@
 import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Config } from '../../config/config.ts';
 import type { EngineApi } from '../../engine/engine-api.ts';
+import { MemoryOnceGuard, type OnceGuard } from '../../engine/once-guard.ts';
 import type { Logger } from '../../log/logger.ts';
 import { ActorResolver } from './actor-resolver.ts';
 import { boltLevel, boltLogger } from './bolt-logger.ts';
@@ -17,6 +18,7 @@ import remixButton from './interactions/remix-button.ts';
 import remixModalSubmit from './interactions/remix-modal-submit.ts';
 import rerollButton from './interactions/reroll-button.ts';
 import videoModalSubmit from './interactions/video-modal-submit.ts';
+import { onceMiddleware } from './once-middleware.ts';
 import { slackFileOrigins } from './slack-file-fetch.ts';
 import type { SlackButton, SlackDeps, SlackModalSubmit } from './slack-handler-types.ts';
 import { SlackSurface } from './slack-surface.ts';
@@ -66,6 +68,8 @@ export async function startSlack(args: {
   engine: EngineApi;
   logger: Logger;
   options?: SlackStartOptions;
+  /** Drops retried deliveries (across instances when it is in Redis). @default this process's memory */
+  once?: OnceGuard;
 }): Promise<SlackBot> {
   const { config, engine } = args;
   const o = { ...SLACK_DEFAULTS, ...args.options };
@@ -123,6 +127,8 @@ export async function startSlack(args: {
     actors: new ActorResolver(app.client, config.ADMIN_USERS, logger),
     images: { token, allowedOrigins: slackFileOrigins(config.SLACK_API_URL), maxBytes: o.maxImageBytes },
   };
+  // First, so a retried delivery reaches no handler.
+  app.use(onceMiddleware(args.once ?? new MemoryOnceGuard(), logger));
   register(app, deps);
   const surface = new SlackSurface({
     client: app.client,

@@ -8,6 +8,9 @@
  * await client.login(fake.botToken);
  * const i = await fake.sendCommand({ name: 'video', options: { prompt: 'a cat' } });
  * ```
+ *
+ * With an Interactions Endpoint URL saved (`setInteractionsEndpoint`), interactions are POSTed
+ * there, signed with the application's Ed25519 key (`publicKey`), instead of the gateway.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -19,7 +22,7 @@ import type {
   StoredInteraction,
   StoredMessage,
 } from './fake-state.ts';
-import { FakeState, MESSAGE_FLAGS, messageJson } from './fake-state.ts';
+import { FakeState, MESSAGE_FLAGS, messageJson, snowflake } from './fake-state.ts';
 import { defaultFixtures, type FakeUser, type Fixtures } from './fixtures.ts';
 import { FakeGateway } from './gateway.ts';
 import { RateLimiter, type RateLimitRule } from './http-io.ts';
@@ -29,6 +32,12 @@ import {
   type InteractionBase,
   InteractionBuilder,
 } from './interaction-builder.ts';
+import { handleCallback } from './interaction-callback.ts';
+import {
+  type EndpointReply,
+  type InteractionSigning,
+  InteractionsEndpointSender,
+} from './interactions-endpoint.ts';
 import { modalTextInputs } from './payload-limits.ts';
 import { handleRest } from './rest-api.ts';
 import type { RestContext } from './rest-context.ts';
@@ -59,6 +68,10 @@ export interface InteractionHandle {
   /** The `@original` response message, if any. */
   original(): StoredMessage | undefined;
   followups(): StoredMessage[];
+  /** HTTP interactions: the endpoint's answer to the POST (undefined when sent on the gateway). */
+  delivered: Promise<EndpointReply | undefined>;
+  /** The raw payload, for redelivering it. */
+  payload: Json;
 }
 
 export class FakeDiscord {
@@ -70,11 +83,13 @@ export class FakeDiscord {
   private readonly server: Server;
   private readonly gateway: FakeGateway;
   private readonly builder: InteractionBuilder;
+  private readonly ctx: RestContext;
+  private readonly endpoint = new InteractionsEndpointSender();
   private port = 0;
 
   private constructor(options: FakeDiscordOptions) {
     this.options = { ...DEFAULTS, ...options };
-    const ctx: RestContext = {
+    this.ctx = {
       state: this.state,
       fixtures: this.fixtures,
       options: { botToken: this.botToken, ...this.options },
@@ -82,6 +97,7 @@ export class FakeDiscord {
       origin: () => this.origin,
       gatewayUrl: () => this.gatewayUrl,
     };
+    const ctx = this.ctx;
     this.gateway = new FakeGateway(
       this.state,
       this.fixtures,
@@ -122,9 +138,32 @@ export class FakeDiscord {
   get applicationId(): string {
     return this.fixtures.applicationId;
   }
-  /** Gateway counters (identify, resume, heartbeat, connections). */
+  /** The application's Public Key (64 hex digits): `DISCORD_PUBLIC_KEY`. */
+  get publicKey(): string {
+    return this.endpoint.publicKey;
+  }
+  /**
+   * Save the Interactions Endpoint URL as the Developer Portal does: it must answer a signed PING
+   * with PONG and refuse a badly signed one with 401, else this throws and nothing changes.
+   * From then on interactions are POSTed there instead of dispatched on the gateway.
+   */
+  setInteractionsEndpoint(url: string): Promise<void> {
+    const ping = {
+      id: snowflake(),
+      application_id: this.applicationId,
+      type: 1,
+      token: randomBytes(24).toString('base64url'),
+      version: 1,
+    };
+    return this.endpoint.save(url, ping);
+  }
+  /** POST any payload to the endpoint URL, signed as chosen (tests of the app's checks). */
+  postToEndpoint(payload: Json, signing?: InteractionSigning): Promise<EndpointReply> {
+    return this.endpoint.post(payload, signing);
+  }
+  /** Gateway counters (identify, resume, heartbeat, connections, most sessions open at once). */
   get gatewayCounts() {
-    return { ...this.gateway.counts };
+    return { ...this.gateway.counts, open: this.gateway.openSessions };
   }
 
   private async onRequest(ctx: RestContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -258,8 +297,9 @@ export class FakeDiscord {
       ...(sourceMessageId ? { sourceMessageId } : {}),
     };
     this.state.interactions.set(stored.id, stored);
-    this.gateway.dispatch('INTERACTION_CREATE', built.payload);
     return {
+      payload: built.payload,
+      delivered: this.send(stored),
       id: stored.id,
       token: stored.token,
       user: stored.user,
@@ -272,6 +312,37 @@ export class FakeDiscord {
       },
       followups: () => stored.followupIds.map((id) => this.state.messages.get(id)!).filter((m) => !m.deleted),
     };
+  }
+
+  /** Send an interaction again, same id and token (a replay or a second delivery). */
+  redeliver(handle: InteractionHandle): Promise<EndpointReply | undefined> {
+    const stored = this.state.interactions.get(handle.id);
+    if (!stored) throw new Error(`fake discord: no interaction ${handle.id}`);
+    return this.send(stored);
+  }
+
+  /** On the gateway, or POSTed to the endpoint URL (whose 200 answer is the initial response). */
+  private send(stored: StoredInteraction): Promise<EndpointReply | undefined> {
+    if (this.endpoint.url) return this.post(stored);
+    // Synchronous, so "no bot connected" throws at the caller.
+    this.gateway.dispatch('INTERACTION_CREATE', stored.payload);
+    return Promise.resolve(undefined);
+  }
+
+  /** An endpoint that cannot be reached answers status 0. */
+  private async post(stored: StoredInteraction): Promise<EndpointReply> {
+    const reply = await this.endpoint
+      .post(stored.payload)
+      .catch((): EndpointReply => ({ status: 0, json: undefined }));
+    if (reply.status === 200 && reply.json && typeof reply.json.type === 'number') {
+      try {
+        handleCallback(this.ctx, stored.id, stored.token, { json: reply.json, files: [] }, false);
+      } catch {
+        // Recorded as a rejected callback, as over REST.
+      }
+    }
+    this.state.changed();
+    return reply;
   }
 
   // ---------- observing ----------

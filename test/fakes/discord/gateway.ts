@@ -37,8 +37,8 @@ export class FakeGateway {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly sessions = new Map<string, Session>();
   private current: Session | undefined;
-  /** Counts for tests: identifies, resumes, heartbeats. */
-  readonly counts = { identify: 0, resume: 0, heartbeat: 0, connections: 0 };
+  /** Counts for tests: identifies, resumes, heartbeats; `maxOpen`: most sessions open at once. */
+  readonly counts = { identify: 0, resume: 0, heartbeat: 0, connections: 0, maxOpen: 0 };
 
   constructor(
     private readonly state: FakeState,
@@ -56,6 +56,11 @@ export class FakeGateway {
   /** True when a client has identified (or resumed) and its socket is open. */
   get connected(): boolean {
     return this.current?.socket?.readyState === 1;
+  }
+
+  /** Identified sessions whose socket is open now. */
+  get openSessions(): number {
+    return [...this.sessions.values()].filter((s) => s.socket?.readyState === 1).length;
   }
 
   /** Send a dispatch event to the connected session (kept for replay if the socket is down). */
@@ -123,6 +128,7 @@ export class FakeGateway {
     const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, socket: ws, history: [] };
     this.sessions.set(session.id, session);
     this.current = session;
+    this.counts.maxOpen = Math.max(this.counts.maxOpen, this.openSessions);
     const { fixtures } = this;
     this.dispatch('READY', {
       v: 10,

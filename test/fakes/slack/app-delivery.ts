@@ -3,6 +3,9 @@
  * by an ack on the same WebSocket) or, in HTTP mode, as a signed form POST to the app's
  * request URL (answered by the HTTP response). Either way the ack is timed against Slack's
  * 3 s deadline and its payload applied as Slack would (a command's answer, a modal's errors).
+ * `retry` sends a delivery again as Slack does when it thinks the first failed: the same
+ * envelope id (with `retry_attempt`) on another connection, or the same body with
+ * `X-Slack-Retry-Num` to the next request URL behind the load balancer.
  */
 import { randomUUID } from 'node:crypto';
 import type { FakeSlackState } from './fake-slack-state.ts';
@@ -26,6 +29,12 @@ export interface Delivery {
   ackedInTime: boolean;
   /** Why Slack would count this as failed. */
   failure?: string;
+  /** 0 for the first delivery, 1, 2, ... for retries of it. */
+  retryNum: number;
+  /** Socket Mode: the number of the connection it was sent on. */
+  connection?: number;
+  /** HTTP mode: the request URL it was POSTed to. */
+  target?: string;
 }
 
 /** How an HTTP delivery is signed (tests of the app's signature checks). */
@@ -41,13 +50,14 @@ export interface AppDeliveryOptions {
   socket: SocketModeServer;
   ackTimeoutMs: number;
   signingSecret: string;
-  /** The app's request URL in HTTP mode; undefined: Socket Mode. */
-  httpTarget: () => string | undefined;
+  /** The app's request URLs in HTTP mode (several: a load balancer, taking turns); none: Socket Mode. */
+  httpTargets: () => readonly string[];
 }
 
 export class AppDelivery {
   readonly deliveries: Delivery[] = [];
   private readonly pending = new Map<string, (payload: Record<string, unknown> | undefined) => void>();
+  private turn = 0;
 
   constructor(private readonly o: AppDeliveryOptions) {}
 
@@ -68,17 +78,39 @@ export class AppDelivery {
     triggerId: string | undefined,
     signing?: SigningChoice,
   ): Promise<Delivery> {
+    return this.send(this.record(randomUUID(), kind, payload, triggerId, 0), signing);
+  }
+
+  /** Send `first` again, as a retry (same envelope id / body), somewhere else when possible. */
+  retry(first: Delivery, signing?: SigningChoice): Promise<Delivery> {
+    const d = this.record(first.id, first.kind, first.payload, first.triggerId, first.retryNum + 1);
+    return this.send(d, signing, first.connection);
+  }
+
+  private record(
+    id: string,
+    kind: Delivery['kind'],
+    payload: Record<string, unknown>,
+    triggerId: string | undefined,
+    retryNum: number,
+  ): Delivery {
     const d: Delivery = {
-      id: randomUUID(),
+      id,
       kind,
-      via: this.o.httpTarget() ? 'http' : 'socket',
+      via: this.o.httpTargets().length > 0 ? 'http' : 'socket',
       payload,
       triggerId,
       sentAt: 0,
       acked: false,
       ackedInTime: false,
+      retryNum,
     };
     this.deliveries.push(d);
+    return d;
+  }
+
+  private send(d: Delivery, signing?: SigningChoice, avoidConnection?: number): Promise<Delivery> {
+    const { kind, payload } = d;
     return new Promise<Delivery>((resolve) => {
       let settled = false;
       const settle = () => {
@@ -131,7 +163,16 @@ export class AppDelivery {
           });
           const accepts = kind === 'slash_commands' || payload.type === 'view_submission';
           begin();
-          this.o.socket.send({ envelope_id: d.id, type: kind, payload, accepts_response_payload: accepts });
+          const retry = d.retryNum > 0 ? { retry_attempt: d.retryNum, retry_reason: 'timeout' } : {};
+          const envelope = {
+            envelope_id: d.id,
+            type: kind,
+            payload,
+            accepts_response_payload: accepts,
+            ...retry,
+          };
+          const connection = this.o.socket.send(envelope, avoidConnection);
+          if (connection !== undefined) d.connection = connection;
         },
         () => {
           d.failure = 'no_connection';
@@ -154,7 +195,13 @@ export class AppDelivery {
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
     if (signing.signature !== 'none')
       Object.assign(headers, signSlackRequest(body, secret, signing.timestampSec));
-    const res = await fetch(this.o.httpTarget() ?? '', {
+    if (d.retryNum > 0) {
+      headers['x-slack-retry-num'] = String(d.retryNum);
+      headers['x-slack-retry-reason'] = 'http_timeout';
+    }
+    const targets = this.o.httpTargets();
+    d.target = targets[this.turn++ % targets.length] ?? '';
+    const res = await fetch(d.target, {
       method: 'POST',
       headers,
       body,

@@ -62,7 +62,7 @@ export class FakeSlack {
   private readonly socket: SocketModeServer;
   private readonly delivery: AppDelivery;
   private readonly routes: RouteConfig;
-  private httpTarget: string | undefined;
+  private httpTargets: readonly string[] = [];
   private server: Server | undefined;
   private origin = '';
 
@@ -81,7 +81,7 @@ export class FakeSlack {
       socket: this.socket,
       ackTimeoutMs: this.ackTimeoutMs,
       signingSecret: this.signingSecret,
-      httpTarget: () => this.httpTarget,
+      httpTargets: () => this.httpTargets,
     });
     this.state.ensureUser(this.botUserId, { name: 'reelbot', isBot: true });
     this.routes = {
@@ -166,13 +166,21 @@ export class FakeSlack {
 
   // ---- delivery mode ----
 
-  /** Deliver to the app's request URL (HTTP mode, signed) instead of over Socket Mode. */
-  useHttp(requestUrl: string): void {
-    this.httpTarget = requestUrl;
+  /**
+   * Deliver to the app's request URL (HTTP mode, signed) instead of over Socket Mode. Several
+   * URLs stand for instances behind a load balancer: deliveries take turns.
+   */
+  useHttp(requestUrl: string | readonly string[]): void {
+    this.httpTargets = typeof requestUrl === 'string' ? [requestUrl] : [...requestUrl];
   }
 
   useSocketMode(): void {
-    this.httpTarget = undefined;
+    this.httpTargets = [];
+  }
+
+  /** Slack sends `first` again (it thinks the delivery failed): see {@link AppDelivery.retry}. */
+  retry(first: Delivery, signing?: SigningChoice): Promise<Delivery> {
+    return this.delivery.retry(first, signing);
   }
 
   // ---- what users do ----
@@ -344,6 +352,11 @@ export class FakeSlack {
   /** Cut Socket Mode connections without warning. */
   killSocket(): void {
     this.socket.terminateAll();
+  }
+
+  /** Socket Mode connections open now. */
+  get openSocketConnections(): number {
+    return this.socket.connected;
   }
 
   /** Socket Mode connections accepted so far (a reconnect adds one). */

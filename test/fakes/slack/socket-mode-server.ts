@@ -2,7 +2,9 @@
  * The Socket Mode side of the fake: `apps.connections.open` hands out a single-use WebSocket URL;
  * the connection gets `hello`, then envelopes (`{envelope_id, type, payload, accepts_response_payload}`)
  * and answers each with an ack `{envelope_id, payload?}`. `disconnect` asks the client to reconnect,
- * as Slack does when it recycles a connection.
+ * as Slack does when it recycles a connection. With several connections open (several app
+ * instances, or one reconnecting), each envelope goes to one of them, in turn, as Slack does;
+ * connections asked to reconnect get no new envelopes while another is open.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -19,6 +21,10 @@ export class SocketModeServer {
   private readonly tickets = new Set<string>();
   private readonly open: WebSocket[] = [];
   private readonly waiters = new Set<() => void>();
+  /** Connection number (1, 2, ... in the order accepted) of each socket. */
+  private readonly numbers = new WeakMap<WebSocket, number>();
+  private readonly draining = new WeakSet<WebSocket>();
+  private turn = 0;
   /** Connections accepted so far (reconnects count). */
   connectionsOpened = 0;
 
@@ -51,6 +57,7 @@ export class SocketModeServer {
 
   private accept(ws: WebSocket): void {
     this.connectionsOpened += 1;
+    this.numbers.set(ws, this.connectionsOpened);
     this.open.push(ws);
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
@@ -84,12 +91,20 @@ export class SocketModeServer {
     for (const w of this.waiters) w();
   }
 
-  /** Send an envelope on the newest open connection. False when none is open. */
-  send(envelope: Record<string, unknown>): boolean {
-    const ws = this.open.at(-1);
-    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+  /**
+   * Send an envelope on one open connection, taking turns (never `avoid`, a connection number,
+   * while another is open). Resolves the connection number used; undefined when none is open.
+   */
+  send(envelope: Record<string, unknown>, avoid?: number): number | undefined {
+    const live = this.open.filter((ws) => ws.readyState === WebSocket.OPEN);
+    const fresh = live.filter((ws) => !this.draining.has(ws));
+    let choice = fresh.length > 0 ? fresh : live;
+    const others = choice.filter((ws) => this.numbers.get(ws) !== avoid);
+    if (others.length > 0) choice = others;
+    const ws = choice[this.turn++ % Math.max(1, choice.length)];
+    if (!ws) return undefined;
     ws.send(JSON.stringify(envelope));
-    return true;
+    return this.numbers.get(ws);
   }
 
   /** Resolve once at least one connection is open, or reject after `timeoutMs`. */
@@ -112,6 +127,7 @@ export class SocketModeServer {
   /** Ask every client to reconnect (`type: disconnect`), as Slack does before recycling a host. */
   requestReconnect(reason = 'refresh_requested'): void {
     for (const ws of this.open) {
+      this.draining.add(ws);
       ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'fake-slack' } }));
     }
   }

@@ -1,0 +1,78 @@
+/**
+ * Discord's side of HTTP interactions: the application's Ed25519 key pair (the Public Key the
+ * Developer Portal shows), signed POSTs to the app's Interactions Endpoint URL, and the check
+ * the portal runs when the URL is saved (a signed PING must get PONG, a badly signed one 401).
+ */
+import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import type { Json } from './fake-state.ts';
+
+/** How a request is signed (tests of the app's checks). */
+export interface InteractionSigning {
+  /** `bad`: signed by another key; `none`: no signature headers. @default 'good' */
+  signature?: 'good' | 'bad' | 'none';
+  /** Pretend it was signed at this moment (Unix seconds), e.g. a replay. */
+  timestampSec?: number;
+}
+
+export interface EndpointReply {
+  status: number;
+  /** Parsed JSON, or undefined for an empty body. */
+  json: Json | undefined;
+}
+
+export class InteractionsEndpointSender {
+  readonly #key: KeyObject;
+  readonly #otherKey: KeyObject;
+  /** The Public Key as the portal shows it: 64 hex digits. */
+  readonly publicKey: string;
+  url: string | undefined;
+
+  constructor() {
+    const pair = generateKeyPairSync('ed25519');
+    this.#key = pair.privateKey;
+    this.#otherKey = generateKeyPairSync('ed25519').privateKey;
+    const x = String(pair.publicKey.export({ format: 'jwk' }).x);
+    this.publicKey = Buffer.from(x, 'base64url').toString('hex');
+  }
+
+  /** POST `payload` to the endpoint URL, signed as Discord signs. */
+  async post(payload: Json, signing: InteractionSigning = {}): Promise<EndpointReply> {
+    if (!this.url) throw new Error('fake discord: no Interactions Endpoint URL set');
+    const body = JSON.stringify(payload);
+    const timestamp = String(signing.timestampSec ?? Math.floor(Date.now() / 1000));
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (signing.signature !== 'none') {
+      const key = signing.signature === 'bad' ? this.#otherKey : this.#key;
+      headers['x-signature-ed25519'] = sign(null, Buffer.from(timestamp + body), key).toString('hex');
+      headers['x-signature-timestamp'] = timestamp;
+    }
+    const res = await fetch(this.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+    const text = await res.text();
+    let json: Json | undefined;
+    try {
+      json = text ? (JSON.parse(text) as Json) : undefined;
+    } catch {
+      json = { text };
+    }
+    return { status: res.status, json };
+  }
+
+  /** Save `url` the way the portal does: refused (throws) unless it answers PING and refuses a bad signature. */
+  async save(url: string, ping: Json): Promise<void> {
+    const previous = this.url;
+    this.url = url;
+    try {
+      const good = await this.post(ping);
+      if (good.status !== 200 || good.json?.type !== 1) {
+        throw new Error(`interactions endpoint did not answer PING with PONG (got ${good.status})`);
+      }
+      const bad = await this.post(ping, { signature: 'bad' });
+      if (bad.status !== 401) {
+        throw new Error(`interactions endpoint accepted a bad signature (got ${bad.status}, want 401)`);
+      }
+    } catch (err) {
+      this.url = previous;
+      throw err;
+    }
+  }
+}
