@@ -10,6 +10,7 @@ import { VideoClient } from '../video/video-client.ts';
 import { Engine } from './engine.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { openStore, type Store } from './store.ts';
+import { StoredDialectMemory } from './stored-dialect-memory.ts';
 import type { FileShare } from './surface.ts';
 
 export interface EngineDeps {
@@ -30,7 +31,7 @@ export interface EngineDeps {
 export async function createEngineFromConfig(config: Config, deps: EngineDeps = {}): Promise<Engine> {
   const logger = deps.logger ?? silentLogger;
   const store = deps.store ?? (await openStore(config.STORE_URL, { logger }));
-  const client = deps.client ?? buildClient(config, deps, logger);
+  const client = deps.client ?? buildClient(config, deps, logger, store);
   const options: EngineOptions = {
     store,
     client,
@@ -57,7 +58,7 @@ export async function createEngineFromConfig(config: Config, deps: EngineDeps = 
   return new Engine(options);
 }
 
-function buildClient(config: Config, deps: EngineDeps, logger: Logger): VideoApi {
+function buildClient(config: Config, deps: EngineDeps, logger: Logger, store: Store): VideoApi {
   const baseUrl = config.VIDEO_API_BASE_URL ?? deps.simulatorBaseUrl;
   const apiKey = config.VIDEO_API_KEY ?? deps.simulatorApiKey;
   if (!baseUrl || !apiKey) {
@@ -72,5 +73,7 @@ function buildClient(config: Config, deps: EngineDeps, logger: Logger): VideoApi
     timeoutMs: config.VIDEO_API_TIMEOUT_MS,
     logger,
     limits: { sizes: config.VIDEO_SIZES, seconds: config.VIDEO_SECONDS, models: config.VIDEO_MODELS },
+    // The built-in simulator listens on a new port each start: nothing worth remembering.
+    ...(config.simulated ? {} : { memory: new StoredDialectMemory(store) }),
   });
 }

@@ -4,6 +4,7 @@
  * refuses at validation. Stops at the first clear sign; `openai` when nothing else shows.
  */
 import type { Logger } from '../log/logger.ts';
+import { routeMissingAnswer } from './dialect-fallback.ts';
 import { parseErrorBody } from './error-from-response.ts';
 import type { ResolvedDialect } from './video.ts';
 import type { RawAnswer, SendOptions, VideoTransport } from './video-transport.ts';
@@ -14,6 +15,8 @@ export interface ProbeResult {
   evidence: string[];
   /** `GET /videos` answered a list. */
   listWorks: boolean;
+  /** `GET /videos` answered "no such route": the upstream has no list. */
+  listMissing: boolean;
   /** Completed items in the list carried download links. */
   sawResultUrls: boolean;
   /** HTTP requests spent. */
@@ -47,6 +50,7 @@ export async function probeDialect(
     dialect: 'openai',
     evidence: [],
     listWorks: false,
+    listMissing: false,
     sawResultUrls: false,
     requests: 0,
   };
@@ -83,7 +87,10 @@ function jsonOf(answer: RawAnswer): unknown {
 
 function judgeList(answer: RawAnswer, result: ProbeResult): Verdict {
   if (answer.status < 200 || answer.status >= 300) {
-    result.evidence.push(`GET /videos answered ${answer.status}`);
+    result.listMissing = routeMissingAnswer(answer.status, answer.text);
+    result.evidence.push(
+      `GET /videos answered ${answer.status}${result.listMissing ? ' (no list route)' : ''}`,
+    );
     return undefined;
   }
   const body = jsonOf(answer);

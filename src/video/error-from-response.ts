@@ -7,6 +7,7 @@ import { redact } from '../log/logger.ts';
 import {
   AbortedError,
   ContentPolicyError,
+  DialectMismatchError,
   InvalidParameterError,
   MalformedResponseError,
   NetworkError,
@@ -118,7 +119,8 @@ export function errorFromResponse(
   if (has('video_expired') || status === 410) {
     return new SourceExpiredError(MSG.expired, init);
   }
-  if (has('invalid_video_id', 'video_not_found') || status === 404) {
+  // new-api answers an unknown task with HTTP 400 `task_not_exist`.
+  if (has('invalid_video_id', 'video_not_found', 'task_not_exist') || status === 404) {
     return new VideoNotFoundError(MSG.notFound, init);
   }
   if (status === 401 || status === 403) {
@@ -145,7 +147,7 @@ export function errorFromResponse(
   }
   if (status === 405 || status === 415) {
     // Not the user's fault: the configured dialect uses a route or body type this server does not take.
-    return new VideoApiError(MSG.dialectMismatch, init);
+    return new DialectMismatchError(MSG.dialectMismatch, init);
   }
   if (status === 400 || status === 413 || status === 422) {
     const param = body?.param;
