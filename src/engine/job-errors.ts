@@ -126,6 +126,9 @@ export function noAnswer(): JobError {
 /** The upstream job itself ended in failure. */
 export function generationError(upstream: { code: string; message: string } | undefined): JobError {
   if (upstream && /content|policy|moderation|safety/i.test(upstream.code)) return contentPolicy();
+  // Some upstreams give the failure only as a sentence (`error: "..."`, integer codes).
+  if (upstream && /content[ _]policy|moderation|safety system/i.test(upstream.message))
+    return contentPolicy();
   return jobError(
     'upstream',
     'generation_failed',

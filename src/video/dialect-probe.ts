@@ -134,11 +134,18 @@ function judgeNotFound(answer: RawAnswer, result: ProbeResult): Verdict {
     result.evidence.push('errors carry message_zh');
     return 'json-remix-size';
   }
-  if (envelope?.type === 'new_api_error') {
+  const top = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  if (
+    envelope?.type === 'new_api_error' ||
+    envelope?.code === 'task_not_exist' ||
+    ('data' in top && 'code' in top)
+  ) {
     result.evidence.push('errors are new-api envelopes');
     return 'gateway';
   }
-  if (envelope?.message !== undefined && envelope.code !== undefined && !('type' in inner)) {
+  // Integer codes (`{code: 404}`) are HTTP statuses repeated, not a reseller's own code words.
+  const wordCode = envelope?.code !== undefined && !/^\d+$/.test(envelope.code);
+  if (envelope?.message !== undefined && wordCode && !('type' in inner)) {
     result.evidence.push('errors are {message, code} without type');
     return 'body-remix';
   }

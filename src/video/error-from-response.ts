@@ -90,6 +90,7 @@ export function parseErrorBody(text: string): UpstreamErrorBody | undefined {
 }
 
 const POLICY_WORDS = /content_policy|moderation|safety/i;
+const POLICY_MESSAGE = /content[ _]policy|moderation|safety system/i;
 
 /** Map a non-2xx answer to a typed error. */
 export function errorFromResponse(
@@ -110,7 +111,9 @@ export function errorFromResponse(
   const codes = [body?.code, body?.type].filter((c): c is string => c !== undefined);
   const has = (...names: string[]) => codes.some((c) => names.includes(c.toLowerCase()));
 
-  if (codes.some((c) => POLICY_WORDS.test(c))) {
+  // Integer codes (`{code: 400}`) say nothing: then the message is all there is to go on.
+  const wordless = codes.every((c) => /^\d+$/.test(c));
+  if (codes.some((c) => POLICY_WORDS.test(c)) || (wordless && POLICY_MESSAGE.test(body?.message ?? ''))) {
     return new ContentPolicyError(MSG.contentPolicy, init);
   }
   if (has('video_not_completed')) {

@@ -184,11 +184,11 @@ export class VideoClient implements VideoApi {
 
   async delete(id: string, options: CallOptions = {}): Promise<{ id: string; deleted: boolean }> {
     await this.#refuseMissing('delete', options);
-    const answer = await this.#featureCall('delete', {
-      method: 'DELETE',
-      path: videoPath(id),
-      signal: options.signal,
-    });
+    const answer = await this.#featureCall(
+      'delete',
+      { method: 'DELETE', path: videoPath(id), signal: options.signal },
+      id,
+    );
     return this.#shaped(answer, 'DELETE /videos/{id}', () => normalizeDeleted(answer.body, id));
   }
 
@@ -361,19 +361,24 @@ export class VideoClient implements VideoApi {
     if (isMissing(learned, feature, this.#now())) throw unsupported(feature);
   }
 
-  /** A call of an optional feature: a "no such route" answer marks the feature missing. */
-  async #featureCall(feature: UpstreamFeature, request: SendOptions): Promise<JsonAnswer> {
+  /**
+   * A call of an optional feature: a "no such route" answer marks the feature missing. A bare 404
+   * on a route with an id may be about the video, so the video is looked up to tell.
+   */
+  async #featureCall(feature: UpstreamFeature, request: SendOptions, videoId?: string): Promise<JsonAnswer> {
     try {
       return await this.#transport.json(request);
     } catch (err) {
-      if (err instanceof VideoApiError && routeRefused(err) === 'yes') {
-        await this.#learn(
-          { missing: { ...this.#learned?.missing, [feature]: this.#now() } },
-          `${feature} route is missing`,
-        );
-        throw unsupported(feature, err);
-      }
-      throw err;
+      if (!(err instanceof VideoApiError)) throw err;
+      const route = routeRefused(err);
+      if (route === 'no') throw err;
+      if (route === 'maybe' && videoId !== undefined)
+        await this.retrieve(videoId, request.signal ? { signal: request.signal } : {});
+      await this.#learn(
+        { missing: { ...this.#learned?.missing, [feature]: this.#now() } },
+        `${feature} route is missing`,
+      );
+      throw unsupported(feature, err);
     }
   }
 

@@ -8,7 +8,7 @@ export const bodyRemixDialect: DialectProfile = {
   name: 'body-remix',
   newId: (rng) => `video_${rng.hex(24)}`,
   remixRoute: 'body',
-  multipartOnly: false,
+  multipartOnly: [],
   remixPromptMax: 32_000,
   remixTakesSize: false,
   needsVideoBytes: false,

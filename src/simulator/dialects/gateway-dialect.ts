@@ -22,7 +22,7 @@ export const gatewayDialect: DialectProfile = {
   name: 'gateway',
   newId: (rng) => `task_${rng.alnum(24)}`,
   remixRoute: 'path',
-  multipartOnly: false,
+  multipartOnly: [],
   remixPromptMax: 32_000,
   remixTakesSize: false,
   needsVideoBytes: false,

@@ -21,7 +21,7 @@ export const jsonRemixSizeDialect: DialectProfile = {
   name: 'json-remix-size',
   newId: (rng) => `video_${rng.uuid()}`,
   remixRoute: 'path',
-  multipartOnly: false,
+  multipartOnly: [],
   remixPromptMax: 32_000,
   remixTakesSize: true,
   needsVideoBytes: false,

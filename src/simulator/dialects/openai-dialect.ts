@@ -7,7 +7,7 @@ export const openaiDialect: DialectProfile = {
   name: 'openai',
   newId: (rng) => `video_${rng.hex(24)}`,
   remixRoute: 'path',
-  multipartOnly: false,
+  multipartOnly: [],
   remixPromptMax: 32_000,
   remixTakesSize: false,
   needsVideoBytes: false,
