@@ -66,14 +66,24 @@ function buildClient(config: Config, deps: EngineDeps, logger: Logger, store: St
       'no video upstream: set VIDEO_API_BASE_URL and VIDEO_API_KEY, or start the built-in simulator',
     );
   }
+  return buildVideoClient(config, { baseUrl, apiKey, logger, store });
+}
+
+/**
+ * The `VideoClient` for the configured upstream, remembering what it learns about the upstream's
+ * dialect in `store` (except for the built-in simulator, which listens on a new port each start).
+ */
+export function buildVideoClient(
+  config: Config,
+  upstream: { baseUrl: string; apiKey: string; logger: Logger; store: Store },
+): VideoClient {
   return new VideoClient({
-    baseUrl,
-    apiKey,
+    baseUrl: upstream.baseUrl,
+    apiKey: upstream.apiKey,
     dialect: config.VIDEO_API_DIALECT,
     timeoutMs: config.VIDEO_API_TIMEOUT_MS,
-    logger,
+    logger: upstream.logger,
     limits: { sizes: config.VIDEO_SIZES, seconds: config.VIDEO_SECONDS, models: config.VIDEO_MODELS },
-    // The built-in simulator listens on a new port each start: nothing worth remembering.
-    ...(config.simulated ? {} : { memory: new StoredDialectMemory(store) }),
+    ...(config.simulated ? {} : { memory: new StoredDialectMemory(upstream.store) }),
   });
 }

@@ -436,8 +436,15 @@ export class VideoClient implements VideoApi {
       this.#probeFacts?.listWorks,
     );
     const remixVia = learned.remixAs ?? dialect;
-    const remixPath = remixVia === 'body-remix' ? '/videos/remix' : videoPath(PROBE_VIDEO_ID, '/remix');
-    const remix = await known('remix', { method: 'POST', path: remixPath, json: {} });
+    const pathRemix = videoPath(PROBE_VIDEO_ID, '/remix');
+    const [first, second] =
+      remixVia === 'body-remix' ? ['/videos/remix', pathRemix] : [pathRemix, '/videos/remix'];
+    let remix = await known('remix', { method: 'POST', path: first, json: {} });
+    if (!remix && !isMissing(learned, 'remix', now) && this.#setting === 'auto') {
+      // Probing guesses; the other route answering means remix is there and will be learned.
+      remix = await this.#answers({ method: 'POST', path: second, json: {} }, options);
+      if (remix) notes.push(`remix answers at POST ${second.replace(PROBE_VIDEO_ID, '{id}')}`);
+    }
     const del = await known('delete', { method: 'DELETE', path: videoPath(PROBE_VIDEO_ID) });
     const urls = this.#probeFacts?.sawResultUrls === true;
     // form vendors hand out asset links (some also keep /content); gateways add video_url beside /content.

@@ -23,8 +23,9 @@ export function assertVideoId(id: string): void {
 
 // What ids people paste are made of: letters, digits and `_ - . : + / =` (base64 included).
 const USER_ID_CHARS = /^[A-Za-z0-9_\-.:+/=]+$/;
-// Path tricks: dot-segments anywhere, empty segments, a leading or trailing slash.
-const PATH_TRICKS = /(^|\/)\.\.?(\/|$)|\/\/|^\/|\/$/;
+// Path tricks: dot-segments anywhere (for servers that decode `%2F` before routing) and a leading
+// slash. Base64 ids may hold `//` or end in `/`, so those are not tricks.
+const PATH_TRICKS = /(^|\/)\.\.?(\/|$)|^\//;
 
 /**
  * For ids typed by a person (`/remix <id>`): only the characters ids are made of, and nothing

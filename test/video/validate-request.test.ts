@@ -91,7 +91,7 @@ describe('video ids', () => {
     expect(decodeURIComponent(path.split('/')[2] ?? '')).toBe(litellm);
   });
 
-  it.each(['../admin', 'video_1/../../x', '/videos', 'video_1/', 'a//b', 'video 1', 'video_%2e%2e', 'a?b'])(
+  it.each(['../admin', 'video_1/../../x', '/videos', 'a/./b', 'video 1', 'video_%2e%2e', 'a?b'])(
     'refuses the typed id %j as a path trick or not an id',
     (id) => {
       expect(() => assertUserVideoId(id)).toThrow(VideoNotFoundError);
