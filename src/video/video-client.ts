@@ -253,10 +253,26 @@ export class VideoClient implements VideoApi {
     variant: DownloadVariant = 'video',
     options: CallOptions = {},
   ): Promise<VideoDownload> {
-    return openDownload(this.#transport, video, variant, {
-      signal: options.signal,
-      idleTimeoutMs: this.#idleTimeoutMs,
-    });
+    // Without `/content`, only a link the upstream gave can be fetched (never a thumbnail).
+    const viaContent = typeof video === 'string' || variant !== 'video' || video.result?.kind !== 'url';
+    if (viaContent) await this.#refuseMissing('content', options);
+    try {
+      return await openDownload(this.#transport, video, variant, {
+        signal: options.signal,
+        idleTimeoutMs: this.#idleTimeoutMs,
+      });
+    } catch (err) {
+      // Only "no such route" for a video the upstream still calls finished proves the route is missing.
+      if (typeof video === 'string' || !viaContent || !(err instanceof VideoApiError)) throw err;
+      const route = routeRefused(err);
+      if (route === 'no') throw err;
+      if (route === 'maybe' && (await this.retrieve(video.id, options)).status !== 'completed') throw err;
+      await this.#learn(
+        { missing: { ...this.#learned?.missing, content: this.#now() } },
+        'content route is missing',
+      );
+      throw unsupported('content', err);
+    }
   }
 
   /** The dialect in use: the configured one, or (for `auto`) remembered or probed once. */

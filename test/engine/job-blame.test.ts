@@ -148,3 +148,22 @@ function fixedOpenaiClient(h: Harness) {
     retry: rapidRetryPolicy,
   });
 }
+
+describe('recovery without a list', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('a create whose answer was lost, on an upstream with no list, fails refunded and is created once', async () => {
+    h = await startHarness({ sim: { dialect: 'openrouter' } });
+    // The first 500 meets the probe's harmless empty create, the second the real one.
+    h.sim.faults.inject({ route: 'create', kind: 'status', status: 500, times: 2 });
+    const { job } = submitted(await h.engine.submit(request('u1', 'lost in transit')));
+    const failed = await waitForState(h.engine, job.id, 'failed', 'delivered');
+    expect(failed.error).toMatchObject({ code: 'upstream_no_answer', blame: 'upstream' });
+    expect(h.sim.stats.count('create')).toBe(2); // the probe's empty create, and one real POST: never re-sent
+    expect((await h.engine.usage(request('u1', '').actor, 'ws1')).videos.used).toBe(0);
+  });
+});

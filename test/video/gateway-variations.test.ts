@@ -126,3 +126,20 @@ describe('a form-only remix upstream that probing mistakes for body-remix', () =
     expect(sim?.stats.count('remix')).toBe((before ?? 0) + 1); // straight to the spelling that works
   });
 });
+
+describe('an upstream without /content (results only as links)', () => {
+  it('downloads the video from its link; a thumbnail is then refused without a request', async () => {
+    const started = await simWithClient({ dialect: 'form', contentEndpoint: false }, { dialect: 'auto' });
+    sim = started.sim;
+    const { client } = started;
+    const id = await madeAndDownloaded(client);
+    const done = await client.retrieve(id);
+    expect(await errorOf(client.download(done, 'thumbnail'))).toBeInstanceOf(UnsupportedFeatureError);
+    expect([...(await client.missingFeatures())]).toEqual(['content']);
+    const before = sim.stats.count();
+    const again = await errorOf(client.download(done, 'thumbnail'));
+    expect((again as Error).message).toBe('This video service does not offer downloads from /content.');
+    expect(sim.stats.count()).toBe(before);
+    expect((await readAll((await client.download(done)).body)).subarray(4, 8)).toEqual(MP4_FTYP);
+  });
+});
