@@ -57,6 +57,17 @@ export interface DialectProfile {
   errorBody(error: SimError): Record<string, unknown>;
 }
 
+/** What a profile that behaves like the official API in these respects spreads in. */
+export const OFFICIAL_BEHAVIOUR = {
+  remixRoute: 'path',
+  multipartOnly: [],
+  remixPromptMax: 32_000,
+  remixTakesSize: false,
+  needsVideoBytes: false,
+  plainNotFoundOnRemix: false,
+  acceptsBareKey: false,
+} as const satisfies Partial<DialectProfile>;
+
 /** The official Video object; dialects start from it and change what they change. */
 export function officialVideo(view: VideoView, status: string = officialStatus(view.status)) {
   const { job } = view;

@@ -5,19 +5,15 @@
  * `{error:{message, code}}` without a type, which makes probing guess `body-remix`: the upstream
  * that once made the bot charge users for its own wrong guess.
  */
-import { type DialectProfile, officialVideo } from './dialect-profile.ts';
+import { type DialectProfile, OFFICIAL_BEHAVIOUR, officialVideo } from './dialect-profile.ts';
 
 export const formRemixDialect: DialectProfile = {
   name: 'form-remix',
   newId: (rng) => `video_${rng.hex(24)}`,
-  remixRoute: 'path',
+  ...OFFICIAL_BEHAVIOUR,
   multipartOnly: ['remix'],
   otherBodies: 'read-as-form',
   remixPromptMax: 1000,
-  remixTakesSize: false,
-  needsVideoBytes: false,
-  plainNotFoundOnRemix: false,
-  acceptsBareKey: false,
   toWire: (view) => officialVideo(view),
   errorBody: (error) => ({ error: { message: error.message, code: error.code } }),
 };

@@ -6,7 +6,12 @@
  */
 import type { SeededRandom } from '../seeded-random.ts';
 import type { SimJobStatus } from '../sim-job.ts';
-import { type DialectProfile, officialVideo, openaiErrorBody } from './dialect-profile.ts';
+import {
+  type DialectProfile,
+  OFFICIAL_BEHAVIOUR,
+  officialVideo,
+  openaiErrorBody,
+} from './dialect-profile.ts';
 
 const STATUS: Record<SimJobStatus, string> = {
   queued: 'queued',
@@ -29,14 +34,8 @@ function litellmId(rng: SeededRandom): string {
 export const litellmDialect: DialectProfile = {
   name: 'litellm',
   newId: litellmId,
-  remixRoute: 'path',
-  multipartOnly: [],
+  ...OFFICIAL_BEHAVIOUR,
   contentIgnoresVariant: true,
-  remixPromptMax: 32_000,
-  remixTakesSize: false,
-  needsVideoBytes: false,
-  plainNotFoundOnRemix: false,
-  acceptsBareKey: false,
   toWire: (view) => {
     const { job } = view;
     const wire = officialVideo(view, STATUS[view.status]);

@@ -6,36 +6,21 @@
  * Remix on the official path; no list, no delete.
  */
 import { SimError } from '../sim-error.ts';
-import type { SimJobStatus } from '../sim-job.ts';
-import { type DialectProfile, officialVideo, unixSeconds } from './dialect-profile.ts';
-
-const STATUS: Record<SimJobStatus, string> = {
-  queued: 'queued',
-  in_progress: 'in_progress',
-  completed: 'completed',
-  failed: 'failed',
-  cancelled: 'cancelled',
-  expired: 'expired',
-};
+import { type DialectProfile, OFFICIAL_BEHAVIOUR, officialVideo, unixSeconds } from './dialect-profile.ts';
 
 export const newApiDialect: DialectProfile = {
   name: 'new-api',
   newId: (rng) => `task_${rng.alnum(32)}`,
-  remixRoute: 'path',
-  multipartOnly: [],
+  ...OFFICIAL_BEHAVIOUR,
   lacks: ['list', 'delete'],
   contentIgnoresVariant: true,
-  remixPromptMax: 32_000,
-  remixTakesSize: false,
-  needsVideoBytes: false,
-  plainNotFoundOnRemix: false,
   acceptsBareKey: true,
   unknownId: () => new SimError(400, 'task_not_exist', { code: 'task_not_exist' }),
   toWire: (view) => {
     const { job } = view;
     // new-api reports `unknown` while the channel has taken the task but not said it runs.
     const early = view.status === 'in_progress' && view.progress < 30;
-    const wire = officialVideo(view, early ? 'unknown' : STATUS[view.status]);
+    const wire = early ? officialVideo(view, 'unknown') : officialVideo(view);
     wire.task_id = job.id;
     wire.model = '';
     wire.completed_at = unixSeconds(job.finishedAtMs ?? job.createdAtMs);

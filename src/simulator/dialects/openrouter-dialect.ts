@@ -6,7 +6,7 @@
  * No remix, no list, no delete.
  */
 import type { SimJobStatus } from '../sim-job.ts';
-import type { DialectProfile } from './dialect-profile.ts';
+import { type DialectProfile, OFFICIAL_BEHAVIOUR } from './dialect-profile.ts';
 
 const STATUS: Record<SimJobStatus, string> = {
   queued: 'pending',
@@ -20,15 +20,9 @@ const STATUS: Record<SimJobStatus, string> = {
 export const openrouterDialect: DialectProfile = {
   name: 'openrouter',
   newId: (rng) => `job-${rng.alnum(20)}`,
-  remixRoute: 'path',
-  multipartOnly: [],
+  ...OFFICIAL_BEHAVIOUR,
   lacks: ['remix', 'list', 'delete'],
   createStatus: 202,
-  remixPromptMax: 32_000,
-  remixTakesSize: false,
-  needsVideoBytes: false,
-  plainNotFoundOnRemix: false,
-  acceptsBareKey: false,
   toWire: (view) => {
     const { job } = view;
     const wire: Record<string, unknown> = {
