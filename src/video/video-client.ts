@@ -15,8 +15,9 @@ import {
   routeRefused,
   type WrongGuess,
 } from './dialect-fallback.ts';
-import { type DialectMemory, isMissing, type LearnedDialect, withLesson } from './dialect-memory.ts';
-import { PROBE_VIDEO_ID, probeDialect } from './dialect-probe.ts';
+import { DialectKnowledge } from './dialect-knowledge.ts';
+import { type DialectMemory, isMissing } from './dialect-memory.ts';
+import { PROBE_VIDEO_ID } from './dialect-probe.ts';
 import { createRequest, remixRequest } from './dialect-requests.ts';
 import { malformedResponse } from './error-from-response.ts';
 import {
@@ -93,15 +94,9 @@ export class VideoClient implements VideoApi {
   readonly #logger: Logger;
   readonly #limits: RequestLimits;
   readonly #idleTimeoutMs: number;
-  readonly #memory: DialectMemory | undefined;
   readonly #now: () => number;
-  /** Loading what is remembered, or probing; shared by concurrent callers, forgotten on failure. */
-  #loading: Promise<LearnedDialect> | undefined;
   /** What is known about the upstream. An explicit dialect is fixed; missing routes are still learned. */
-  #learned: LearnedDialect | undefined;
-  /** Whether the remembered dialect came from this process's probe (else from memory or config). */
-  #probedHere = false;
-  #probeFacts: { listWorks: boolean; sawResultUrls: boolean } | undefined;
+  readonly #known: DialectKnowledge;
   #capabilities: Promise<Capabilities> | undefined;
 
   constructor(options: VideoClientOptions) {
@@ -116,7 +111,6 @@ export class VideoClient implements VideoApi {
     this.#logger = o.logger;
     this.#limits = o.limits;
     this.#idleTimeoutMs = o.downloadIdleTimeoutMs;
-    this.#memory = options.memory;
     this.#now = o.now;
     this.#transport = new VideoTransport({
       baseUrl: o.baseUrl,
@@ -127,6 +121,17 @@ export class VideoClient implements VideoApi {
       logger: o.logger,
       userAgent: o.userAgent,
     });
+    this.#known = new DialectKnowledge({
+      setting: o.dialect,
+      upstream: this.#transport.safeBaseUrl,
+      memory: options.memory,
+      transport: this.#transport,
+      logger: o.logger,
+      now: o.now,
+    });
+    this.#known.onLesson = () => {
+      this.#capabilities = undefined;
+    };
   }
 
   /** The base URL as safe to print (no credentials). */
@@ -141,13 +146,14 @@ export class VideoClient implements VideoApi {
    */
   async create(input: CreateVideoInput, options: CallOptions = {}): Promise<VideoAnswer> {
     validateCreateInput(input, this.#limits);
-    const learned = await this.#ready(options);
+    const learned = await this.#known.ready(options);
     const as = learned.createAs ?? (learned.dialect === 'form' ? 'form' : 'json');
     try {
       return await this.#video({ ...createRequest(learned.dialect, input, as), signal: options.signal });
     } catch (err) {
-      const canSwitch = this.#setting === 'auto' && input.inputReference === undefined;
-      if (!canSwitch || !isRefusal(err) || !encodingRefused(err)) throw err;
+      if (!isRefusal(err) || !encodingRefused(err)) throw err;
+      // A fixed dialect, or an image (multipart is the only way to send one): nothing else to try.
+      if (this.#setting !== 'auto' || input.inputReference !== undefined) throw mismatch('create', err);
       const other = as === 'json' ? 'form' : 'json';
       this.#logger.info('video api create refused its encoding, trying the other one', { encoding: other });
       try {
@@ -155,7 +161,10 @@ export class VideoClient implements VideoApi {
           ...createRequest(learned.dialect, input, other),
           signal: options.signal,
         });
-        await this.#learn({ createAs: other }, `create works as ${other} (${as} was refused: ${err.status})`);
+        await this.#known.learn(
+          { createAs: other },
+          `create works as ${other} (${as} was refused: ${err.status})`,
+        );
         return video;
       } catch (second) {
         if (isRefusal(second) && encodingRefused(second)) throw mismatch('create', second);
@@ -200,7 +209,7 @@ export class VideoClient implements VideoApi {
    * when the caller did not give it, the source is retrieved first.
    */
   async remix(input: RemixVideoInput, options: CallOptions = {}): Promise<VideoAnswer> {
-    const learned = await this.#ready(options);
+    const learned = await this.#known.ready(options);
     await this.#refuseMissing('remix', options);
     let via = learned.remixAs ?? learned.dialect;
     validateRemixInput(input, via, this.#limits);
@@ -215,7 +224,7 @@ export class VideoClient implements VideoApi {
       try {
         const video = await this.#video({ ...remixRequest(via, request), signal: options.signal });
         if (tried.length > 0) {
-          await this.#learn(
+          await this.#known.learn(
             { remixAs: via },
             `remix works as ${via} (${tried.join(', ')} refused: ${why.join(', ')})`,
           );
@@ -237,10 +246,7 @@ export class VideoClient implements VideoApi {
           continue;
         }
         if (why.every((w) => w === 'route')) {
-          await this.#learn(
-            { missing: { ...this.#learned?.missing, remix: this.#now() } },
-            'remix route is missing',
-          );
+          await this.#known.learnMissing('remix');
           throw unsupported('remix', err);
         }
         throw mismatch('remix', err as VideoApiError);
@@ -267,24 +273,19 @@ export class VideoClient implements VideoApi {
       const route = routeRefused(err);
       if (route === 'no') throw err;
       if (route === 'maybe' && (await this.retrieve(video.id, options)).status !== 'completed') throw err;
-      await this.#learn(
-        { missing: { ...this.#learned?.missing, content: this.#now() } },
-        'content route is missing',
-      );
+      await this.#known.learnMissing('content');
       throw unsupported('content', err);
     }
   }
 
   /** The dialect in use: the configured one, or (for `auto`) remembered or probed once. */
   async dialect(options: CallOptions = {}): Promise<ResolvedDialect> {
-    return (await this.#ready(options)).dialect;
+    return (await this.#known.ready(options)).dialect;
   }
 
   /** Features this upstream is known to lack (their routes answered "no such route"). */
-  async missingFeatures(options: CallOptions = {}): Promise<ReadonlySet<UpstreamFeature>> {
-    const learned = await this.#ready(options);
-    const features = Object.keys(learned.missing ?? {}) as UpstreamFeature[];
-    return new Set(features.filter((f) => isMissing(learned, f, this.#now())));
+  missingFeatures(options: CallOptions = {}): Promise<ReadonlySet<UpstreamFeature>> {
+    return this.#known.missing(options);
   }
 
   /** What the upstream supports (probes a little when asked; remembered). For `cli probe`. */
@@ -296,85 +297,9 @@ export class VideoClient implements VideoApi {
     return this.#capabilities;
   }
 
-  /**
-   * What is known: the configured dialect, else what the memory holds, else a probe (saved).
-   * Concurrent callers share one load; a failed probe is forgotten so the next call retries.
-   */
-  #ready(options: CallOptions): Promise<LearnedDialect> {
-    if (this.#learned !== undefined) return Promise.resolve(this.#learned);
-    if (this.#loading === undefined) {
-      const loading = this.#load(options);
-      this.#loading = loading;
-      loading.then(
-        (learned) => {
-          this.#learned ??= learned;
-        },
-        () => {
-          if (this.#loading === loading) this.#loading = undefined;
-        },
-      );
-    }
-    return this.#loading;
-  }
-
-  async #load(options: CallOptions): Promise<LearnedDialect> {
-    const stored = await this.#memory?.load(this.baseUrl).catch((err: unknown) => {
-      this.#logger.warn('could not read the remembered video api dialect', { err });
-      return undefined;
-    });
-    if (this.#setting !== 'auto') {
-      // A fixed dialect is used as set; only the routes found missing are worth keeping.
-      const missing = stored?.missing === undefined ? {} : { missing: stored.missing };
-      return {
-        dialect: this.#setting,
-        ...missing,
-        evidence: [`dialect set to ${this.#setting}`],
-        learnedAt: this.#now(),
-      };
-    }
-    if (stored !== undefined) {
-      this.#logger.info('video api dialect remembered', {
-        dialect: stored.dialect,
-        evidence: stored.evidence,
-      });
-      return stored;
-    }
-    const probe = await probeDialect(this.#transport, this.#logger, options.signal);
-    this.#probedHere = true;
-    this.#probeFacts = { listWorks: probe.listWorks, sawResultUrls: probe.sawResultUrls };
-    const learned: LearnedDialect = {
-      dialect: probe.dialect,
-      evidence: probe.evidence,
-      learnedAt: this.#now(),
-    };
-    if (probe.listMissing) learned.missing = { list: this.#now() };
-    await this.#save(learned);
-    return learned;
-  }
-
-  /** Apply a lesson and remember it (a failing store only costs the memory, never the call). */
-  async #learn(
-    change: Partial<Omit<LearnedDialect, 'evidence' | 'learnedAt'>>,
-    evidence: string,
-  ): Promise<void> {
-    const base = this.#learned ?? (await this.#ready({}));
-    const next = withLesson(base, change, evidence, this.#now());
-    this.#learned = next;
-    this.#capabilities = undefined;
-    this.#logger.info('video api dialect learned', { evidence, dialect: next.dialect });
-    await this.#save(next);
-  }
-
-  async #save(learned: LearnedDialect): Promise<void> {
-    await this.#memory?.save(this.baseUrl, learned).catch((err: unknown) => {
-      this.#logger.warn('could not remember the video api dialect', { err });
-    });
-  }
-
   /** Refuse at once, sending nothing, when `feature` is known to be missing. */
   async #refuseMissing(feature: UpstreamFeature, options: CallOptions): Promise<void> {
-    const learned = await this.#ready(options);
-    if (isMissing(learned, feature, this.#now())) throw unsupported(feature);
+    if (await this.#known.isMissing(feature, options)) throw unsupported(feature);
   }
 
   /**
@@ -390,10 +315,7 @@ export class VideoClient implements VideoApi {
       if (route === 'no') throw err;
       if (route === 'maybe' && videoId !== undefined)
         await this.retrieve(videoId, request.signal ? { signal: request.signal } : {});
-      await this.#learn(
-        { missing: { ...this.#learned?.missing, [feature]: this.#now() } },
-        `${feature} route is missing`,
-      );
+      await this.#known.learnMissing(feature);
       throw unsupported(feature, err);
     }
   }
@@ -435,10 +357,9 @@ export class VideoClient implements VideoApi {
   }
 
   async #findCapabilities(options: CallOptions): Promise<Capabilities> {
-    const learned = await this.#ready(options);
+    const learned = await this.#known.ready(options);
     const { dialect } = learned;
     const notes = [...learned.evidence];
-    if (!this.#probedHere && this.#setting === 'auto') notes.unshift('remembered from earlier answers');
     const now = this.#now();
     const known = (feature: UpstreamFeature, request: Omit<SendOptions, 'signal'>, facts?: boolean) =>
       isMissing(learned, feature, now)
@@ -449,7 +370,7 @@ export class VideoClient implements VideoApi {
     const list = await known(
       'list',
       { method: 'GET', path: '/videos', query: { limit: 1 } },
-      this.#probeFacts?.listWorks,
+      this.#known.probeFacts?.listWorks,
     );
     const remixVia = learned.remixAs ?? dialect;
     const pathRemix = videoPath(PROBE_VIDEO_ID, '/remix');
@@ -462,7 +383,7 @@ export class VideoClient implements VideoApi {
       if (remix) notes.push(`remix answers at POST ${second.replace(PROBE_VIDEO_ID, '{id}')}`);
     }
     const del = await known('delete', { method: 'DELETE', path: videoPath(PROBE_VIDEO_ID) });
-    const urls = this.#probeFacts?.sawResultUrls === true;
+    const urls = this.#known.probeFacts?.sawResultUrls === true;
     // form vendors hand out asset links (some also keep /content); gateways add video_url beside /content.
     const results = dialect === 'form' ? 'url' : dialect === 'gateway' || urls ? 'both' : 'content-endpoint';
     if (learned.remixAs !== undefined && learned.remixAs !== dialect)

@@ -135,6 +135,15 @@ describe('learning how to remix', () => {
 });
 
 describe('learning how to create', () => {
+  it('with a fixed dialect, a create whose body was not read is the bot’s mismatch, not the user’s', async () => {
+    const up = await fake((_req, res) =>
+      json(res, 400, { error: { message: 'prompt is required', param: 'prompt' } }),
+    );
+    const err = await errorOf(clientFor(up.origin).create({ prompt: 'a fox', size: '1280x720', seconds: 4 }));
+    expect(err).toBeInstanceOf(DialectMismatchError);
+    expect(up.seen).toHaveLength(1);
+  });
+
   it('a create whose JSON body is not read is sent as multipart once, and multipart is remembered', async () => {
     const up = await fake((req, res) => {
       const path = req.url.split('?')[0];
