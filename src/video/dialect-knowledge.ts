@@ -93,11 +93,18 @@ export class DialectKnowledge {
       return undefined;
     });
     if (setting !== 'auto') {
-      // A fixed dialect is used as set; only the routes found missing are worth keeping.
-      const missing = stored?.missing === undefined ? {} : { missing: stored.missing };
-      return { dialect: setting, ...missing, evidence: [`dialect set to ${setting}`], learnedAt: now() };
+      // A fixed dialect is used as set; only the routes it found missing are worth keeping.
+      const kept = stored?.fixed === true && stored.dialect === setting ? stored.missing : undefined;
+      const missing = kept === undefined ? {} : { missing: kept };
+      return {
+        dialect: setting,
+        fixed: true,
+        ...missing,
+        evidence: [`dialect set to ${setting}`],
+        learnedAt: now(),
+      };
     }
-    if (stored !== undefined) {
+    if (stored !== undefined && stored.fixed !== true) {
       logger.info('video api dialect remembered', { dialect: stored.dialect, evidence: stored.evidence });
       return { ...stored, evidence: ['remembered from earlier answers', ...stored.evidence] };
     }

@@ -14,6 +14,11 @@ export interface LearnedDialect {
   createAs?: 'json' | 'form';
   /** Features whose route the upstream lacks, with when that was seen (ms epoch). */
   missing?: Partial<Record<UpstreamFeature, number>>;
+  /**
+   * Learned while `VIDEO_API_DIALECT` fixed the dialect: such a record only counts for that same
+   * setting, never for `auto` or another dialect (what failed may have been the setting's fault).
+   */
+  fixed?: boolean;
   /** Why, in a few words each (for `cli probe` and logs). */
   evidence: string[];
   /** When this was last changed (ms epoch). */

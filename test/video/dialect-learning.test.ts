@@ -165,3 +165,29 @@ describe('learning how to create', () => {
     expect(calls(up.seen.slice(before))).toEqual(['POST /v1/videos (form)']);
   });
 });
+
+describe('what a fixed dialect learned', () => {
+  it('counts only for that same setting: auto and other dialects start afresh', async () => {
+    const up = await fake((req, res) => {
+      const path = req.url.split('?')[0];
+      if (req.method === 'GET' && path === '/v1/videos/video_src') return json(res, 200, video('video_src'));
+      if (req.method === 'GET') return json(res, 200, { object: 'list', data: [] });
+      if (req.method === 'POST' && path === '/v1/videos/video_src/remix')
+        return json(res, 200, video('video_new', { status: 'queued', remixed_from_video_id: 'video_src' }));
+      json(res, 404, { error: { message: 'Invalid URL', type: 'invalid_request_error', code: null } });
+    });
+    const memory = mapMemory();
+    const wrong = clientFor(up.origin, { dialect: 'body-remix', memory });
+    expect(await errorOf(wrong.remix({ videoId: 'video_src', prompt: 'night' }))).toBeInstanceOf(
+      UnsupportedFeatureError,
+    );
+    expect(memory.entries.get(`${up.origin}/v1`)).toMatchObject({
+      fixed: true,
+      missing: { remix: expect.any(Number) },
+    });
+    const auto = clientFor(up.origin, { dialect: 'auto', memory });
+    expect((await auto.remix({ videoId: 'video_src', prompt: 'night' })).id).toBe('video_new');
+    const openai = clientFor(up.origin, { dialect: 'openai', memory });
+    expect((await openai.remix({ videoId: 'video_src', prompt: 'night' })).id).toBe('video_new');
+  });
+});
