@@ -10,6 +10,7 @@ import { VideoClient } from '../video/video-client.ts';
 import { Engine } from './engine.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { openStore, type Store } from './store.ts';
+import { StoredDialectMemory } from './stored-dialect-memory.ts';
 import type { FileShare } from './surface.ts';
 
 export interface EngineDeps {
@@ -30,7 +31,7 @@ export interface EngineDeps {
 export async function createEngineFromConfig(config: Config, deps: EngineDeps = {}): Promise<Engine> {
   const logger = deps.logger ?? silentLogger;
   const store = deps.store ?? (await openStore(config.STORE_URL, { logger }));
-  const client = deps.client ?? buildClient(config, deps, logger);
+  const client = deps.client ?? buildClient(config, deps, logger, store);
   const options: EngineOptions = {
     store,
     client,
@@ -57,7 +58,7 @@ export async function createEngineFromConfig(config: Config, deps: EngineDeps = 
   return new Engine(options);
 }
 
-function buildClient(config: Config, deps: EngineDeps, logger: Logger): VideoApi {
+function buildClient(config: Config, deps: EngineDeps, logger: Logger, store: Store): VideoApi {
   const baseUrl = config.VIDEO_API_BASE_URL ?? deps.simulatorBaseUrl;
   const apiKey = config.VIDEO_API_KEY ?? deps.simulatorApiKey;
   if (!baseUrl || !apiKey) {
@@ -65,12 +66,24 @@ function buildClient(config: Config, deps: EngineDeps, logger: Logger): VideoApi
       'no video upstream: set VIDEO_API_BASE_URL and VIDEO_API_KEY, or start the built-in simulator',
     );
   }
+  return buildVideoClient(config, { baseUrl, apiKey, logger, store });
+}
+
+/**
+ * The `VideoClient` for the configured upstream, remembering what it learns about the upstream's
+ * dialect in `store` (except for the built-in simulator, which listens on a new port each start).
+ */
+export function buildVideoClient(
+  config: Config,
+  upstream: { baseUrl: string; apiKey: string; logger: Logger; store: Store },
+): VideoClient {
   return new VideoClient({
-    baseUrl,
-    apiKey,
+    baseUrl: upstream.baseUrl,
+    apiKey: upstream.apiKey,
     dialect: config.VIDEO_API_DIALECT,
     timeoutMs: config.VIDEO_API_TIMEOUT_MS,
-    logger,
+    logger: upstream.logger,
     limits: { sizes: config.VIDEO_SIZES, seconds: config.VIDEO_SECONDS, models: config.VIDEO_MODELS },
+    ...(config.simulated ? {} : { memory: new StoredDialectMemory(upstream.store) }),
   });
 }

@@ -50,6 +50,7 @@ export interface Refusal {
     | 'not_allowed'
     | 'not_found'
     | 'already_finished'
+    | 'unsupported'
     | 'unavailable';
   /** Plain sentence for the requester, with what to do. */
   message: string;

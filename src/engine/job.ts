@@ -46,13 +46,21 @@ export interface JobPlace {
   locale?: string;
 }
 
+/** Who caused a failure: only `user` failures are charged. */
+export type Blame = 'user' | 'upstream' | 'bot';
+
 export interface JobError {
   /** Stable machine code: content_policy, source_expired, upstream_down, timeout, invalid_parameter, ... */
   code: string;
   /** Plain sentence for the requester, with what to do. Never raw upstream text. */
   message: string;
-  /** The user's own input caused it (no refund). */
+  /** The user's own input caused it (no refund). Always `blame === 'user'`. */
   userFault: boolean;
+  /**
+   * Who caused it: the user (charged), the upstream, or the bot and its fit with the upstream
+   * (refunded). Absent on errors stored before it existed; read it with `blameOf`.
+   */
+  blame?: Blame;
 }
 
 export interface JobImage {

@@ -50,6 +50,11 @@ export async function checkRequest(
     if (err instanceof VideoNotFoundError) return refuse('source_not_found', err.message);
     throw err;
   }
+  // A remix on an upstream known to lack remix is refused before anything is charged.
+  const missing = await client.missingFeatures?.(signal ? { signal } : {}).catch(() => undefined);
+  if (missing?.has('remix')) {
+    return refuse('unsupported', 'This video service does not offer remix. Make a new video instead.');
+  }
   let source: Video;
   try {
     source = await client.retrieve(req.remixOf, signal ? { signal } : {});

@@ -55,22 +55,22 @@ function sourceIdOf(body: ParsedBody): string {
 }
 
 async function handleEdit(ctx: SimContext, req: RouteRequest): Promise<HandlerResult> {
-  requireMultipart(ctx, req.body);
-  const sourceId = sourceIdOf(req.body);
-  const prompt = parsePrompt(req.body.fields.prompt, MAX_PROMPT_CHARS);
+  const body = requireMultipart(ctx, 'edit', req.body);
+  const sourceId = sourceIdOf(body);
+  const prompt = parsePrompt(body.fields.prompt, MAX_PROMPT_CHARS);
   const source = requireCompletedSource(ctx, sourceId, { param: 'video', verb: 'edited' });
   return videoResponse(ctx, addDerivedJob(ctx, req.owner, source, { kind: 'edit', prompt }));
 }
 
 /** The new video is the source plus `seconds` more: its `seconds` is the stitched total. */
 async function handleExtend(ctx: SimContext, req: RouteRequest): Promise<HandlerResult> {
-  requireMultipart(ctx, req.body);
-  const sourceId = sourceIdOf(req.body);
-  const prompt = parsePrompt(req.body.fields.prompt, MAX_PROMPT_CHARS);
-  if (req.body.fields.seconds === undefined) {
+  const body = requireMultipart(ctx, 'extend', req.body);
+  const sourceId = sourceIdOf(body);
+  const prompt = parsePrompt(body.fields.prompt, MAX_PROMPT_CHARS);
+  if (body.fields.seconds === undefined) {
     throw invalidParameter('seconds', "Missing required parameter: 'seconds' (how many seconds to add).");
   }
-  const added = parseSeconds(req.body.fields.seconds);
+  const added = parseSeconds(body.fields.seconds);
   const source = requireCompletedSource(ctx, sourceId, { param: 'video', verb: 'extended' });
   const job = addDerivedJob(ctx, req.owner, source, {
     kind: 'extension',

@@ -10,8 +10,10 @@
  * does not know them. `--scale N` multiplies the fast test timings (default 20:
  * a 4-second video takes about 6 s).
  */
+
 import { parseArgs } from 'node:util';
 import { createLogger } from '../log/logger.ts';
+import { clientDialectFor } from './client-dialect.ts';
 import { startSimulator } from './simulator.ts';
 import {
   DEFAULT_SIMULATOR_TIMING,
@@ -52,7 +54,7 @@ function optionsFromCommandLine(): SimulatorOptions {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run simulator -- [--port N] [--dialect openai|body-remix|form|json-remix-size|gateway]\n' +
+      `usage: npm run simulator -- [--port N] [--dialect ${SIMULATOR_DIALECTS.join('|')}]\n` +
         '       [--key KEY] [--scale N] [--over-limit queue|reject] [--no-remix] [--no-content]\n' +
         '       [--no-edits]     answer 404 on /videos/edits, /videos/extensions, /videos/characters\n' +
         '       [--state FILE]   keep jobs in FILE across restarts\n',
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
     `reelbot simulator (${sim.options.dialect}) listening\n` +
       `  VIDEO_API_BASE_URL=${sim.url}\n` +
       `  VIDEO_API_KEY=${sim.options.apiKey}\n` +
-      `  VIDEO_API_DIALECT=${sim.options.dialect}\n`,
+      `  VIDEO_API_DIALECT=${clientDialectFor(sim.options.dialect)}\n`,
   );
   const stop = (signal: string) => {
     process.stdout.write(`simulator: ${signal}, stopping\n`);

@@ -31,6 +31,12 @@ const EDIT_ROUTE_WORDS: Readonly<Record<string, SimRoute>> = {
 export const ASSET_PATH_PREFIX = '/files/';
 
 export function matchRoute(method: string, pathname: string, offer: RouteOffer): RouteMatch | undefined {
+  const match = matchAnyRoute(method, pathname, offer);
+  const lacks: readonly string[] = offer.dialect.lacks ?? [];
+  return match && lacks.includes(match.route) ? undefined : match;
+}
+
+function matchAnyRoute(method: string, pathname: string, offer: RouteOffer): RouteMatch | undefined {
   if (pathname.startsWith(ASSET_PATH_PREFIX)) {
     const name = decodeURIComponent(pathname.slice(ASSET_PATH_PREFIX.length));
     return method === 'GET' && name.endsWith('.mp4') && !name.includes('/')

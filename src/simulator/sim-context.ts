@@ -58,6 +58,7 @@ export async function wireVideo(ctx: SimContext, job: SimJob): Promise<Record<st
     status,
     progress: progressOf(job, now),
     assetUrl: assetUrl(ctx, job.id),
+    apiUrl: `${ctx.origin}/v1/videos/${encodeURIComponent(job.id)}`,
     videoBytes: job.videoBytes,
   };
   const wire = ctx.dialect.toWire(view);

@@ -6,7 +6,18 @@ import type { Logger } from '../log/logger.ts';
 import { silentLogger } from '../log/logger.ts';
 
 /** The wire dialects the simulator can speak (see API-NOTES.md). */
-export const SIMULATOR_DIALECTS = ['openai', 'body-remix', 'form', 'json-remix-size', 'gateway'] as const;
+export const SIMULATOR_DIALECTS = [
+  'openai',
+  'body-remix',
+  'form',
+  'json-remix-size',
+  'gateway',
+  // Variations seen in gateways and resellers; the client reads them in its own dialects.
+  'form-remix',
+  'openrouter',
+  'new-api',
+  'litellm',
+] as const;
 export type SimulatorDialect = (typeof SIMULATOR_DIALECTS)[number];
 
 /** Sizes the simulator offers; anything else is refused with `invalid_parameter`. */

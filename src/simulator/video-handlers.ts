@@ -44,19 +44,28 @@ export const VIDEO_HANDLERS: Readonly<Record<VideoRoute, Handler>> = {
   asset: handleAsset,
 };
 
-export async function videoResponse(ctx: SimContext, job: SimJob): Promise<HandlerResult> {
+export async function videoResponse(ctx: SimContext, job: SimJob, status = 200): Promise<HandlerResult> {
   const headers: Record<string, string> = {};
   if (ctx.options.pollAfterMs !== undefined)
     headers['openai-poll-after-ms'] = String(ctx.options.pollAfterMs);
-  return { response: jsonResponse(200, await wireVideo(ctx, job), headers), jobId: job.id };
+  return { response: jsonResponse(status, await wireVideo(ctx, job), headers), jobId: job.id };
 }
 
-export function requireMultipart(ctx: SimContext, body: ParsedBody): void {
-  if (ctx.dialect.multipartOnly && body.kind !== 'multipart') {
-    throw new SimError(415, 'Content-Type must be multipart/form-data', {
-      code: 'unsupported_content_type',
-    });
-  }
+/**
+ * The body as a multipart-only route reads it: refused (415), or read as an empty form. Edits and
+ * extensions follow the dialect's remix rule (they are remix's successors).
+ */
+export function requireMultipart(
+  ctx: SimContext,
+  route: 'create' | 'remix' | 'edit' | 'extend',
+  body: ParsedBody,
+): ParsedBody {
+  const rule = route === 'edit' || route === 'extend' ? 'remix' : route;
+  if (!ctx.dialect.multipartOnly.includes(rule) || body.kind === 'multipart') return body;
+  if (ctx.dialect.otherBodies === 'read-as-form') return { kind: 'empty', fields: {}, files: new Map() };
+  throw new SimError(415, 'Content-Type must be multipart/form-data', {
+    code: 'unsupported_content_type',
+  });
 }
 
 /** With `overLimit: 'reject'`, a key at its limit is refused like real resellers do. */
@@ -72,8 +81,7 @@ function checkConcurrency(ctx: SimContext, owner: string): void {
 }
 
 async function handleCreate(ctx: SimContext, req: RouteRequest): Promise<HandlerResult> {
-  requireMultipart(ctx, req.body);
-  const params = await parseCreateRequest(req.body);
+  const params = await parseCreateRequest(requireMultipart(ctx, 'create', req.body));
   checkConcurrency(ctx, req.owner);
   const steering = steeringFor(params.prompt);
   const job = ctx.board.add({
@@ -92,7 +100,7 @@ async function handleCreate(ctx: SimContext, req: RouteRequest): Promise<Handler
     outcome: steering.outcome,
     slowFactor: steering.slowFactor,
   });
-  return videoResponse(ctx, job);
+  return videoResponse(ctx, job, ctx.dialect.createStatus);
 }
 
 /** A new id; redrawn in the (vanishingly unlikely) case a job restored from disk has it. */
@@ -105,6 +113,7 @@ function newJobId(ctx: SimContext): string {
 function requireJob(ctx: SimContext, id: string | undefined): SimJob {
   const job = findJob(ctx, id);
   if (!job) {
+    if (ctx.dialect.unknownId) throw ctx.dialect.unknownId(id ?? '');
     throw new SimError(404, `Video with id '${id ?? ''}' not found.`, {
       code: 'invalid_video_id',
       param: 'id',
@@ -225,8 +234,7 @@ export function addDerivedJob(ctx: SimContext, owner: string, source: SimJob, ch
 }
 
 async function handleRemix(ctx: SimContext, req: RouteRequest): Promise<HandlerResult> {
-  requireMultipart(ctx, req.body);
-  const { fields } = req.body;
+  const { fields } = requireMultipart(ctx, 'remix', req.body);
   let sourceId = req.videoId;
   if (ctx.dialect.remixRoute === 'body') {
     if (typeof fields.video_id !== 'string' || fields.video_id === '') {
@@ -252,7 +260,9 @@ function expiredError(): SimError {
 
 function handleContent(ctx: SimContext, req: RouteRequest): Promise<HandlerResult> {
   const job = requireJob(ctx, req.videoId);
-  const variant = req.url.searchParams.get('variant') ?? 'video';
+  const variant = ctx.dialect.contentIgnoresVariant
+    ? 'video'
+    : (req.url.searchParams.get('variant') ?? 'video');
   if (!(variant in MEDIA_CONTENT_TYPES)) {
     throw invalidParameter('variant', "variant must be one of 'video', 'thumbnail', 'spritesheet'.");
   }

@@ -12,7 +12,12 @@
  * | retrieve character | `GET /videos/characters/{id}` |
  */
 import { FormData } from 'undici';
-import { VideoApiError, type VideoApiErrorInit, VideoNotFoundError } from './errors.ts';
+import {
+  UnsupportedFeatureError,
+  VideoApiError,
+  type VideoApiErrorInit,
+  VideoNotFoundError,
+} from './errors.ts';
 import type { CreateCharacterInput, EditVideoInput, ExtendVideoInput, ResolvedDialect } from './video.ts';
 import { VIDEO_ERROR_MESSAGES as MSG } from './video-error-messages.ts';
 import { isPlausibleId } from './video-id.ts';
@@ -20,19 +25,11 @@ import type { HttpMethod, SendOptions } from './video-transport.ts';
 
 type Request = Omit<SendOptions, 'signal'> & { method: HttpMethod };
 
-/** The optional routes, each with the error a caller gets when the upstream lacks it. */
+/** The optional routes, each with the sentence a caller gets (code `<feature>_unsupported`) when the upstream lacks it. */
 export const DERIVED_FEATURES = {
-  edits: { path: '/videos/edits', code: 'edits_unsupported', message: MSG.editsUnsupported },
-  extensions: {
-    path: '/videos/extensions',
-    code: 'extensions_unsupported',
-    message: MSG.extensionsUnsupported,
-  },
-  characters: {
-    path: '/videos/characters',
-    code: 'characters_unsupported',
-    message: MSG.charactersUnsupported,
-  },
+  edits: { path: '/videos/edits', message: MSG.editsUnsupported },
+  extensions: { path: '/videos/extensions', message: MSG.extensionsUnsupported },
+  characters: { path: '/videos/characters', message: MSG.charactersUnsupported },
 } as const;
 
 export type DerivedFeature = keyof typeof DERIVED_FEATURES;
@@ -104,8 +101,10 @@ export async function offered<T>(
     if (!isRouteMissing(err)) throw err;
     const missing = err as VideoApiError;
     if (missing.status === 404 && missing.code === undefined) await sourceKnown?.();
-    const { code, message } = DERIVED_FEATURES[feature];
-    throw new VideoApiError(message, { ...whereOf(missing), code, cause: err });
+    throw new UnsupportedFeatureError(feature, DERIVED_FEATURES[feature].message, {
+      ...whereOf(missing),
+      cause: err,
+    });
   }
 }
 

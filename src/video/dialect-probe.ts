@@ -4,6 +4,7 @@
  * refuses at validation. Stops at the first clear sign; `openai` when nothing else shows.
  */
 import type { Logger } from '../log/logger.ts';
+import { routeMissingAnswer } from './dialect-fallback.ts';
 import { parseErrorBody } from './error-from-response.ts';
 import type { ResolvedDialect } from './video.ts';
 import type { RawAnswer, SendOptions, VideoTransport } from './video-transport.ts';
@@ -14,6 +15,8 @@ export interface ProbeResult {
   evidence: string[];
   /** `GET /videos` answered a list. */
   listWorks: boolean;
+  /** `GET /videos` answered "no such route": the upstream has no list. */
+  listMissing: boolean;
   /** Completed items in the list carried download links. */
   sawResultUrls: boolean;
   /** HTTP requests spent. */
@@ -47,6 +50,7 @@ export async function probeDialect(
     dialect: 'openai',
     evidence: [],
     listWorks: false,
+    listMissing: false,
     sawResultUrls: false,
     requests: 0,
   };
@@ -83,7 +87,10 @@ function jsonOf(answer: RawAnswer): unknown {
 
 function judgeList(answer: RawAnswer, result: ProbeResult): Verdict {
   if (answer.status < 200 || answer.status >= 300) {
-    result.evidence.push(`GET /videos answered ${answer.status}`);
+    result.listMissing = routeMissingAnswer(answer.status, answer.text);
+    result.evidence.push(
+      `GET /videos answered ${answer.status}${result.listMissing ? ' (no list route)' : ''}`,
+    );
     return undefined;
   }
   const body = jsonOf(answer);
@@ -127,11 +134,18 @@ function judgeNotFound(answer: RawAnswer, result: ProbeResult): Verdict {
     result.evidence.push('errors carry message_zh');
     return 'json-remix-size';
   }
-  if (envelope?.type === 'new_api_error') {
+  const top = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  if (
+    envelope?.type === 'new_api_error' ||
+    envelope?.code === 'task_not_exist' ||
+    ('data' in top && 'code' in top)
+  ) {
     result.evidence.push('errors are new-api envelopes');
     return 'gateway';
   }
-  if (envelope?.message !== undefined && envelope.code !== undefined && !('type' in inner)) {
+  // Integer codes (`{code: 404}`) are HTTP statuses repeated, not a reseller's own code words.
+  const wordCode = envelope?.code !== undefined && !/^\d+$/.test(envelope.code);
+  if (envelope?.message !== undefined && wordCode && !('type' in inner)) {
     result.evidence.push('errors are {message, code} without type');
     return 'body-remix';
   }

@@ -27,14 +27,21 @@ export const FORM_REMIX_PROMPT_LIMIT = 1000;
 
 type Request = Omit<SendOptions, 'signal'> & { method: HttpMethod };
 
-/** `POST /videos`: JSON for text-to-video, multipart when there is an image or the dialect wants forms. */
-export function createRequest(dialect: ResolvedDialect, input: CreateVideoInput): Request {
+/**
+ * `POST /videos`: JSON for text-to-video, multipart when there is an image or the dialect wants
+ * forms. `as` overrides the encoding of a create without an image (learned from a refusal).
+ */
+export function createRequest(
+  dialect: ResolvedDialect,
+  input: CreateVideoInput,
+  as: 'json' | 'form' = dialect === 'form' ? 'form' : 'json',
+): Request {
   const fields: Record<string, string> = { prompt: input.prompt };
   if (input.model !== undefined) fields.model = input.model;
   if (input.size !== undefined) fields.size = input.size;
   // Official API wants a string; gateways accept it too.
   if (input.seconds !== undefined) fields.seconds = String(input.seconds);
-  if (input.inputReference === undefined && dialect !== 'form') {
+  if (input.inputReference === undefined && as === 'json') {
     return { method: 'POST', path: '/videos', json: fields };
   }
   const form = toForm(fields);

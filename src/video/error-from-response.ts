@@ -7,6 +7,7 @@ import { redact } from '../log/logger.ts';
 import {
   AbortedError,
   ContentPolicyError,
+  DialectMismatchError,
   InvalidParameterError,
   MalformedResponseError,
   NetworkError,
@@ -89,6 +90,7 @@ export function parseErrorBody(text: string): UpstreamErrorBody | undefined {
 }
 
 const POLICY_WORDS = /content_policy|moderation|safety/i;
+const POLICY_MESSAGE = /content[ _]policy|moderation|safety system/i;
 
 /** Map a non-2xx answer to a typed error. */
 export function errorFromResponse(
@@ -109,7 +111,9 @@ export function errorFromResponse(
   const codes = [body?.code, body?.type].filter((c): c is string => c !== undefined);
   const has = (...names: string[]) => codes.some((c) => names.includes(c.toLowerCase()));
 
-  if (codes.some((c) => POLICY_WORDS.test(c))) {
+  // Integer codes (`{code: 400}`) say nothing: then the message is all there is to go on.
+  const wordless = codes.every((c) => /^\d+$/.test(c));
+  if (codes.some((c) => POLICY_WORDS.test(c)) || (wordless && POLICY_MESSAGE.test(body?.message ?? ''))) {
     return new ContentPolicyError(MSG.contentPolicy, init);
   }
   if (has('video_not_completed')) {
@@ -118,7 +122,8 @@ export function errorFromResponse(
   if (has('video_expired') || status === 410) {
     return new SourceExpiredError(MSG.expired, init);
   }
-  if (has('invalid_video_id', 'video_not_found') || status === 404) {
+  // new-api answers an unknown task with HTTP 400 `task_not_exist`.
+  if (has('invalid_video_id', 'video_not_found', 'task_not_exist') || status === 404) {
     return new VideoNotFoundError(MSG.notFound, init);
   }
   if (status === 401 || status === 403) {
@@ -145,7 +150,7 @@ export function errorFromResponse(
   }
   if (status === 405 || status === 415) {
     // Not the user's fault: the configured dialect uses a route or body type this server does not take.
-    return new VideoApiError(MSG.dialectMismatch, init);
+    return new DialectMismatchError(MSG.dialectMismatch, init);
   }
   if (status === 400 || status === 413 || status === 422) {
     const param = body?.param;

@@ -126,6 +126,27 @@ export class GenerationFailedError extends VideoApiError {
   override name = 'GenerationFailedError';
 }
 
+/**
+ * The upstream refused how the request was written (route, encoding, a field it could not find),
+ * and no other way the client knows worked either. The bot's mismatch, never the user's.
+ */
+export class DialectMismatchError extends VideoApiError {
+  override name = 'DialectMismatchError';
+}
+
+/** Features an upstream may lack (each maps to one or more routes). */
+export type UpstreamFeature = 'remix' | 'list' | 'delete' | 'content' | 'edits' | 'extensions' | 'characters';
+
+/** The upstream does not offer this feature at all (its route is missing). Not the user's fault. */
+export class UnsupportedFeatureError extends VideoApiError {
+  override name = 'UnsupportedFeatureError';
+  readonly feature: UpstreamFeature;
+  constructor(feature: UpstreamFeature, message: string, init: VideoApiErrorInit = {}) {
+    super(message, { code: `${feature}_unsupported`, ...init });
+    this.feature = feature;
+  }
+}
+
 /** The caller aborted (AbortSignal). */
 export class AbortedError extends VideoApiError {
   override name = 'AbortedError';

@@ -22,11 +22,14 @@ const rawVideoSchema = z
     status: z.string().min(1).optional(),
     state: z.string().min(1).optional(),
     progress: numberish.nullish(),
+    progress_pct: numberish.nullish().catch(undefined),
+    polling_url: optionalString,
     model: optionalString,
     prompt: optionalString,
     size: optionalString,
     seconds: numberish.nullish(),
     created_at: numberish.nullish(),
+    created: numberish.nullish().catch(undefined),
     completed_at: numberish.nullish(),
     expires_at: numberish.nullish(),
     remixed_from_video_id: optionalString,
@@ -45,12 +48,16 @@ const rawVideoSchema = z
       .nullish()
       .catch(undefined),
     video_url: optionalString,
+    output_url: optionalString,
     url: optionalString,
+    urls: z.array(z.string()).nullish().catch(undefined),
+    unsigned_urls: z.array(z.string()).nullish().catch(undefined),
     result: urlHolder,
     metadata: urlHolder,
   })
   .refine((v) => v.id !== undefined || v.task_id !== undefined, { message: 'no id or task_id' })
-  .refine((v) => v.status !== undefined || v.state !== undefined, { message: 'no status' });
+  // A 202 with only a `polling_url` says "accepted": queued until the first poll says more.
+  .refine((v) => v.status !== undefined || v.state !== undefined || v.polling_url, { message: 'no status' });
 
 type RawVideo = z.output<typeof rawVideoSchema>;
 
@@ -65,12 +72,12 @@ export class VideoShapeError extends Error {
  * saying `completed`, but its bytes are gone).
  */
 export function normalizeVideo(input: unknown, now: number = Date.now()): Video {
-  const parsed = rawVideoSchema.safeParse(input);
+  const parsed = rawVideoSchema.safeParse(unwrapEnvelope(input));
   if (!parsed.success) {
     throw new VideoShapeError(`not a video object: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
   const raw = parsed.data;
-  const rawStatus = (raw.status ?? raw.state) as string;
+  const rawStatus = raw.status ?? raw.state ?? 'queued';
   const expiresAt = toUnixSeconds(raw.expires_at);
   const mapped = toVideoStatus(rawStatus).status;
   let status = mapped;
@@ -78,7 +85,7 @@ export function normalizeVideo(input: unknown, now: number = Date.now()): Video 
   const video: Video = {
     id: (raw.id ?? raw.task_id) as string,
     status,
-    progress: mapped === 'completed' ? 100 : toProgress(raw.progress),
+    progress: mapped === 'completed' ? 100 : toProgress(raw.progress ?? fractionAsPercent(raw.progress_pct)),
     rawStatus,
   };
   assignDefined(video, {
@@ -86,7 +93,7 @@ export function normalizeVideo(input: unknown, now: number = Date.now()): Video 
     prompt: raw.prompt ?? undefined,
     size: raw.size ?? undefined,
     seconds: toNumber(raw.seconds),
-    createdAt: toUnixSeconds(raw.created_at),
+    createdAt: toUnixSeconds(raw.created_at ?? raw.created),
     completedAt: toUnixSeconds(raw.completed_at),
     expiresAt,
     remixedFromVideoId: raw.remixed_from_video_id ?? undefined,
@@ -159,11 +166,31 @@ function toNumber(value: number | string | null | undefined): number | undefined
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** `45`, `"45"`, `"45%"`, `0.45`? (no: fractions are ambiguous, we read numbers as percent). Clamped 0-100. */
+/**
+ * `45`, `"45"`, `"45%"` read as percent; a number strictly between 0 and 1 (`0.45`) can only be a
+ * fraction (no upstream reports "0.45 %"), so it is scaled. Clamped 0-100.
+ */
 function toProgress(value: number | string | null | undefined): number {
-  const n = toNumber(typeof value === 'string' ? value.replace('%', '') : value);
+  const percent = typeof value === 'string' && value.includes('%');
+  let n = toNumber(typeof value === 'string' ? value.replace('%', '') : value);
   if (n === undefined) return 0;
+  if (!percent && n > 0 && n < 1) n *= 100;
   return Math.min(100, Math.max(0, Math.round(n)));
+}
+
+/** `progress_pct` is always a 0–1 fraction where it is used. */
+function fractionAsPercent(value: number | string | null | undefined): number | undefined {
+  const n = toNumber(value ?? undefined);
+  return n === undefined ? undefined : n <= 1 ? n * 100 : n;
+}
+
+/** `{code: 0, data: {…video…}}` envelopes (some relays wrap every answer): the video inside. */
+function unwrapEnvelope(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null) return input;
+  const o = input as Record<string, unknown>;
+  const inner = o.data;
+  const isVideo = (v: unknown) => typeof v === 'object' && v !== null && ('id' in v || 'task_id' in v);
+  return !isVideo(o) && !Array.isArray(inner) && isVideo(inner) ? inner : input;
 }
 
 /** Unix seconds from seconds, milliseconds (anything past year 5138 in seconds is ms) or an ISO date. */
@@ -205,7 +232,10 @@ function toResultLocation(raw: RawVideo): ResultLocation {
       : { kind: 'url', url: asset.url };
   }
   const link = [
+    ...(raw.urls ?? []),
+    ...(raw.unsigned_urls ?? []),
     raw.video_url ?? undefined,
+    raw.output_url ?? undefined,
     raw.url ?? undefined,
     urlOf(raw.result),
     urlOf(raw.metadata),

@@ -17,10 +17,25 @@ import {
   extendRequest,
   offered,
 } from './derived-requests.ts';
-import { PROBE_VIDEO_ID, type ProbeResult, probeDialect } from './dialect-probe.ts';
+import {
+  encodingRefused,
+  isRefusal,
+  nextRemixDialect,
+  routeMissingAnswer,
+  routeRefused,
+  type WrongGuess,
+} from './dialect-fallback.ts';
+import { DialectKnowledge } from './dialect-knowledge.ts';
+import { type DialectMemory, isMissing } from './dialect-memory.ts';
+import { PROBE_VIDEO_ID } from './dialect-probe.ts';
 import { createRequest, remixRequest } from './dialect-requests.ts';
 import { malformedResponse } from './error-from-response.ts';
-import { VideoApiError } from './errors.ts';
+import {
+  DialectMismatchError,
+  UnsupportedFeatureError,
+  type UpstreamFeature,
+  VideoApiError,
+} from './errors.ts';
 import {
   normalizeCharacter,
   normalizeDeleted,
@@ -80,6 +95,10 @@ export interface VideoClientOptions {
   userAgent?: string;
   /** Local checks on create/remix input. @default {} (prompt ≤ 4000 chars, any WxH size) */
   limits?: RequestLimits;
+  /** Keeps what was learned about the upstream across restarts. @default undefined (this process only) */
+  memory?: DialectMemory;
+  /** @default Date.now */
+  now?: () => number;
 }
 
 export const DEFAULT_VIDEO_CLIENT_OPTIONS = {
@@ -90,7 +109,8 @@ export const DEFAULT_VIDEO_CLIENT_OPTIONS = {
   logger: silentLogger,
   userAgent: 'reelbot/0.1',
   limits: {},
-} as const satisfies Omit<Required<VideoClientOptions>, 'baseUrl' | 'apiKey' | 'dispatcher'>;
+  now: Date.now,
+} as const satisfies Omit<Required<VideoClientOptions>, 'baseUrl' | 'apiKey' | 'dispatcher' | 'memory'>;
 
 type VideoAnswer = Video & PollHint;
 
@@ -101,9 +121,9 @@ export class VideoClient implements VideoApi {
   readonly #logger: Logger;
   readonly #limits: RequestLimits;
   readonly #idleTimeoutMs: number;
-  #probe: Promise<ProbeResult> | undefined;
-  /** Set by probing or by learning from a remix; an explicit dialect is fixed. */
-  #learned: ResolvedDialect | undefined;
+  readonly #now: () => number;
+  /** What is known about the upstream. An explicit dialect is fixed; missing routes are still learned. */
+  readonly #known: DialectKnowledge;
   #capabilities: Promise<Capabilities> | undefined;
 
   constructor(options: VideoClientOptions) {
@@ -118,6 +138,7 @@ export class VideoClient implements VideoApi {
     this.#logger = o.logger;
     this.#limits = o.limits;
     this.#idleTimeoutMs = o.downloadIdleTimeoutMs;
+    this.#now = o.now;
     this.#transport = new VideoTransport({
       baseUrl: o.baseUrl,
       apiKey: o.apiKey,
@@ -127,6 +148,17 @@ export class VideoClient implements VideoApi {
       logger: o.logger,
       userAgent: o.userAgent,
     });
+    this.#known = new DialectKnowledge({
+      setting: o.dialect,
+      upstream: this.#transport.safeBaseUrl,
+      memory: options.memory,
+      transport: this.#transport,
+      logger: o.logger,
+      now: o.now,
+    });
+    this.#known.onLesson = () => {
+      this.#capabilities = undefined;
+    };
   }
 
   /** The base URL as safe to print (no credentials). */
@@ -134,10 +166,38 @@ export class VideoClient implements VideoApi {
     return this.#transport.safeBaseUrl;
   }
 
+  /**
+   * Create a video. In `auto`, a create without an image refused because its body was not read
+   * (415, or a "prompt is required" for a prompt we sent) is tried once in the other encoding,
+   * and what worked is remembered.
+   */
   async create(input: CreateVideoInput, options: CallOptions = {}): Promise<VideoAnswer> {
     validateCreateInput(input, this.#limits);
-    const dialect = await this.dialect(options);
-    return this.#video({ ...createRequest(dialect, input), signal: options.signal });
+    const learned = await this.#known.ready(options);
+    const as = learned.createAs ?? (learned.dialect === 'form' ? 'form' : 'json');
+    try {
+      return await this.#video({ ...createRequest(learned.dialect, input, as), signal: options.signal });
+    } catch (err) {
+      if (!isRefusal(err) || !encodingRefused(err)) throw err;
+      // A fixed dialect, or an image (multipart is the only way to send one): nothing else to try.
+      if (this.#setting !== 'auto' || input.inputReference !== undefined) throw mismatch('create', err);
+      const other = as === 'json' ? 'form' : 'json';
+      this.#logger.info('video api create refused its encoding, trying the other one', { encoding: other });
+      try {
+        const video = await this.#video({
+          ...createRequest(learned.dialect, input, other),
+          signal: options.signal,
+        });
+        await this.#known.learn(
+          { createAs: other },
+          `create works as ${other} (${as} was refused: ${err.status})`,
+        );
+        return video;
+      } catch (second) {
+        if (isRefusal(second) && encodingRefused(second)) throw mismatch('create', second);
+        throw second;
+      }
+    }
   }
 
   async retrieve(id: string, options: CallOptions = {}): Promise<VideoAnswer> {
@@ -148,7 +208,8 @@ export class VideoClient implements VideoApi {
     params: { after?: string; limit?: number; order?: 'asc' | 'desc' } = {},
     options: CallOptions = {},
   ): Promise<VideoList> {
-    const answer = await this.#transport.json({
+    await this.#refuseMissing('list', options);
+    const answer = await this.#featureCall('list', {
       method: 'GET',
       path: '/videos',
       query: { after: params.after, limit: params.limit, order: params.order },
@@ -158,34 +219,65 @@ export class VideoClient implements VideoApi {
   }
 
   async delete(id: string, options: CallOptions = {}): Promise<{ id: string; deleted: boolean }> {
-    const answer = await this.#transport.json({
-      method: 'DELETE',
-      path: videoPath(id),
-      signal: options.signal,
-    });
+    await this.#refuseMissing('delete', options);
+    const answer = await this.#featureCall(
+      'delete',
+      { method: 'DELETE', path: videoPath(id), signal: options.signal },
+      id,
+    );
     return this.#shaped(answer, 'DELETE /videos/{id}', () => normalizeDeleted(answer.body, id));
   }
 
   /**
-   * Remix a completed video. `json-remix-size` needs the source's size: when the caller did not
-   * give it, the source is retrieved first (which also refuses unfinished or expired sources
-   * before anything is spent).
+   * Remix a completed video. In `auto`, a remix refused because we guessed its spelling wrong (a
+   * missing route, or a body the route did not read) is tried in the other spellings before giving
+   * up, and what worked is remembered; when no route exists, remix is remembered as missing and
+   * later remixes are refused before anything is sent. `json-remix-size` needs the source's size:
+   * when the caller did not give it, the source is retrieved first.
    */
   async remix(input: RemixVideoInput, options: CallOptions = {}): Promise<VideoAnswer> {
-    const dialect = await this.dialect(options);
-    validateRemixInput(input, dialect, this.#limits);
+    const learned = await this.#known.ready(options);
+    await this.#refuseMissing('remix', options);
+    let via = learned.remixAs ?? learned.dialect;
+    validateRemixInput(input, via, this.#limits);
     const request: RemixVideoInput = { ...input };
-    if (dialect === 'json-remix-size' && request.size === undefined) {
+    if (via === 'json-remix-size' && request.size === undefined) {
       const size = assertCompleted(await this.retrieve(input.videoId, options)).size;
       if (size !== undefined) request.size = size;
     }
-    try {
-      return await this.#video({ ...remixRequest(dialect, request), signal: options.signal });
-    } catch (err) {
-      if (!(await this.#remixRouteMissing(err, request, options))) throw err;
-      const next = this.#setting === 'auto' ? otherRemixDialect(err as VideoApiError, dialect) : undefined;
-      if (next === undefined) throw (err as VideoApiError).status === 404 ? remixUnsupported(err) : err;
-      return this.#remixLearned(next, request, options, err);
+    const tried: ResolvedDialect[] = [];
+    const why: WrongGuess[] = [];
+    for (;;) {
+      try {
+        const video = await this.#video({ ...remixRequest(via, request), signal: options.signal });
+        if (tried.length > 0) {
+          await this.#known.learn(
+            { remixAs: via },
+            `remix works as ${via} (${tried.join(', ')} refused: ${why.join(', ')})`,
+          );
+        }
+        return video;
+      } catch (err) {
+        const wrong = await this.#wrongGuess(err, request, options);
+        if (wrong === undefined) throw err;
+        tried.push(via);
+        why.push(wrong);
+        const next = this.#setting === 'auto' ? nextRemixDialect(tried, wrong) : undefined;
+        if (next !== undefined) {
+          this.#logger.info('video api remix refused, trying another spelling', {
+            tried: via,
+            next,
+            why: wrong,
+          });
+          via = next;
+          continue;
+        }
+        if (why.every((w) => w === 'route')) {
+          await this.#known.learnMissing('remix');
+          throw unsupported('remix', err);
+        }
+        throw mismatch('remix', err as VideoApiError);
+      }
     }
   }
 
@@ -224,17 +316,33 @@ export class VideoClient implements VideoApi {
     variant: DownloadVariant = 'video',
     options: CallOptions = {},
   ): Promise<VideoDownload> {
-    return openDownload(this.#transport, video, variant, {
-      signal: options.signal,
-      idleTimeoutMs: this.#idleTimeoutMs,
-    });
+    // Without `/content`, only a link the upstream gave can be fetched (never a thumbnail).
+    const viaContent = typeof video === 'string' || variant !== 'video' || video.result?.kind !== 'url';
+    if (viaContent) await this.#refuseMissing('content', options);
+    try {
+      return await openDownload(this.#transport, video, variant, {
+        signal: options.signal,
+        idleTimeoutMs: this.#idleTimeoutMs,
+      });
+    } catch (err) {
+      // Only "no such route" for a video the upstream still calls finished proves the route is missing.
+      if (typeof video === 'string' || !viaContent || !(err instanceof VideoApiError)) throw err;
+      const route = routeRefused(err);
+      if (route === 'no') throw err;
+      if (route === 'maybe' && (await this.retrieve(video.id, options)).status !== 'completed') throw err;
+      await this.#known.learnMissing('content');
+      throw unsupported('content', err);
+    }
   }
 
-  /** The dialect in use: the configured one, or (for `auto`) probed once and remembered. */
+  /** The dialect in use: the configured one, or (for `auto`) remembered or probed once. */
   async dialect(options: CallOptions = {}): Promise<ResolvedDialect> {
-    if (this.#setting !== 'auto') return this.#setting;
-    if (this.#learned !== undefined) return this.#learned;
-    return (await this.#probed(options)).dialect;
+    return (await this.#known.ready(options)).dialect;
+  }
+
+  /** Features this upstream is known to lack (their routes answered "no such route"). */
+  missingFeatures(options: CallOptions = {}): Promise<ReadonlySet<UpstreamFeature>> {
+    return this.#known.missing(options);
   }
 
   /** What the upstream supports (probes a little when asked; remembered). For `cli probe`. */
@@ -246,21 +354,27 @@ export class VideoClient implements VideoApi {
     return this.#capabilities;
   }
 
-  /** One probe per client; concurrent callers share it; a failed probe is forgotten so the next call retries. */
-  #probed(options: CallOptions): Promise<ProbeResult> {
-    if (this.#probe === undefined) {
-      const probe = probeDialect(this.#transport, this.#logger, options.signal);
-      this.#probe = probe;
-      probe.then(
-        (r) => {
-          this.#learned ??= r.dialect;
-        },
-        () => {
-          if (this.#probe === probe) this.#probe = undefined;
-        },
-      );
+  /** Refuse at once, sending nothing, when `feature` is known to be missing. */
+  async #refuseMissing(feature: UpstreamFeature, options: CallOptions): Promise<void> {
+    if (await this.#known.isMissing(feature, options)) throw unsupported(feature);
+  }
+
+  /**
+   * A call of an optional feature: a "no such route" answer marks the feature missing. A bare 404
+   * on a route with an id may be about the video, so the video is looked up to tell.
+   */
+  async #featureCall(feature: UpstreamFeature, request: SendOptions, videoId?: string): Promise<JsonAnswer> {
+    try {
+      return await this.#transport.json(request);
+    } catch (err) {
+      if (!(err instanceof VideoApiError)) throw err;
+      const route = routeRefused(err);
+      if (route === 'no') throw err;
+      if (route === 'maybe' && videoId !== undefined)
+        await this.retrieve(videoId, request.signal ? { signal: request.signal } : {});
+      await this.#known.learnMissing(feature);
+      throw unsupported(feature, err);
     }
-    return this.#probe;
   }
 
   async #video(request: SendOptions): Promise<VideoAnswer> {
@@ -296,77 +410,110 @@ export class VideoClient implements VideoApi {
   }
 
   /**
-   * Whether a refused remix was refused by the route, not because of the video. Only answers that
-   * prove nothing was started qualify: 405/415, or a 404 while the source itself exists (some
-   * vendors answer a bare 404 for an unknown source, so the source is looked up to tell).
+   * Whether a refused remix says we wrote it wrong rather than that the video or prompt is bad.
+   * Only answers that prove nothing was started qualify. A bare 404 may mean an unknown source
+   * (some vendors answer that way), so the source is looked up to tell.
    */
-  async #remixRouteMissing(err: unknown, input: RemixVideoInput, options: CallOptions): Promise<boolean> {
-    if (!(err instanceof VideoApiError)) return false;
-    if (err.status === 405 || err.status === 415) return true;
-    if (err.status !== 404 || err.code === 'invalid_video_id' || err.code === 'video_not_found') return false;
-    await this.retrieve(input.videoId, options); // throws VideoNotFoundError when it is the video that is missing
-    return true;
-  }
-
-  async #remixLearned(
-    dialect: ResolvedDialect,
+  async #wrongGuess(
+    err: unknown,
     input: RemixVideoInput,
     options: CallOptions,
-    first: unknown,
-  ): Promise<VideoAnswer> {
-    this.#logger.info('video api remix route refused, trying another dialect', { dialect });
-    try {
-      const video = await this.#video({ ...remixRequest(dialect, input), signal: options.signal });
-      this.#learned = dialect;
-      return video;
-    } catch (err) {
-      if (err instanceof VideoApiError && (err.status === 404 || err.status === 405))
-        throw remixUnsupported(first);
-      throw err;
-    }
+  ): Promise<WrongGuess | undefined> {
+    if (!isRefusal(err)) return undefined;
+    if (encodingRefused(err)) return 'encoding';
+    const route = routeRefused(err);
+    if (route === 'no') return undefined;
+    if (route === 'maybe') await this.retrieve(input.videoId, options); // throws VideoNotFoundError when it is the video
+    return 'route';
   }
 
   async #findCapabilities(options: CallOptions): Promise<Capabilities> {
-    const dialect = await this.dialect(options);
-    const probe = this.#setting === 'auto' ? await this.#probed(options) : undefined;
-    const notes = [...(probe?.evidence ?? [`dialect set to ${dialect} (no probing)`])];
-    const listed =
-      probe?.listWorks ??
-      (await this.#answers({ method: 'GET', path: '/videos', query: { limit: 1 } }, options));
-    const remixPath = dialect === 'body-remix' ? '/videos/remix' : videoPath(PROBE_VIDEO_ID, '/remix');
-    const remix = await this.#answers({ method: 'POST', path: remixPath, json: {} }, options);
-    const del = await this.#answers({ method: 'DELETE', path: videoPath(PROBE_VIDEO_ID) }, options);
-    const urls = probe?.sawResultUrls === true;
+    const learned = await this.#known.ready(options);
+    const { dialect } = learned;
+    const notes = [...learned.evidence];
+    const now = this.#now();
+    const known = (feature: UpstreamFeature, request: Omit<SendOptions, 'signal'>, facts?: boolean) =>
+      isMissing(learned, feature, now)
+        ? Promise.resolve(false)
+        : facts === true
+          ? Promise.resolve(true)
+          : this.#answers(request, options);
+    const list = await known(
+      'list',
+      { method: 'GET', path: '/videos', query: { limit: 1 } },
+      this.#known.probeFacts?.listWorks,
+    );
+    const remixVia = learned.remixAs ?? dialect;
+    const pathRemix = videoPath(PROBE_VIDEO_ID, '/remix');
+    const [first, second] =
+      remixVia === 'body-remix' ? ['/videos/remix', pathRemix] : [pathRemix, '/videos/remix'];
+    let remix = await known('remix', { method: 'POST', path: first, json: {} });
+    if (!remix && !isMissing(learned, 'remix', now) && this.#setting === 'auto') {
+      // Probing guesses; the other route answering means remix is there and will be learned.
+      remix = await this.#answers({ method: 'POST', path: second, json: {} }, options);
+      if (remix) notes.push(`remix answers at POST ${second.replace(PROBE_VIDEO_ID, '{id}')}`);
+    }
+    const del = await known('delete', { method: 'DELETE', path: videoPath(PROBE_VIDEO_ID) });
+    const urls = this.#known.probeFacts?.sawResultUrls === true;
     // form vendors hand out asset links (some also keep /content); gateways add video_url beside /content.
     const results = dialect === 'form' ? 'url' : dialect === 'gateway' || urls ? 'both' : 'content-endpoint';
-    if (!remix) notes.push('remix route is missing');
+    if (learned.remixAs !== undefined && learned.remixAs !== dialect)
+      notes.push(`remix is written as ${learned.remixAs}`);
+    if (learned.createAs !== undefined) notes.push(`create is sent as ${learned.createAs}`);
+    for (const [feature, present] of [
+      ['remix', remix],
+      ['list', list],
+      ['delete', del],
+    ] as const) {
+      if (!present) notes.push(`${feature} route is missing: ${FEATURE_OFF[feature]}`);
+    }
     const derived = await derivedCapabilities((request) => this.#answers(request, options));
-    return { dialect, remix, delete: del, list: listed, ...derived, results, notes };
+    return { dialect, remix, delete: del, list, ...derived, results, notes: [...new Set(notes)] };
   }
 
   /** Whether a harmless request reached a real route (validation or not-found envelopes count). */
   async #answers(request: Omit<SendOptions, 'signal'>, options: CallOptions): Promise<boolean> {
     const answer = await this.#transport.attempt({ ...request, signal: options.signal });
-    if (answer.status === 405 || answer.status === 501) return false;
-    if (answer.status !== 404) return answer.status < 500;
-    return (
-      /invalid_video_id|video_not_found|not[ _]found/i.test(answer.text) && answer.text.trim().startsWith('{')
-    );
+    return !routeMissingAnswer(answer.status, answer.text) && answer.status < 500;
   }
 }
 
-/** The dialect to try after `tried`'s remix route was refused. */
-function otherRemixDialect(err: VideoApiError, tried: ResolvedDialect): ResolvedDialect | undefined {
-  if (err.status === 415) return tried === 'form' ? undefined : 'form';
-  return tried === 'body-remix' ? 'openai' : 'body-remix';
+/** What turns off when a feature is missing, for `cli probe`. */
+const FEATURE_OFF: Readonly<Record<UpstreamFeature, string>> = {
+  remix: 'Remix buttons and /remix are refused before anything is charged',
+  list: 'an unknown create outcome cannot be looked up, so such jobs fail refunded',
+  delete: 'cancelling stops following the job but cannot stop it upstream',
+  content: 'results are fetched only from the links the upstream gives',
+  edits: 'edits are refused with a clear sentence (remix still works where offered)',
+  extensions: 'extensions are refused with a clear sentence',
+  characters: 'characters are refused with a clear sentence',
+};
+
+function unsupported(feature: UpstreamFeature, cause?: unknown): UnsupportedFeatureError {
+  const status = cause instanceof VideoApiError ? cause.status : undefined;
+  return new UnsupportedFeatureError(feature, FEATURE_MESSAGES[feature], {
+    ...(cause === undefined ? {} : { cause }),
+    ...(status === undefined ? {} : { status }),
+  });
 }
 
-function remixUnsupported(cause: unknown): VideoApiError {
-  const status = cause instanceof VideoApiError ? cause.status : undefined;
-  return new VideoApiError(MSG.remixUnsupported, {
-    code: 'remix_unsupported',
+const FEATURE_MESSAGES: Readonly<Record<UpstreamFeature, string>> = {
+  remix: MSG.remixUnsupported,
+  list: 'This video service does not offer a list of videos.',
+  delete: 'This video service does not offer stopping or deleting a video.',
+  content: 'This video service does not offer downloads from /content.',
+  edits: MSG.editsUnsupported,
+  extensions: MSG.extensionsUnsupported,
+  characters: MSG.charactersUnsupported,
+};
+
+/** Every way we know of writing `what` was refused as unreadable: the bot's mismatch. */
+function mismatch(what: 'create' | 'remix', cause: VideoApiError): DialectMismatchError {
+  return new DialectMismatchError(MSG.dialectMismatch, {
+    ...(cause.status === undefined ? {} : { status: cause.status }),
+    ...(cause.upstreamMessage === undefined ? {} : { upstreamMessage: cause.upstreamMessage }),
+    code: `${what}_dialect_mismatch`,
     cause,
-    ...(status === undefined ? {} : { status }),
   });
 }
 

@@ -52,8 +52,13 @@ function downloadUrl(transport: VideoTransport, video: Video | string, variant: 
   return transport.urlFor(videoPath(video.id, '/content'), { variant });
 }
 
-/** A JSON or HTML body on a 200 is an error page, not a video. No content type at all is tolerated. */
+/**
+ * A JSON or HTML body on a 200 is an error page, not a video. An image variant must say it is an
+ * image: some upstreams ignore `variant` and answer the MP4 (or untyped bytes), which must never be
+ * shown as a picture. For the video itself, no content type at all is tolerated.
+ */
 function contentTypeFits(contentType: string, variant: DownloadVariant): boolean {
+  if (variant !== 'video') return contentType.startsWith('image/');
   if (
     contentType === '' ||
     contentType === 'application/octet-stream' ||
@@ -61,5 +66,5 @@ function contentTypeFits(contentType: string, variant: DownloadVariant): boolean
   ) {
     return true;
   }
-  return variant === 'video' ? contentType.startsWith('video/') : contentType.startsWith('image/');
+  return contentType.startsWith('video/');
 }

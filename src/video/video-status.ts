@@ -6,7 +6,8 @@ import type { VideoStatus } from './video.ts';
 
 const SYNONYMS: Readonly<Record<VideoStatus, readonly string[]>> = {
   queued: ['queued', 'pending', 'submitted', 'not_start', 'preparing', 'created', 'starting', 'waiting'],
-  in_progress: ['processing', 'in_progress', 'running', 'generating', 'in-progress'],
+  // new-api reports `unknown` between queued and running: still going, not a failure.
+  in_progress: ['processing', 'in_progress', 'running', 'generating', 'in-progress', 'unknown'],
   completed: ['completed', 'complete', 'success', 'succeeded', 'finished', 'done'],
   failed: ['failed', 'failure', 'fail', 'error'],
   cancelled: ['cancelled', 'canceled'],

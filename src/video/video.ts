@@ -1,3 +1,5 @@
+import type { UpstreamFeature } from './errors.ts';
+
 /**
  * The one normalised shape every upstream answer is turned into, whatever the dialect.
  */
@@ -157,6 +159,11 @@ export interface VideoApi {
   dialect(options?: CallOptions): Promise<ResolvedDialect>;
   /** What the upstream supports, for `cli probe`. */
   capabilities(options?: CallOptions): Promise<Capabilities>;
+  /**
+   * Features the upstream is known to lack (learned from "no such route" answers), so callers
+   * can refuse before charging. Optional: a client that cannot tell returns nothing missing.
+   */
+  missingFeatures?(options?: CallOptions): Promise<ReadonlySet<UpstreamFeature>>;
 }
 
 export type ResolvedDialect = 'openai' | 'body-remix' | 'form' | 'json-remix-size' | 'gateway';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator/simulator.ts';
-import { SIMULATOR_DIALECTS } from '../../src/simulator/simulator-options.ts';
+import { RESOLVED_DIALECTS } from '../../src/video/dialect-requests.ts';
 import { createVideo } from '../simulator/sim-http.ts';
 import { type CliHome, makeCliHome } from './cli-harness.ts';
 
@@ -19,7 +19,7 @@ afterAll(async () => {
   await home?.remove();
 });
 
-describe.each(SIMULATOR_DIALECTS)('cli probe against a %s simulator', (dialect) => {
+describe.each(RESOLVED_DIALECTS)('cli probe against a %s simulator', (dialect) => {
   let sim: Simulator;
   let videoId: string;
 
@@ -42,5 +42,39 @@ describe.each(SIMULATOR_DIALECTS)('cli probe against a %s simulator', (dialect) 
     expect(r.stdout).toMatch(/^remix: +yes$/m);
     expect(r.stdout).toContain(videoId);
     expect(r.stdout + r.stderr).not.toContain(KEY);
+  });
+});
+
+describe.each([
+  [
+    'openrouter',
+    'openai',
+    { remix: 'no', list: 'no', delete: 'no' },
+    /GET \/videos answered 404 \(no list route\)/,
+  ],
+  ['new-api', 'gateway', { remix: 'yes', list: 'no', delete: 'no' }, /errors are new-api envelopes/],
+  ['litellm', 'openai', { remix: 'yes', list: 'yes', delete: 'yes' }, /official shape/],
+  [
+    'form-remix',
+    'body-remix',
+    { remix: 'yes', list: 'yes', delete: 'yes' },
+    /remix answers at POST \/videos\/\{id\}\/remix/,
+  ],
+] as const)('cli probe against a %s-like simulator', (dialect, reads, features, why) => {
+  it(`says it reads it as ${reads}, which features are there, and why`, async () => {
+    const sim = await startSimulator({ dialect, apiKey: KEY });
+    try {
+      const r = await home.run(['probe'], { VIDEO_API_BASE_URL: sim.url, VIDEO_API_KEY: KEY });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^dialect: +${reads}$`, 'm'));
+      for (const [feature, yes] of Object.entries(features)) {
+        expect(r.stdout).toMatch(new RegExp(`^${feature}: +${yes}$`, 'm'));
+      }
+      expect(r.stdout).toMatch(why);
+      if (features.remix === 'no') expect(r.stdout).toMatch(/remix route is missing: Remix buttons/);
+      expect(sim.jobs()).toHaveLength(0); // probing never starts a job
+    } finally {
+      await sim.close();
+    }
   });
 });

@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../src/engine/job.ts';
 import type { JobView } from '../../src/engine/surface.ts';
-import { CUSTOM_ID_MAX, customIdOf, parseCustomId } from '../../src/platforms/discord/custom-ids.ts';
+import {
+  CUSTOM_ID_MAX,
+  customIdOf,
+  parseCustomId,
+  remixActionOf,
+} from '../../src/platforms/discord/custom-ids.ts';
 import { InteractionOrigins } from '../../src/platforms/discord/interaction-origins.ts';
 import {
   formatDuration,
@@ -94,6 +99,19 @@ describe('custom ids', () => {
     });
     expect(customIdOf({ kind: 'remix', videoId: 'v'.repeat(CUSTOM_ID_MAX) })).toBeUndefined();
     expect(parseCustomId('something-else')).toBeUndefined();
+  });
+
+  it('a Remix button for a video id too long for a custom id carries its job instead', () => {
+    const long = { id: 'job_0mx5swh27f89f67b6', videoId: `video_${'QUJD+/'.repeat(40)}=` };
+    const action = remixActionOf(long);
+    expect(action).toEqual({ kind: 'remix-job', jobId: long.id });
+    expect(parseCustomId(customIdOf(action)!)).toEqual(action);
+    expect(parseCustomId(customIdOf({ kind: 'remix-job-modal', jobId: long.id })!)).toEqual({
+      kind: 'remix-job-modal',
+      jobId: long.id,
+    });
+    const short = { id: long.id, videoId: 'video_68f10985' };
+    expect(remixActionOf(short)).toEqual({ kind: 'remix', videoId: 'video_68f10985' });
   });
 });
 

@@ -2,6 +2,7 @@
  * Shared wiring for engine tests: a real simulator, the real VideoClient, an engine with
  * tiny timings over a temp SQLite file, and a recording surface.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import type { EngineOptions } from '../../src/engine/engine-options.ts';
 import type { Job, Platform } from '../../src/engine/job.ts';
 import { openStore, type Store } from '../../src/engine/store.ts';
 import type { DeliveredVideo, JobView, MessageRef, Surface } from '../../src/engine/surface.ts';
+import { clientDialectFor } from '../../src/simulator/client-dialect.ts';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/simulator.ts';
 import { rapidRetryPolicy } from '../../src/video/retry-policy.ts';
 import { VideoClient } from '../../src/video/video-client.ts';
@@ -56,7 +58,7 @@ export function clientFor(sim: Simulator): VideoClient {
   return new VideoClient({
     baseUrl: sim.url,
     apiKey: sim.options.apiKey,
-    dialect: sim.options.dialect === 'gateway' ? 'gateway' : sim.options.dialect,
+    dialect: clientDialectFor(sim.options.dialect),
     retry: rapidRetryPolicy,
     timeoutMs: 2000,
   });

@@ -63,6 +63,11 @@ export interface HarnessOptions {
   beside?: SlackHarness;
   /** The app's duplicate check (e.g. in Redis, shared by instances). @default in memory */
   once?: OnceGuard;
+  /**
+   * Configure the simulator as a real upstream (`VIDEO_API_BASE_URL`/`VIDEO_API_KEY`) instead of
+   * the built-in one, so the bot treats it as it would a gateway (e.g. remembers its dialect).
+   */
+  configuredUpstream?: boolean;
 }
 
 export async function startSlackHarness(o: HarnessOptions = {}): Promise<SlackHarness> {
@@ -89,6 +94,7 @@ export async function startSlackHarness(o: HarnessOptions = {}): Promise<SlackHa
     STORE_URL: `sqlite://${join(dir, 'store.sqlite')}`,
     DATA_DIR: join(dir, 'data'),
     LOG_LEVEL: 'silent',
+    ...(o.configuredUpstream ? { VIDEO_API_BASE_URL: sim.url, VIDEO_API_KEY: sim.options.apiKey } : {}),
     ...o.env,
   });
   const slackOptions: SlackStartOptions = { socketPingTimeoutMs: 1500, httpHost: '127.0.0.1', ...o.slack };
@@ -183,4 +189,27 @@ export function buttons(m: FakeMessage | undefined): string[] {
     for (const e of els) if (e.type === 'button') out.push(String(e.action_id));
   }
   return out;
+}
+
+/** The `value` of a message's button (Slack buttons carry the ids they act on). */
+export function buttonValue(m: FakeMessage | undefined, actionId: string): string {
+  for (const b of m?.blocks ?? []) {
+    for (const e of (b.elements ?? []) as { action_id?: string; value?: string }[]) {
+      if (e.action_id === actionId) return e.value ?? '';
+    }
+  }
+  return '';
+}
+
+/** Run `/video` and wait for the uploaded result in the job's thread. */
+export async function makeVideo(
+  h: SlackHarness,
+  text: string,
+  user = ALICE,
+): Promise<{ job: FakeMessage; reply: FakeMessage }> {
+  const before = topLevel(h.fake).length;
+  await h.fake.slashCommand({ command: '/video', text, user, channel: CHANNEL });
+  const job = await h.fake.waitFor(() => topLevel(h.fake)[before], 10_000, 'job message');
+  const reply = await h.fake.waitFor(() => fileReplies(h.fake, job.ts)[0], 15_000, 'uploaded video');
+  return { job, reply };
 }

@@ -5,14 +5,15 @@
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_IDS, VIEW_IDS } from '../../src/platforms/slack/action-ids.ts';
-import type { FakeMessage } from '../fakes/slack/fake-slack.ts';
 import {
   ALICE,
   BOB,
   buttons,
+  buttonValue,
   CHANNEL,
   fileReplies,
   isMp4,
+  makeVideo as makeHarnessVideo,
   type SlackHarness,
   shownText,
   startSlackHarness,
@@ -66,23 +67,7 @@ describe('Slack journeys', () => {
     expect(topLevel(h.fake)).toHaveLength(1);
   });
 
-  function buttonValue(m: FakeMessage, actionId: string): string {
-    for (const b of m.blocks) {
-      for (const e of (b.elements ?? []) as { action_id?: string; value?: string }[]) {
-        if (e.action_id === actionId) return e.value ?? '';
-      }
-    }
-    return '';
-  }
-
-  /** Run `/video` and wait for the uploaded result in the job's thread. */
-  async function makeVideo(text: string, user = ALICE): Promise<{ job: FakeMessage; reply: FakeMessage }> {
-    const before = topLevel(h.fake).length;
-    await h.fake.slashCommand({ command: '/video', text, user, channel: CHANNEL });
-    const job = await h.fake.waitFor(() => topLevel(h.fake)[before], 10_000, 'job message');
-    const reply = await h.fake.waitFor(() => fileReplies(h.fake, job.ts)[0], 15_000, 'uploaded video');
-    return { job, reply };
-  }
+  const makeVideo = (text: string, user = ALICE) => makeHarnessVideo(h, text, user);
 
   it('Remix opens a dialog with the one-change hint and posts the remix in the source thread with lineage', async () => {
     const { job, reply } = await makeVideo('a fox in snow --seconds 4');

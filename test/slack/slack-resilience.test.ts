@@ -9,6 +9,7 @@ import {
   ALICE,
   BOB,
   buttons,
+  buttonValue,
   CHANNEL,
   fileReplies,
   type HarnessOptions,
@@ -30,15 +31,6 @@ afterEach(async () => {
   await h.close();
   h = undefined;
 });
-
-function buttonValue(m: FakeMessage | undefined, actionId: string): string {
-  for (const b of m?.blocks ?? []) {
-    for (const e of (b.elements ?? []) as { action_id?: string; value?: string }[]) {
-      if (e.action_id === actionId) return e.value ?? '';
-    }
-  }
-  return '';
-}
 
 async function video(x: SlackHarness, text: string): Promise<FakeMessage> {
   const before = topLevel(x.fake).length;

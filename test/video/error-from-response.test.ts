@@ -8,6 +8,7 @@ import {
 import {
   AbortedError,
   ContentPolicyError,
+  DialectMismatchError,
   InvalidParameterError,
   NetworkError,
   RateLimitedError,
@@ -56,8 +57,23 @@ describe('errorFromResponse', () => {
     [
       415,
       json({ message: 'Content-Type must be multipart/form-data', code: 'unsupported_content_type' }),
-      VideoApiError,
+      DialectMismatchError,
     ],
+    // new-api: an unknown task is HTTP 400 with a {code, message, data} envelope.
+    [
+      400,
+      JSON.stringify({ code: 'task_not_exist', message: 'task_not_exist', data: null }),
+      VideoNotFoundError,
+    ],
+    // Integer codes (OpenRouter, Vertex behind LiteLLM): the message is all there is.
+    [400, json({ code: 400, message: 'Request blocked by the safety system' }), ContentPolicyError],
+    [
+      400,
+      json({ code: 3, message: 'Invalid argument: duration', status: 'INVALID_ARGUMENT' }),
+      InvalidParameterError,
+    ],
+    [404, json({ code: 404, message: 'Not Found' }), VideoNotFoundError],
+    [400, JSON.stringify({ error: 'prompt is required' }), InvalidParameterError],
   ])('maps HTTP %d %s', (status, body, type) => {
     const err = errorFromResponse(meta, status, {}, body);
     expect(err).toBeInstanceOf(type);

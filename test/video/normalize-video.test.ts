@@ -227,6 +227,74 @@ describe('normalizeVideo with real-world shapes', () => {
   });
 });
 
+describe('normalizeVideo with gateway and reseller variations', () => {
+  const now = Date.UTC(2026, 10, 1);
+  const nowS = Math.floor(now / 1000);
+
+  it('reads a 202 answer of only id + polling_url as queued', () => {
+    expect(
+      normalizeVideo({ id: 'job-abc', polling_url: 'https://r.example/api/v1/videos/job-abc' }, now),
+    ).toMatchObject({
+      id: 'job-abc',
+      status: 'queued',
+      progress: 0,
+    });
+  });
+
+  it.each([
+    ['urls[]', { urls: ['https://cdn.example/a.mp4'], unsigned_urls: ['https://raw.example/a.mp4'] }],
+    ['unsigned_urls[]', { unsigned_urls: ['https://cdn.example/a.mp4'] }],
+    ['output_url', { output_url: 'https://cdn.example/a.mp4' }],
+    ['metadata.url', { metadata: { url: 'https://cdn.example/a.mp4' } }],
+    ['video_url', { video_url: 'https://cdn.example/a.mp4' }],
+    ['url', { url: 'https://cdn.example/a.mp4' }],
+    ['result.url', { result: { url: 'https://cdn.example/a.mp4' } }],
+    ['assets[].url', { assets: [{ url: 'https://cdn.example/a.mp4' }] }],
+  ])('finds the result in %s', (_where, extra) => {
+    const v = normalizeVideo({ id: 'v1', status: 'completed', ...extra }, now);
+    expect(v.result).toEqual({ kind: 'url', url: 'https://cdn.example/a.mp4' });
+  });
+
+  it.each([
+    ['pending', 'queued'],
+    ['unknown', 'in_progress'],
+    ['UNKNOWN', 'in_progress'],
+  ] as const)('reads the status %s as %s (still going, never a failure)', (word, status) => {
+    expect(normalizeVideo({ id: 'task_1', status: word }, now)).toMatchObject({ status, rawStatus: word });
+  });
+
+  it.each([
+    [{ progress: 30 }, 30],
+    [{ progress: '30%' }, 30],
+    [{ progress: '30' }, 30],
+    [{ progress: 0.3 }, 30],
+    [{ progress_pct: 0.3 }, 30],
+    [{ progress_pct: 1 }, 100],
+    [{ progress: 1 }, 1],
+  ])('reads progress %j as %d %%', (extra, percent) => {
+    expect(normalizeVideo({ id: 'v1', status: 'in_progress', ...extra }, now).progress).toBe(percent);
+  });
+
+  it('reads `created` in milliseconds instead of created_at, and objects other than video', () => {
+    const v = normalizeVideo({ id: 'v1', object: 'video.generation', status: 'queued', created: now }, now);
+    expect(v.createdAt).toBe(nowS);
+    expect(normalizeVideo({ id: 'v1', status: 'queued', created_at: now }, now).createdAt).toBe(nowS);
+  });
+
+  it('reads errors with integer codes and Vertex status words', () => {
+    const v = normalizeVideo(
+      { id: 'v1', status: 'failed', error: { code: 3, message: 'bad', status: 'INVALID_ARGUMENT' } },
+      now,
+    );
+    expect(v.error).toEqual({ code: '3', message: 'bad' });
+  });
+
+  it('unwraps a {code, data: {video}} envelope', () => {
+    const v = normalizeVideo({ code: 0, message: 'ok', data: { id: 'task_9', status: 'running' } }, now);
+    expect(v).toMatchObject({ id: 'task_9', status: 'in_progress' });
+  });
+});
+
 describe('toVideoStatus', () => {
   it.each([
     ['queued', 'queued'],

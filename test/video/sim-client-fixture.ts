@@ -2,7 +2,9 @@
  * Shared setup for client tests against the simulator: start one, point a client at it,
  * poll with a deadline, read a download to the end.
  */
+
 import sharp from 'sharp';
+import { clientDialectFor } from '../../src/simulator/client-dialect.ts';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/simulator.ts';
 import { rapidRetryPolicy } from '../../src/video/retry-policy.ts';
 import type { Video } from '../../src/video/video.ts';
@@ -20,7 +22,7 @@ export async function simWithClient(
     client: new VideoClient({
       baseUrl: started.url,
       apiKey: TEST_KEY,
-      dialect: sim.dialect ?? 'openai',
+      dialect: clientDialectFor(sim.dialect ?? 'openai'),
       retry: rapidRetryPolicy,
       timeoutMs: 5_000,
       ...client,

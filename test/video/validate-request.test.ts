@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidParameterError, VideoNotFoundError } from '../../src/video/errors.ts';
 import { validateCreateInput, validateRemixInput } from '../../src/video/validate-request.ts';
-import { assertVideoId, videoPath } from '../../src/video/video-id.ts';
+import { assertUserVideoId, assertVideoId, videoPath } from '../../src/video/video-id.ts';
 
 const limits = { sizes: ['1280x720', '720x1280'], seconds: [4, 8, 12], models: ['sora-2'] };
 
@@ -62,7 +62,9 @@ describe('validateRemixInput', () => {
 });
 
 describe('video ids', () => {
-  it.each(['../admin', 'video_1/remix', 'video 1', 'video\u0000', 'a\nb', '', 'x'.repeat(500)])(
+  const litellm = `video_${Buffer.from(`vertex_ai/projects/p/operations/${'ab'.repeat(100)}\xfb\xff?`, 'latin1').toString('base64')}`;
+
+  it.each(['..', '.', 'video\u0000', 'a\nb', '', 'x'.repeat(1025)])(
     'refuses %j locally as not a video id',
     (id) => {
       expect(() => assertVideoId(id)).toThrow(VideoNotFoundError);
@@ -70,10 +72,35 @@ describe('video ids', () => {
     },
   );
 
-  it('path-encodes ids that are otherwise fine', () => {
+  it('accepts ids of any printable characters up to 1024, LiteLLM base64 ids with / + = included', () => {
+    expect(litellm.length).toBeGreaterThan(200);
+    expect(litellm).toMatch(/[/+]/);
+    expect(litellm).toMatch(/=$/);
+    for (const id of [litellm, 'sora-2:task_01J', 'job-abc', 'x'.repeat(1024), 'video 1']) {
+      expect(() => assertVideoId(id)).not.toThrow();
+    }
+  });
+
+  it('path-escapes every id, so / + = ? # stay inside one path segment', () => {
     expect(videoPath('video_a?b#c', '/content')).toBe('/videos/video_a%3Fb%23c/content');
     expect(videoPath('e3215864-dd3c-49b1-8475-e4669b6d5c33')).toBe(
       '/videos/e3215864-dd3c-49b1-8475-e4669b6d5c33',
     );
+    const path = videoPath(litellm, '/remix');
+    expect(path.split('/')).toHaveLength(4); // '', 'videos', the id, 'remix'
+    expect(decodeURIComponent(path.split('/')[2] ?? '')).toBe(litellm);
+  });
+
+  it.each(['../admin', 'video_1/../../x', '/videos', 'a/./b', 'video 1', 'video_%2e%2e', 'a?b'])(
+    'refuses the typed id %j as a path trick or not an id',
+    (id) => {
+      expect(() => assertUserVideoId(id)).toThrow(VideoNotFoundError);
+    },
+  );
+
+  it('accepts typed ids that upstreams really issue, base64 ones included', () => {
+    for (const id of [litellm, 'video_68d7512d', 'task_abc', 'job-1', 'sora-2:task_01J']) {
+      expect(() => assertUserVideoId(id)).not.toThrow();
+    }
   });
 });

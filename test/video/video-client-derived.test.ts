@@ -202,10 +202,11 @@ describe('errors and retries', () => {
     const refusals = [
       () => client.extend({ videoId: source, prompt: 'x', seconds: 5 }),
       () => client.edit({ videoId: source, prompt: '   ' }),
-      () => client.edit({ videoId: '../videos', prompt: 'x' }),
+      // Ids of any printable characters are escaped and sent; a dot-segment or a control character never is.
+      () => client.edit({ videoId: '..', prompt: 'x' }),
       () => client.createCharacter({ name: 'n'.repeat(81), video: CLIP }),
       () => client.createCharacter({ name: 'Mira', video: { ...CLIP, data: new Uint8Array() } }),
-      () => client.retrieveCharacter('a/b'),
+      () => client.retrieveCharacter('a\u0000b'),
     ];
     for (const refused of refusals) {
       const err = await errorOf(refused());

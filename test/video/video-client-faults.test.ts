@@ -170,11 +170,18 @@ describe('bad input', () => {
   });
 
   it('refuses ids that are not ids without any request', async () => {
-    for (const id of ['../../admin', 'video_1/content', 'video 1']) {
+    for (const id of ['..', '.', 'video\u0000', '']) {
       expect(await failure(client.retrieve(id))).toBeInstanceOf(VideoNotFoundError);
       expect(await failure(client.remix({ videoId: id, prompt: 'x' }))).toBeInstanceOf(VideoNotFoundError);
     }
     expect(sim.stats.count()).toBe(0);
+  });
+
+  it('escapes ids with / so they stay one path segment: a lookup, never another route', async () => {
+    for (const id of ['../../admin', 'video_1/content']) {
+      expect(await failure(client.retrieve(id))).toBeInstanceOf(VideoNotFoundError);
+    }
+    expect(sim.stats.requests().map((r) => r.route)).toEqual(['retrieve', 'retrieve']);
   });
 
   it('refuses remix of an unknown, unfinished or expired video with typed errors, starting nothing', async () => {

@@ -8,13 +8,12 @@ import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startUpstream } from '../../app/upstream.ts';
 import { type Config, cliStoreUrl } from '../../config/config.ts';
-import { createEngineFromConfig } from '../../engine/create-engine.ts';
+import { buildVideoClient, createEngineFromConfig } from '../../engine/create-engine.ts';
 import type { Actor, VideoRequest } from '../../engine/engine-api.ts';
 import { type Job, TERMINAL_JOB_STATES } from '../../engine/job.ts';
 import { openStore } from '../../engine/store.ts';
 import type { Logger } from '../../log/logger.ts';
 import { VideoApiError } from '../../video/errors.ts';
-import { VideoClient } from '../../video/video-client.ts';
 import { CliSurface } from './cli-surface.ts';
 
 export interface GenerateArgs {
@@ -47,19 +46,14 @@ const IMAGE_TYPES: Record<string, string> = {
 export async function runGenerate(config: Config, args: GenerateArgs, io: GenerateIo): Promise<number> {
   const image = args.imagePath ? await readImage(args.imagePath) : undefined;
   const upstream = await startUpstream(config, { logger: io.logger });
-  const client = new VideoClient({
-    baseUrl: upstream.baseUrl,
-    apiKey: upstream.apiKey,
-    dialect: config.VIDEO_API_DIALECT,
-    timeoutMs: config.VIDEO_API_TIMEOUT_MS,
-    logger: io.logger,
-    limits: { sizes: config.VIDEO_SIZES, seconds: config.VIDEO_SECONDS, models: config.VIDEO_MODELS },
-  });
+  // Its own store, so it never resumes (or competes for) the bot's chat jobs. The engine closes it
+  // on stop; the client keeps what it learns of the upstream there.
+  const store = await openStore(cliStoreUrl(config), { logger: io.logger });
+  const client = buildVideoClient(config, { ...upstream, logger: io.logger, store });
   const engine = await createEngineFromConfig(config, {
     logger: io.logger,
     client,
-    // Its own store, so it never resumes (or competes for) the bot's chat jobs.
-    store: await openStore(cliStoreUrl(config), { logger: io.logger }),
+    store,
     // One job with a person watching: look after a second and then at least every 5 s. The
     // bot's schedule (first look at a quarter of a guessed 10 s per video-second) left a
     // fresh CLI run silent for 10-30 s, however fast the upstream was.

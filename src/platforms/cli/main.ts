@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../../config/config.ts';
 import { createLogger } from '../../log/logger.ts';
+import { isUserVideoId } from '../../video/video-id.ts';
 import { type GenerateArgs, runGenerate } from './generate.ts';
 import { runProbe } from './probe.ts';
 
@@ -46,6 +47,11 @@ export function parseGenerateArgs(command: 'video' | 'remix', argv: string[]): G
   }
   if (!remix && (first === undefined || positionals.length > 1)) {
     throw new UsageError('video takes one quoted prompt: video "a red fox in snow" --out fox.mp4');
+  }
+  if (remix && first !== undefined && !isUserVideoId(first)) {
+    throw new UsageError(
+      `"${first.slice(0, 60)}" is not a video id: copy the id the bot printed (video_...)`,
+    );
   }
   if (remix && (values.size || values.seconds || values.image)) {
     throw new UsageError('a remix inherits size and seconds from its source and takes no image');

@@ -15,7 +15,7 @@ import {
 import type { Job } from '../../engine/job.ts';
 import { actorOf } from './actor.ts';
 import type { DiscordContext } from './command.ts';
-import { customIdOf, parseCustomId } from './custom-ids.ts';
+import { type ComponentAction, customIdOf, parseCustomId } from './custom-ids.ts';
 import { t } from './i18n.ts';
 import { deferNow, replyPrivately } from './interaction-replies.ts';
 import { type JobParams, startJob } from './job-start.ts';
@@ -26,7 +26,10 @@ const CHANGE_INPUT = 'change';
 export async function handleButton(i: ButtonInteraction, ctx: DiscordContext): Promise<void> {
   const action = parseCustomId(i.customId);
   if (!action) return;
-  if (action.kind === 'remix') return openRemixModal(i, action.videoId, ctx);
+  if (action.kind === 'remix')
+    return openRemixModal(i, { kind: 'remix-modal', videoId: action.videoId }, ctx);
+  if (action.kind === 'remix-job')
+    return openRemixModal(i, { kind: 'remix-job-modal', jobId: action.jobId }, ctx);
   if (action.kind === 'cancel') {
     if (!(await deferNow(i, true, ctx.logger))) return;
     const out = await ctx.engine.cancel(action.jobId, actorOf(i, ctx.config));
@@ -64,8 +67,12 @@ async function rerollParams(job: Job): Promise<JobParams> {
 }
 
 /** Shown at once (a modal must be the first answer), so no store lookups: context comes from the message. */
-async function openRemixModal(i: ButtonInteraction, videoId: string, ctx: DiscordContext): Promise<void> {
-  const customId = customIdOf({ kind: 'remix-modal', videoId });
+async function openRemixModal(
+  i: ButtonInteraction,
+  submit: ComponentAction,
+  ctx: DiscordContext,
+): Promise<void> {
+  const customId = customIdOf(submit);
   if (!customId) return;
   const source = (i.message.embeds[0]?.description ?? '').replace(/\\(.)/g, '$1').trim();
   const label = new LabelBuilder().setLabel(t(i.locale, 'modal.label'));
@@ -93,7 +100,15 @@ async function openRemixModal(i: ButtonInteraction, videoId: string, ctx: Discor
 
 export async function handleModal(i: ModalSubmitInteraction, ctx: DiscordContext): Promise<void> {
   const action = parseCustomId(i.customId);
-  if (action?.kind !== 'remix-modal') return;
+  if (action?.kind !== 'remix-modal' && action?.kind !== 'remix-job-modal') return;
   if (!(await deferNow(i, false, ctx.logger))) return;
-  await startJob(i, ctx, { prompt: i.fields.getTextInputValue(CHANGE_INPUT), remixOf: action.videoId });
+  const prompt = i.fields.getTextInputValue(CHANGE_INPUT);
+  if (action.kind === 'remix-modal') return startJob(i, ctx, { prompt, remixOf: action.videoId });
+  // A video id too long for a custom id travels as its job's id.
+  const videoId = (await ctx.engine.getJob(action.jobId))?.videoId;
+  if (videoId === undefined) {
+    const refusal = { code: 'not_found', message: 'That video is no longer known to the bot.' } as const;
+    return replyPrivately(i, refusalText(i.locale, refusal), ctx.logger);
+  }
+  await startJob(i, ctx, { prompt, remixOf: videoId });
 }

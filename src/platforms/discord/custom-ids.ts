@@ -9,7 +9,10 @@ export type ComponentAction =
   | { kind: 'cancel'; jobId: string }
   | { kind: 'reroll'; jobId: string }
   | { kind: 'remix'; videoId: string }
-  | { kind: 'remix-modal'; videoId: string };
+  | { kind: 'remix-modal'; videoId: string }
+  /** Remix of the video a job made, for video ids too long for a custom id (LiteLLM's base64 ids). */
+  | { kind: 'remix-job'; jobId: string }
+  | { kind: 'remix-job-modal'; jobId: string };
 
 const PREFIX = 'rb';
 
@@ -20,10 +23,20 @@ export function customIdOf(action: ComponentAction): string | undefined {
   return id.length <= CUSTOM_ID_MAX ? id : undefined;
 }
 
+/** The Remix button's action for a job's video: by video id when it fits, else by job id. */
+export function remixActionOf(job: { id: string; videoId: string }): ComponentAction {
+  const byVideo: ComponentAction = { kind: 'remix-modal', videoId: job.videoId };
+  return customIdOf(byVideo) === undefined
+    ? { kind: 'remix-job', jobId: job.id }
+    : { kind: 'remix', videoId: job.videoId };
+}
+
+const BY_JOB: ReadonlySet<string> = new Set(['cancel', 'reroll', 'remix-job', 'remix-job-modal']);
+
 /** Parse a custom id made by {@link customIdOf}; `undefined` for anything else. */
 export function parseCustomId(customId: string): ComponentAction | undefined {
-  const m = /^rb:(cancel|reroll|remix|remix-modal):(.+)$/.exec(customId);
+  const m = /^rb:(cancel|reroll|remix|remix-modal|remix-job|remix-job-modal):(.+)$/.exec(customId);
   if (!m) return undefined;
   const [, kind, arg] = m as unknown as [string, ComponentAction['kind'], string];
-  return kind === 'cancel' || kind === 'reroll' ? { kind, jobId: arg } : { kind, videoId: arg };
+  return (BY_JOB.has(kind) ? { kind, jobId: arg } : { kind, videoId: arg }) as ComponentAction;
 }

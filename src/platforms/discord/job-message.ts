@@ -14,7 +14,7 @@ import {
 } from 'discord.js';
 import type { JobError } from '../../engine/job.ts';
 import type { JobView, LineageEntry } from '../../engine/surface.ts';
-import { type ComponentAction, customIdOf } from './custom-ids.ts';
+import { type ComponentAction, customIdOf, remixActionOf } from './custom-ids.ts';
 import { type MessageKey, t } from './i18n.ts';
 
 export interface MessageBody {
@@ -185,7 +185,11 @@ export function renderDelivered(view: JobView, o: DeliveredOptions): MessageBody
   }
   const buttons = job.videoId
     ? [
-        button({ kind: 'remix', videoId: job.videoId }, t(locale, 'btn.remix'), ButtonStyle.Primary),
+        button(
+          remixActionOf({ id: job.id, videoId: job.videoId }),
+          t(locale, 'btn.remix'),
+          ButtonStyle.Primary,
+        ),
         button({ kind: 'reroll', jobId: job.id }, t(locale, 'btn.reroll'), ButtonStyle.Secondary),
       ]
     : [button({ kind: 'reroll', jobId: job.id }, t(locale, 'btn.reroll'), ButtonStyle.Secondary)];

@@ -19,6 +19,7 @@ const ZH: Record<Refusal['code'], string> = {
   not_allowed: '只有发起人或管理员可以这样做。',
   not_found: '找不到这个任务，它可能已被清理。',
   already_finished: '这个任务已经结束了。',
+  unsupported: '这个视频服务不提供混剪功能。请重新生成一个视频。',
   unavailable: '机器人正在重启或暂时无法保存数据，请稍后再试。',
 };
 

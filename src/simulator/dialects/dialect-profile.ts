@@ -14,6 +14,8 @@ export interface VideoView {
   progress: number;
   /** Absolute, unauthenticated download link (for dialects that hand out URLs). */
   assetUrl: string;
+  /** Absolute `…/v1/videos/{id}` of this job (for `polling_url` and `/content` links). */
+  apiUrl: string;
   /** Byte length of the MP4 when known (completed jobs of URL dialects). */
   videoBytes: number | undefined;
 }
@@ -24,8 +26,21 @@ export interface DialectProfile {
   newId(rng: SeededRandom): string;
   /** `path`: `POST /videos/{id}/remix`; `body`: `POST /videos/remix` with `video_id`. */
   readonly remixRoute: 'path' | 'body';
-  /** Create and remix accept only `multipart/form-data` (415 otherwise). */
-  readonly multipartOnly: boolean;
+  /** Routes that accept only `multipart/form-data`. */
+  readonly multipartOnly: readonly ('create' | 'remix')[];
+  /**
+   * What such a route does with another body: `refuse` answers 415; `read-as-form` reads it as an
+   * empty form, so the fields "are missing" (400 prompt is required). @default 'refuse'
+   */
+  readonly otherBodies?: 'refuse' | 'read-as-form';
+  /** Routes this deployment does not have at all (they answer "Invalid URL"). @default none */
+  readonly lacks?: readonly ('list' | 'delete' | 'remix')[];
+  /** HTTP status of an accepted create (OpenRouter answers 202). @default 200 */
+  readonly createStatus?: number;
+  /** `/content` always answers the MP4, whatever `variant` asks for. @default false */
+  readonly contentIgnoresVariant?: boolean;
+  /** The error for an id this server does not know. @default 404 `invalid_video_id` */
+  unknownId?(id: string): SimError;
   /** Longest remix prompt accepted. */
   readonly remixPromptMax: number;
   /** Remix takes `size` from the body when given. */
@@ -41,6 +56,17 @@ export interface DialectProfile {
   /** The error body as this dialect writes it. */
   errorBody(error: SimError): Record<string, unknown>;
 }
+
+/** What a profile that behaves like the official API in these respects spreads in. */
+export const OFFICIAL_BEHAVIOUR = {
+  remixRoute: 'path',
+  multipartOnly: [],
+  remixPromptMax: 32_000,
+  remixTakesSize: false,
+  needsVideoBytes: false,
+  plainNotFoundOnRemix: false,
+  acceptsBareKey: false,
+} as const satisfies Partial<DialectProfile>;
 
 /** The official Video object; dialects start from it and change what they change. */
 export function officialVideo(view: VideoView, status: string = officialStatus(view.status)) {

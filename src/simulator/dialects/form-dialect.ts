@@ -21,7 +21,7 @@ export const formDialect: DialectProfile = {
   name: 'form',
   newId: (rng) => `video_${rng.hex(24)}`,
   remixRoute: 'path',
-  multipartOnly: true,
+  multipartOnly: ['create', 'remix'],
   remixPromptMax: 1000,
   remixTakesSize: false,
   needsVideoBytes: true,

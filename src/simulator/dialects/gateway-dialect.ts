@@ -6,7 +6,7 @@
  * and `Authorization: <key>` accepted without `Bearer`.
  */
 import type { SimJobStatus } from '../sim-job.ts';
-import { type DialectProfile, officialVideo } from './dialect-profile.ts';
+import { type DialectProfile, OFFICIAL_BEHAVIOUR, officialVideo } from './dialect-profile.ts';
 
 /** Words gateways use for each state; the answer rotates through them. */
 const SYNONYMS: Record<SimJobStatus, readonly string[]> = {
@@ -21,12 +21,7 @@ const SYNONYMS: Record<SimJobStatus, readonly string[]> = {
 export const gatewayDialect: DialectProfile = {
   name: 'gateway',
   newId: (rng) => `task_${rng.alnum(24)}`,
-  remixRoute: 'path',
-  multipartOnly: false,
-  remixPromptMax: 32_000,
-  remixTakesSize: false,
-  needsVideoBytes: false,
-  plainNotFoundOnRemix: false,
+  ...OFFICIAL_BEHAVIOUR,
   acceptsBareKey: true,
   toWire: (view) => {
     const { job } = view;

@@ -5,7 +5,7 @@
  * errors `{error:{message, message_zh, type}}` (no code: the code is written into
  * the message, e.g. `... (video_not_completed)`).
  */
-import { type DialectProfile, officialVideo } from './dialect-profile.ts';
+import { type DialectProfile, OFFICIAL_BEHAVIOUR, officialVideo } from './dialect-profile.ts';
 
 const ZH: Record<string, string> = {
   invalid_api_key: '提供的 API 密钥不正确',
@@ -20,13 +20,8 @@ const ZH: Record<string, string> = {
 export const jsonRemixSizeDialect: DialectProfile = {
   name: 'json-remix-size',
   newId: (rng) => `video_${rng.uuid()}`,
-  remixRoute: 'path',
-  multipartOnly: false,
-  remixPromptMax: 32_000,
+  ...OFFICIAL_BEHAVIOUR,
   remixTakesSize: true,
-  needsVideoBytes: false,
-  plainNotFoundOnRemix: false,
-  acceptsBareKey: false,
   toWire: (view) => {
     const wire = officialVideo(view);
     wire.model = 'sora_video2';
