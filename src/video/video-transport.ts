@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import { type Dispatcher, type FormData, request } from 'undici';
 import type { Logger } from '../log/logger.ts';
+import { readCapped } from '../net/read-capped.ts';
 import {
   cleanUpstreamText,
   errorFromResponse,
@@ -233,14 +234,9 @@ export function safeUrl(url: URL, keepQuery: boolean): string {
 }
 
 async function readText(body: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > limit) throw new Error(`answer larger than ${limit} bytes`);
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const data = await readCapped(body, limit);
+  if (data === 'too_large') throw new Error(`answer larger than ${limit} bytes`);
+  return data.toString('utf8');
 }
 
 /**

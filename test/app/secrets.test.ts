@@ -54,7 +54,7 @@ describe('secrets never leave the process: logs, errors and chat messages', () =
 
   const run = async (prompt: string): Promise<Job> => {
     const outcome = await engine.submit({ actor: alice, place, prompt });
-    if (!outcome.ok) throw new Error(`refused: ${outcome.refusal.message}`);
+    if (!outcome.ok) throw new Error(`refused: ${JSON.stringify(outcome.refusal)}`);
     const id = outcome.value.job.id;
     return waitFor(async () => {
       const job = await engine.getJob(id);

@@ -4,13 +4,9 @@ import type { Job } from '../../src/engine/job.ts';
 import type { JobView } from '../../src/engine/surface.ts';
 import { CUSTOM_ID_MAX, customIdOf, parseCustomId } from '../../src/platforms/discord/custom-ids.ts';
 import { InteractionOrigins } from '../../src/platforms/discord/interaction-origins.ts';
-import {
-  formatDuration,
-  lineageLine,
-  progressBar,
-  renderDelivered,
-  renderRunning,
-} from '../../src/platforms/discord/job-message.ts';
+import { renderDelivered, renderRunning } from '../../src/platforms/discord/job-message.ts';
+import { formatDuration } from '../../src/presentation/format-duration.ts';
+import { progressBar } from '../../src/presentation/progress-bar.ts';
 import { messageProblems } from '../fakes/discord/payload-limits.ts';
 
 function view(over: Partial<Job> = {}, extra: Partial<JobView> = {}): JobView {
@@ -70,7 +66,8 @@ describe('job message rendering', () => {
     }));
     const body = renderDelivered(view({ state: 'delivered', prompt: long, videoId: 'video_x' }), { lineage });
     expect(messageProblems(body as unknown as Record<string, unknown>)).toEqual([]);
-    expect(lineageLine(lineage.slice(1))).toMatch(/…$/);
+    const remixOf = body.embeds[0]?.fields?.find((f) => f.name === 'Remix of')?.value ?? '';
+    expect(remixOf).toMatch(/more\)$/);
   });
 
   it('escapes markdown in prompts', () => {

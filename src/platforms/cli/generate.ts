@@ -13,9 +13,11 @@ import type { Actor, VideoRequest } from '../../engine/engine-api.ts';
 import { type Job, TERMINAL_JOB_STATES } from '../../engine/job.ts';
 import { openStore } from '../../engine/store.ts';
 import type { Logger } from '../../log/logger.ts';
+import { jobErrorText } from '../../presentation/job-error-text.ts';
+import { refusalText } from '../../presentation/refusal-text.ts';
 import { VideoApiError } from '../../video/errors.ts';
 import { VideoClient } from '../../video/video-client.ts';
-import { CliSurface } from './cli-surface.ts';
+import { CLI_LOCALE, CliSurface } from './cli-surface.ts';
 
 export interface GenerateArgs {
   kind: 'video' | 'remix';
@@ -103,7 +105,7 @@ export async function runGenerate(config: Config, args: GenerateArgs, io: Genera
     surface.beforeDeliver = submitted;
     const outcome = await submitted;
     if (!outcome.ok) {
-      io.stderr.write(`refused: ${outcome.refusal.message}\n`);
+      io.stderr.write(`refused: ${refusalText(CLI_LOCALE, outcome.refusal, 'cli')}\n`);
       return 2;
     }
     // The job may have ended between submit and registering the output (tiny timings).
@@ -143,7 +145,7 @@ async function reportEnd(surface: CliSurface, job: Job, io: GenerateIo): Promise
     stop.abort(); // no timer may keep the process alive after the answer
     if (told) return;
   }
-  const reason = job.error ? ` - ${job.error.message}` : '';
+  const reason = job.error ? ` - ${jobErrorText(CLI_LOCALE, job.error)}` : '';
   io.stderr.write(`${job.id}: ended ${job.state}${reason}\n`);
 }
 

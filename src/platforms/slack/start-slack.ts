@@ -9,6 +9,7 @@ import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Config } from '../../config/config.ts';
 import type { EngineApi } from '../../engine/engine-api.ts';
 import type { Logger } from '../../log/logger.ts';
+import { isLoopbackUrl } from '../../net/loopback.ts';
 import { ActorResolver } from './actor-resolver.ts';
 import { boltLevel, boltLogger } from './bolt-logger.ts';
 import { SLACK_COMMANDS } from './commands/slack-commands.ts';
@@ -56,10 +57,6 @@ export interface SlackBot {
 const BUTTONS: readonly SlackButton[] = [remixButton, rerollButton, cancelButton];
 const MODALS: readonly SlackModalSubmit[] = [videoModalSubmit, remixModalSubmit];
 
-function isLoopback(url: string): boolean {
-  return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
-}
-
 /** Start Slack. Throws when the configuration has no usable mode. */
 export async function startSlack(args: {
   config: Config;
@@ -80,7 +77,7 @@ export async function startSlack(args: {
   }
   const level = boltLevel(config.LOG_LEVEL);
   const bLogger = boltLogger(logger, level);
-  const loopback = isLoopback(config.SLACK_API_URL);
+  const loopback = isLoopbackUrl(config.SLACK_API_URL);
   const retryConfig =
     o.retryConfig ??
     (loopback ? webApi.retryPolicies.rapidRetryPolicy : webApi.retryPolicies.tenRetriesInAboutThirtyMinutes);

@@ -44,8 +44,9 @@ export default {
   async execute(i, ctx) {
     if (!(await deferNow(i, false, ctx.logger))) return;
     await startJob(i, ctx, {
-      prompt: i.options.getString('prompt', true),
-      remixOf: i.options.getString('video', true).trim(),
+      kind: 'remix',
+      videoId: i.options.getString('video', true).trim(),
+      change: i.options.getString('prompt', true),
     });
   },
 
