@@ -8,6 +8,7 @@
  */
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sleep } from '../async/sleep.ts';
 import { silentLogger } from '../log/logger.ts';
 import { InvalidParameterError } from '../video/errors.ts';
 import { fitImage as realFitImage } from '../video/image-fit.ts';
@@ -116,7 +117,7 @@ export class Engine implements EngineApi {
     stopPump(core);
     if (this.#sweep) clearInterval(this.#sweep);
     const deadline = Date.now() + 5000;
-    while (core.mutex.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (core.mutex.size > 0 && Date.now() < deadline) await sleep(10);
     if (this.#o.closeStoreOnStop) await this.#o.store.close();
   }
 

@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startUpstream } from '../../app/upstream.ts';
+import { sleep } from '../../async/sleep.ts';
 import { type Config, cliStoreUrl } from '../../config/config.ts';
 import { createEngineFromConfig } from '../../engine/create-engine.ts';
 import type { Actor, VideoRequest } from '../../engine/engine-api.ts';
@@ -140,7 +140,7 @@ async function reportEnd(surface: CliSurface, job: Job, io: GenerateIo): Promise
     const stop = new AbortController();
     const told = await Promise.race([
       surface.ended(job.id).then(() => true),
-      sleep(END_REPORT_WAIT_MS, false, { signal: stop.signal }).catch(() => false),
+      sleep(END_REPORT_WAIT_MS, stop.signal).then(() => false),
     ]);
     stop.abort(); // no timer may keep the process alive after the answer
     if (told) return;
