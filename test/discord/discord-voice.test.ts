@@ -5,6 +5,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { StoredMessage } from '../fakes/discord/fake-state.ts';
+import { expectSameReroll, REROLL_CASE } from '../support/reroll-checks.ts';
 import { buttonsOf, DiscordHarness } from './discord-harness.ts';
 
 let h: DiscordHarness;
@@ -107,10 +108,10 @@ describe('Discord Re-roll', () => {
       .toBuffer();
     const i = await h.video({
       options: {
-        prompt: 'the tide comes in',
-        model: 'sora-2-pro',
-        size: '720x1280',
-        seconds: 8,
+        prompt: REROLL_CASE.prompt,
+        model: REROLL_CASE.model,
+        size: REROLL_CASE.size,
+        seconds: REROLL_CASE.seconds,
         image: { filename: 'tide.png', bytes: png, contentType: 'image/png' },
       },
     });
@@ -121,23 +122,6 @@ describe('Discord Re-roll', () => {
     const again = await h.delivered(() => click.original()?.id);
     const againId = buttonsOf(again).find((id) => id.startsWith('rb:reroll:'))!;
     const copy = await h.engine.getJob(againId.slice('rb:reroll:'.length));
-    expect(copy?.id).not.toBe(original?.id);
-    expect(copy).toMatchObject({
-      rerollOf: original?.id,
-      prompt: 'the tide comes in',
-      model: 'sora-2-pro',
-      size: '720x1280',
-      seconds: 8,
-      requester: { userId: h.fake.users.bob.id },
-    });
-    // The fitted first frame is reused as it is (not fetched or fitted again).
-    expect(copy?.image?.path).toBe(original?.image?.path);
-    const upstream = h.sim.jobs().find((j) => j.id === copy?.videoId);
-    expect(upstream).toMatchObject({
-      model: 'sora-2-pro',
-      size: '720x1280',
-      seconds: 8,
-      hasInputReference: true,
-    });
+    expectSameReroll(original, copy, h.fake.users.bob.id, h.sim);
   });
 });

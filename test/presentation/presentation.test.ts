@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QuotaUsage } from '../../src/engine/engine-api.ts';
 import type { Job } from '../../src/engine/job.ts';
-import type { JobView } from '../../src/engine/surface.ts';
 import { formatBytes } from '../../src/presentation/format-bytes.ts';
 import { formatDuration } from '../../src/presentation/format-duration.ts';
 import { jobErrorText } from '../../src/presentation/job-error-text.ts';
@@ -10,35 +9,11 @@ import { presentJob } from '../../src/presentation/job-presentation.ts';
 import { progressBar } from '../../src/presentation/progress-bar.ts';
 import { presentQuota } from '../../src/presentation/quota-presentation.ts';
 import { refusalText } from '../../src/presentation/refusal-text.ts';
+import { jobFixture, viewOf } from '../support/job-fixture.ts';
 
-function job(over: Partial<Job> = {}): Job {
-  return {
-    id: 'job_1',
-    kind: 'create',
-    state: 'in_progress',
-    requester: { platform: 'slack', userId: 'U1', displayName: 'alice' },
-    place: { platform: 'slack', workspaceId: 'T1', channelId: 'C1' },
-    prompt: 'a fox',
-    model: 'sora-2',
-    size: '1280x720',
-    seconds: 8,
-    progress: 40,
-    createdAt: 0,
-    updatedAt: 0,
-    deadlineAt: 0,
-    attempts: { submit: 1, poll: 1, delivery: 0 },
-    quotaDay: '2026-01-01',
-    quotaExempt: false,
-    simulated: false,
-    ...over,
-  };
-}
-const view = (j: Job, extra: Partial<JobView> = {}): JobView => ({
-  job: j,
-  queueLength: 0,
-  elapsedMs: 65_000,
-  ...extra,
-});
+const job = (over: Partial<Job> = {}) =>
+  jobFixture({ requester: { platform: 'slack', userId: 'U1', displayName: 'alice' }, ...over });
+const view = viewOf;
 const zh = (over: Partial<Job> = {}) => job({ ...over, place: { ...job().place, locale: 'zh-CN' } });
 
 describe('presentJob', () => {

@@ -2,13 +2,13 @@
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/engine/job.ts';
-import type { JobView } from '../../src/engine/surface.ts';
 import { ACTION_IDS } from '../../src/platforms/slack/action-ids.ts';
 import { parseRemixText, parseVideoText } from '../../src/platforms/slack/commands/parse-video-text.ts';
 import { renderJobMessage } from '../../src/platforms/slack/render/job-blocks.ts';
 import { escapeSlack, safeText } from '../../src/platforms/slack/render/slack-text.ts';
 import { fetchSlackImage, slackFileOrigins } from '../../src/platforms/slack/slack-file-fetch.ts';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/fake-slack.ts';
+import { jobFixture, viewOf } from '../support/job-fixture.ts';
 
 describe('parseVideoText', () => {
   it('takes flags anywhere, as --flag value or --flag=value, and keeps the rest as the prompt', () => {
@@ -64,35 +64,8 @@ describe('Slack text safety', () => {
   });
 });
 
-function job(over: Partial<Job> = {}): Job {
-  return {
-    id: 'job_1',
-    kind: 'create',
-    state: 'in_progress',
-    requester: { platform: 'slack', userId: 'U0ALICE', displayName: 'alice' },
-    place: { platform: 'slack', workspaceId: 'T1', channelId: 'C1', messageRef: '1.0' },
-    prompt: 'a fox',
-    model: 'sora-2',
-    size: '1280x720',
-    seconds: 8,
-    progress: 40,
-    createdAt: 0,
-    updatedAt: 0,
-    deadlineAt: 0,
-    attempts: { submit: 1, poll: 1, delivery: 0 },
-    quotaDay: '2026-01-01',
-    quotaExempt: false,
-    simulated: true,
-    ...over,
-  };
-}
-
-const view = (j: Job, extra: Partial<JobView> = {}): JobView => ({
-  job: j,
-  queueLength: 0,
-  elapsedMs: 65_000,
-  ...extra,
-});
+const job = (over: Partial<Job> = {}) => jobFixture({ simulated: true, ...over });
+const view = viewOf;
 const text = (blocks: unknown) => JSON.stringify(blocks);
 
 describe('job message rendering', () => {

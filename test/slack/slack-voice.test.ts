@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import type { Actor } from '../../src/engine/engine-api.ts';
 import { ACTION_IDS, VIEW_IDS } from '../../src/platforms/slack/action-ids.ts';
 import type { FakeMessage } from '../fakes/slack/fake-slack.ts';
+import { expectSameReroll, REROLL_CASE } from '../support/reroll-checks.ts';
 import {
   ADMIN,
   ALICE,
@@ -207,10 +208,10 @@ describe('Slack Re-roll', () => {
       callbackId: VIEW_IDS.video,
       user: ALICE,
       values: {
-        prompt: 'the tide comes in',
-        size: '720x1280',
-        seconds: '8',
-        model: 'sora-2-pro',
+        prompt: REROLL_CASE.prompt,
+        size: REROLL_CASE.size,
+        seconds: String(REROLL_CASE.seconds),
+        model: REROLL_CASE.model,
         image: { files: [file] },
       },
     });
@@ -220,22 +221,6 @@ describe('Slack Re-roll', () => {
     await h.fake.clickButton({ channel: CHANNEL, ts: result.ts, actionId: ACTION_IDS.reroll, user: BOB });
     const again = await h.fake.waitFor(() => fileReplies(h.fake, job.ts)[1], 15_000, 'second video');
     const copy = await h.engine.getJob(buttonValue(again, ACTION_IDS.reroll));
-    expect(copy?.id).not.toBe(original?.id);
-    expect(copy).toMatchObject({
-      rerollOf: original?.id,
-      prompt: 'the tide comes in',
-      model: 'sora-2-pro',
-      size: '720x1280',
-      seconds: 8,
-      requester: { userId: BOB },
-    });
-    expect(copy?.image?.path).toBe(original?.image?.path);
-    const upstream = h.sim.jobs().find((j) => j.id === copy?.videoId);
-    expect(upstream).toMatchObject({
-      model: 'sora-2-pro',
-      size: '720x1280',
-      seconds: 8,
-      hasInputReference: true,
-    });
+    expectSameReroll(original, copy, BOB, h.sim);
   });
 });

@@ -8,7 +8,7 @@ import type { Logger } from '../../log/logger.ts';
 import { type MessageKey, t, type Vars } from '../../presentation/catalogue/catalogue.ts';
 import { refusalText } from '../../presentation/refusal-text.ts';
 import { escapeSlack } from './render/slack-text.ts';
-import type { WebClient } from './slack-handler-types.ts';
+import type { CommandArgs, WebClient } from './slack-handler-types.ts';
 
 export interface TellTarget {
   client: WebClient;
@@ -18,6 +18,22 @@ export interface TellTarget {
   respond?: RespondFn;
   /** The user's locale (from users.info); English when unknown. */
   locale?: string;
+}
+
+/** Where a slash command's private answers go: its `response_url`, in the caller's language. */
+export function commandTell(
+  { command, client, respond }: Pick<CommandArgs, 'command' | 'client' | 'respond'>,
+  logger: Logger,
+  locale?: string,
+): TellTarget {
+  return {
+    client,
+    logger,
+    channel: command.channel_id,
+    user: command.user_id,
+    respond,
+    ...(locale ? { locale } : {}),
+  };
 }
 
 /** `text` is ours (already safe mrkdwn); pass user-derived parts through `escapeSlack` first. */

@@ -3,7 +3,7 @@ import type { QuotaUsage } from '../../../engine/engine-api.ts';
 import { presentQuota } from '../../../presentation/quota-presentation.ts';
 import { escapeSlack, link, safeText, slackDate } from '../render/slack-text.ts';
 import type { SlackCommand } from '../slack-handler-types.ts';
-import { tellUser } from '../tell-user.ts';
+import { commandTell, tellUser } from '../tell-user.ts';
 
 const when = (ms: number) =>
   slackDate(ms, '{date_short_pretty} at {time}', new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z'));
@@ -29,13 +29,11 @@ export default {
   name: '/quota',
   description: 'Show your video quota (only you see it)',
   usageHint: '',
-  async execute({ command, ack, respond, client }, deps) {
-    await ack();
+  async execute(args, deps) {
+    const { command } = args;
+    await args.ack();
     const actor = await deps.actors.actor(command.user_id, command.user_name);
     const usage = await deps.engine.usage(actor, command.team_id);
-    await tellUser(
-      { client, logger: deps.logger, channel: command.channel_id, user: command.user_id, respond },
-      renderQuota(usage, actor.locale),
-    );
+    await tellUser(commandTell(args, deps.logger, actor.locale), renderQuota(usage, actor.locale));
   },
 } satisfies SlackCommand;

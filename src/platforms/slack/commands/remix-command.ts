@@ -4,28 +4,22 @@
  */
 import { acceptedOrTell, placeNear } from '../job-requests.ts';
 import type { SlackCommand } from '../slack-handler-types.ts';
-import { tellText } from '../tell-user.ts';
+import { commandTell, tellText } from '../tell-user.ts';
 import { parseRemixText } from './parse-video-text.ts';
 
 export default {
   name: '/remix',
   description: 'Remix a finished video with one change',
   usageHint: 'video_abc123 make it night',
-  async execute({ command, ack, respond, client }, deps) {
-    await ack();
+  async execute(args, deps) {
+    const { command } = args;
+    await args.ack();
     const parsed = parseRemixText(command.text);
     const [actor, source] = await Promise.all([
       deps.actors.actor(command.user_id, command.user_name),
       parsed ? deps.engine.findJobByVideoId(parsed.videoId) : undefined,
     ]);
-    const tell = {
-      client,
-      logger: deps.logger,
-      channel: command.channel_id,
-      user: command.user_id,
-      respond,
-      ...(actor.locale ? { locale: actor.locale } : {}),
-    };
+    const tell = commandTell(args, deps.logger, actor.locale);
     if (!parsed) return tellText(tell, 'reply.usageRemix');
     const place = placeNear(source, command.team_id, command.channel_id, actor.locale);
     await acceptedOrTell(

@@ -4,24 +4,18 @@
  */
 import { runAdminAction } from '../../admin-actions.ts';
 import type { SlackCommand } from '../slack-handler-types.ts';
-import { tellText, tellUser } from '../tell-user.ts';
+import { commandTell, tellText, tellUser } from '../tell-user.ts';
 import { parseAdminText } from './parse-admin-text.ts';
 
 export default {
   name: '/video-admin',
   description: 'Video quotas and channels (workspace admins)',
   usageHint: 'set-quota @user videos=5 | reset-quota @user | workspace-cap 50 | channels add #videos',
-  async execute({ command, ack, respond, client }, deps) {
-    await ack();
+  async execute(args, deps) {
+    const { command } = args;
+    await args.ack();
     const actor = await deps.actors.actor(command.user_id, command.user_name);
-    const tell = {
-      client,
-      logger: deps.logger,
-      channel: command.channel_id,
-      user: command.user_id,
-      respond,
-      ...(actor.locale ? { locale: actor.locale } : {}),
-    };
+    const tell = commandTell(args, deps.logger, actor.locale);
     if (!actor.isAdmin) return tellText(tell, 'reply.notAdmin');
     const action = parseAdminText(command.text);
     if (!action) return tellText(tell, 'admin.usage');

@@ -9,16 +9,16 @@ import { acceptedOrTell } from '../job-requests.ts';
 import { videoModal } from '../render/modal-views.ts';
 import { escapeSlack } from '../render/slack-text.ts';
 import type { SlackCommand } from '../slack-handler-types.ts';
-import { tellText, tellUser } from '../tell-user.ts';
+import { commandTell, tellText, tellUser } from '../tell-user.ts';
 import { parseVideoText } from './parse-video-text.ts';
 
 export default {
   name: '/video',
   description: 'Make a video from a prompt (or open a form)',
   usageHint: 'a fox in snow --size 720x1280 --seconds 8 [--model name]',
-  async execute({ command, ack, respond, client }, deps) {
-    await ack();
-    const base = { client, logger: deps.logger, channel: command.channel_id, user: command.user_id, respond };
+  async execute(args, deps) {
+    const { command, client } = args;
+    await args.ack();
     if (command.text.trim() === '') {
       // No users.info first: the trigger id expires in 3 s. The locale is the cached one, if any.
       const locale = deps.actors.cachedLocale(command.user_id);
@@ -28,12 +28,12 @@ export default {
         await client.views.open({ trigger_id: command.trigger_id, view });
       } catch (err) {
         deps.logger.warn('slack could not open the video form', { err, callbackId: VIEW_IDS.video });
-        await tellText({ ...base, ...(locale ? { locale } : {}) }, 'reply.formFailed');
+        await tellText(commandTell(args, deps.logger, locale), 'reply.formFailed');
       }
       return;
     }
     const actor = await deps.actors.actor(command.user_id, command.user_name);
-    const tell = { ...base, ...(actor.locale ? { locale: actor.locale } : {}) };
+    const tell = commandTell(args, deps.logger, actor.locale);
     const usage = t(actor.locale, 'reply.usageVideo');
     const parsed = parseVideoText(command.text);
     if (!parsed.ok) {
