@@ -109,6 +109,13 @@ export class CliSurface implements Surface {
   }
 
   #markEnded(jobId: string): void {
+    // Told on the next turn of the event loop: the engine first records that the notice was
+    // sent (its bookkeeping runs on this turn), so a caller that stops on `ended` does not cut
+    // it off and make the next run print the notice again.
+    setImmediate(() => this.#settle(jobId));
+  }
+
+  #settle(jobId: string): void {
     this.#ended.add(jobId);
     this.#endWaiters.get(jobId)?.();
     this.#endWaiters.delete(jobId);

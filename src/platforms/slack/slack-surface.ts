@@ -4,6 +4,8 @@
  * (or the channel), with lineage and Remix / Re-roll buttons beside it.
  */
 import type { webApi } from '@slack/bolt';
+import { retry } from '../../async/retry.ts';
+import { backoffMs } from '../../async/sleep.ts';
 import type { JobError } from '../../engine/job.ts';
 import type { DeliveredVideo, JobView, MessageRef, Surface } from '../../engine/surface.ts';
 import type { Logger } from '../../log/logger.ts';
@@ -31,6 +33,12 @@ const GONE = new Set([
   'not_in_channel',
   'cant_update_message',
 ]);
+
+/** Tries of the job message's final edit after a successful upload. */
+const FINAL_EDIT_ATTEMPTS = 5;
+
+/** An error Slack answered in its body (`ok: false`), which the Web API client does not retry. */
+const isPlatformError = (err: unknown) => (err as { code?: unknown }).code === 'slack_webapi_platform_error';
 
 function slackError(err: unknown): string | undefined {
   const data = (err as { data?: { error?: unknown } }).data;
@@ -86,9 +94,15 @@ export class SlackSurface implements Surface {
       }
       this.markFinished(view.job.id);
       // The upload is what counts: a failed final edit must not make the engine upload again.
-      // The Web API client's retry policy is the one retry of this edit (docs/architecture.md).
+      // Given up after one error, the message would show the job as still running (with a
+      // Cancel button) for good. The Web API client already retries HTTP failures (429, 5xx);
+      // Slack's own errors (`ok: false`, e.g. internal_error) are retried here, and only those.
       const note = `:arrow_down: ${t(view.job.place.locale, 'job.inThread')}`;
-      await this.edit(view, { lineage: video.lineage, note, state: 'delivered' }).catch((err: unknown) =>
+      await retry(() => this.edit(view, { lineage: video.lineage, note, state: 'delivered' }), {
+        attempts: FINAL_EDIT_ATTEMPTS,
+        delayMs: (attempt) => backoffMs(attempt, 250, 4000),
+        retryable: isPlatformError,
+      }).catch((err: unknown) =>
         this.o.logger.warn('slack final edit failed after upload', { job: view.job.id, err }),
       );
       return ref;
