@@ -21,7 +21,7 @@ import videoModalSubmit from './interactions/video-modal-submit.ts';
 import { slackFileOrigins } from './slack-file-fetch.ts';
 import type { SlackButton, SlackDeps, SlackModalSubmit } from './slack-handler-types.ts';
 import { SlackSurface } from './slack-surface.ts';
-import { tellUser } from './tell-user.ts';
+import { tellText } from './tell-user.ts';
 
 type RetryOptions = webApi.RetryOptions;
 
@@ -183,7 +183,7 @@ function register(app: App, deps: SlackDeps): void {
           user: a.command.user_id,
           respond: a.respond,
         };
-        await tellUser(to, 'Something went wrong on my side. Please try again in a minute.');
+        await tellText({ ...to, locale: deps.actors.cachedLocale(a.command.user_id) }, 'reply.failed');
       }
     });
   }

@@ -17,7 +17,7 @@ export interface TellTarget {
   user: string;
   respond?: RespondFn;
   /** The user's locale (from users.info); English when unknown. */
-  locale?: string;
+  locale?: string | undefined;
 }
 
 /** Where a slash command's private answers go: its `response_url`, in the caller's language. */
