@@ -42,7 +42,7 @@ export function engineContender(
       const ids: string[] = [];
       for (const [i, seconds] of all.entries()) {
         const out = await engine.submit(cliRequest(`bench-user-${i}`, promptFor('engine', i), seconds));
-        if (!out.ok) throw new Error(`engine refused a bench job: ${out.refusal.message}`);
+        if (!out.ok) throw new Error(`engine refused a bench job: ${JSON.stringify(out.refusal)}`);
         ids.push(out.value.job.id);
       }
       await waitUntil(() => ids.every((id) => learned.has(id)), 240_000, `${name} to finish its jobs`, 20);

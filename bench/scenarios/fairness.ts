@@ -52,11 +52,11 @@ async function runOnce(): Promise<FairnessRun> {
     });
     for (let i = 0; i < HEAVY_JOBS; i++) {
       const out = await rig.engine.submit(cliRequest('heavy', `bench fairness heavy #${i}`, 4));
-      if (!out.ok) throw new Error(out.refusal.message);
+      if (!out.ok) throw new Error(JSON.stringify(out.refusal));
     }
     for (let u = 0; u < LIGHT_USERS; u++) {
       const out = await rig.engine.submit(cliRequest(`light-${u}`, `bench fairness light #${u}`, 4));
-      if (!out.ok) throw new Error(out.refusal.message);
+      if (!out.ok) throw new Error(JSON.stringify(out.refusal));
     }
     const heavyThird = () => {
       let seen = 0;

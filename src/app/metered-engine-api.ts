@@ -3,7 +3,7 @@
  * engine does not announce as events — refused submissions (by code) and failed delivery
  * attempts (each one the engine will retry). Pure delegation otherwise.
  */
-import type { EngineApi } from '../engine/engine-api.ts';
+import type { EngineApi, Outcome } from '../engine/engine-api.ts';
 import type { Platform } from '../engine/job.ts';
 import type { Surface } from '../engine/surface.ts';
 
@@ -15,14 +15,18 @@ export interface RefusalAndDeliveryCounter {
 
 /** Wrap `engine` so refusals and failed delivery attempts are counted. */
 export function meterEngineApi(engine: EngineApi, count: RefusalAndDeliveryCounter): EngineApi {
+  const counted = async <T>(pending: Promise<Outcome<T>>): Promise<Outcome<T>> => {
+    const outcome = await pending;
+    if (!outcome.ok) count.refused(outcome.refusal.code);
+    return outcome;
+  };
   return {
     attachSurface: (platform, surface) =>
       engine.attachSurface(platform, meterSurface(platform, surface, count)),
-    submit: async (request) => {
-      const outcome = await engine.submit(request);
-      if (!outcome.ok) count.refused(outcome.refusal.code);
-      return outcome;
-    },
+    submit: (request) => counted(engine.submit(request)),
+    reroll: (jobId, actor, place, origin) => counted(engine.reroll(jobId, actor, place, origin)),
+    remixFromResult: (videoId, change, actor, place, origin) =>
+      counted(engine.remixFromResult(videoId, change, actor, place, origin)),
     cancel: (jobId, actor) => engine.cancel(jobId, actor),
     getJob: (jobId) => engine.getJob(jobId),
     findJobByVideoId: (videoId) => engine.findJobByVideoId(videoId),

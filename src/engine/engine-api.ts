@@ -2,7 +2,7 @@
  * What platform adapters (Discord, Slack, CLI) may ask of the job engine.
  * The engine implements this; adapters depend only on this interface.
  */
-import type { Job, JobPlace, Platform, Requester } from './job.ts';
+import type { Job, JobPlace, JobState, Platform, Requester } from './job.ts';
 import type { LineageEntry, Surface } from './surface.ts';
 
 /** Who is acting, as the adapter knows them. */
@@ -35,25 +35,56 @@ export interface VideoRequest {
   origin?: string;
 }
 
-/** A request the engine would not take. Nothing was charged. */
+/** Every reason the engine refuses a request (each has a message in the catalogue). */
+export const REFUSAL_CODES = [
+  'invalid_parameter',
+  'quota_daily_videos',
+  'quota_daily_seconds',
+  'quota_active_jobs',
+  'quota_workspace',
+  'channel_not_allowed',
+  'source_not_found',
+  'source_not_completed',
+  'source_expired',
+  'not_allowed',
+  'not_found',
+  'already_finished',
+  'unsupported',
+  'unavailable',
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+/** The figures behind a refusal; which ones are set depends on the code. */
+export interface RefusalValues {
+  /** The limit that was reached (quota codes). */
+  limit?: number;
+  /** What is already used against that limit. */
+  used?: number;
+  /** quota_daily_seconds: video-seconds the refused request asked for. */
+  requested?: number;
+  /** Quota codes: ms epoch when the day's counters reset. */
+  resetsAt?: number;
+  /** Quota codes: the quota time zone (the day ends at its midnight). */
+  timeZone?: string;
+  /**
+   * The validator's own explanation (technical English naming the allowed values,
+   * e.g. "size must be one of 1280x720, 720x1280"), shown beside the catalogue's sentence.
+   */
+  detail?: string;
+  /** source_not_completed: the source ended without a video (else it is still being made). */
+  sourceEnded?: boolean;
+  /** already_finished: the job's state. */
+  state?: JobState;
+  /** unsupported: the upstream feature that is missing (e.g. `remix`). */
+  feature?: string;
+  /** unavailable: why the engine cannot take work now. */
+  reason?: 'restarting' | 'store' | 'upstream';
+}
+
+/** A request the engine would not take. Nothing was charged. Adapters word it from the catalogue. */
 export interface Refusal {
-  code:
-    | 'invalid_parameter'
-    | 'quota_daily_videos'
-    | 'quota_daily_seconds'
-    | 'quota_active_jobs'
-    | 'quota_workspace'
-    | 'channel_not_allowed'
-    | 'source_not_found'
-    | 'source_not_completed'
-    | 'source_expired'
-    | 'not_allowed'
-    | 'not_found'
-    | 'already_finished'
-    | 'unsupported'
-    | 'unavailable';
-  /** Plain sentence for the requester, with what to do. */
-  message: string;
+  code: RefusalCode;
+  values?: RefusalValues;
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
@@ -101,6 +132,30 @@ export interface EngineApi {
    * durable; its message is then posted through the surface's `jobAccepted`.
    */
   submit(request: VideoRequest): Promise<Outcome<{ job: Job; position: number }>>;
+
+  /**
+   * Re-roll: the job `jobId` again, for `actor`, posted at `place`: the same prompt, model, size
+   * and seconds, the same first frame (the fitted image is kept) and, for a remix, the same source.
+   * Every platform's Re-roll goes through here, so they behave alike.
+   */
+  reroll(
+    jobId: string,
+    actor: Actor,
+    place: VideoRequest['place'],
+    origin?: string,
+  ): Promise<Outcome<{ job: Job; position: number }>>;
+
+  /**
+   * Remix a finished result with one `change` (the Remix button and dialog on every platform):
+   * size and seconds come from the source video; the model from the job that made it, if known.
+   */
+  remixFromResult(
+    videoId: string,
+    change: string,
+    actor: Actor,
+    place: VideoRequest['place'],
+    origin?: string,
+  ): Promise<Outcome<{ job: Job; position: number }>>;
 
   /** Requester or admin cancels a job: waiting → refunded; running → upstream DELETE where supported. */
   cancel(jobId: string, actor: Actor): Promise<Outcome<Job>>;

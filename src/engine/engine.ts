@@ -8,6 +8,7 @@
  */
 import { access, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sleep } from '../async/sleep.ts';
 import { silentLogger } from '../log/logger.ts';
 import { InvalidParameterError } from '../video/errors.ts';
 import { fitImage as realFitImage } from '../video/image-fit.ts';
@@ -19,6 +20,7 @@ import type {
   QuotaUsage,
   RecentVideo,
   Refusal,
+  RefusalValues,
   UserLimits,
   VideoRequest,
 } from './engine-api.ts';
@@ -115,7 +117,7 @@ export class Engine implements EngineApi {
     stopPump(core);
     if (this.#sweep) clearInterval(this.#sweep);
     const deadline = Date.now() + 5000;
-    while (core.mutex.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (core.mutex.size > 0 && Date.now() < deadline) await sleep(10);
     if (this.#o.closeStoreOnStop) await this.#o.store.close();
   }
 
@@ -124,8 +126,7 @@ export class Engine implements EngineApi {
   }
 
   async submit(request: VideoRequest): Promise<Outcome<{ job: Job; position: number }>> {
-    if (this.#state !== 'running')
-      return refused('unavailable', 'The bot is restarting. Try again in a minute.');
+    if (this.#state !== 'running') return refused('unavailable', { reason: 'restarting' });
     const core = this.#core;
     const now = core.now();
     const checked = await checkRequest(
@@ -143,10 +144,7 @@ export class Engine implements EngineApi {
     );
     if (!channels.ok) return channels;
     if (channels.value && !channels.value.includes(request.place.channelId)) {
-      return refused(
-        'channel_not_allowed',
-        'Videos cannot be made in this channel. Ask an admin which channels allow it.',
-      );
+      return refused('channel_not_allowed');
     }
     const id = newJobId(now);
     let image: JobImage | undefined;
@@ -184,19 +182,58 @@ export class Engine implements EngineApi {
     return { ok: true, value: { job: core.active.get(job.id) ?? job, position } };
   }
 
+  async reroll(
+    jobId: string,
+    actor: Actor,
+    place: VideoRequest['place'],
+    origin?: string,
+  ): Promise<Outcome<{ job: Job; position: number }>> {
+    const original = await this.getJob(jobId);
+    if (!original) return refused('not_found');
+    // The same prompt, model, size and seconds; the fitted first frame is reused by submit().
+    const request: VideoRequest = {
+      actor,
+      place,
+      prompt: original.prompt,
+      model: original.model,
+      size: original.size,
+      seconds: original.seconds,
+      rerollOf: original.id,
+      ...(original.parentVideoId !== undefined ? { remixOf: original.parentVideoId } : {}),
+      ...(origin !== undefined ? { origin } : {}),
+    };
+    return this.submit(request);
+  }
+
+  async remixFromResult(
+    videoId: string,
+    change: string,
+    actor: Actor,
+    place: VideoRequest['place'],
+    origin?: string,
+  ): Promise<Outcome<{ job: Job; position: number }>> {
+    // The upstream's answer decides size and seconds; our record supplies the model when it does not.
+    const source = await this.findJobByVideoId(videoId).catch(() => undefined);
+    return this.submit({
+      actor,
+      place,
+      prompt: change,
+      remixOf: videoId,
+      ...(source ? { model: source.model } : {}),
+      ...(origin !== undefined ? { origin } : {}),
+    });
+  }
+
   async cancel(jobId: string, actor: Actor): Promise<Outcome<Job>> {
     const core = this.#core;
     const job = core.active.get(jobId) ?? (await this.getJob(jobId));
-    if (!job) return refused('not_found', 'There is no such video job.');
+    if (!job) return refused('not_found');
     const own = job.requester.platform === actor.platform && job.requester.userId === actor.userId;
     if (!own && !this.#quota.isExempt(actor)) {
-      return refused('not_allowed', 'Only the person who asked for this video, or an admin, can cancel it.');
+      return refused('not_allowed');
     }
     if (TERMINAL_JOB_STATES.has(job.state) || job.state === 'completed') {
-      return refused(
-        'already_finished',
-        `This video is already ${job.state === 'completed' ? 'finished' : job.state}.`,
-      );
+      return refused('already_finished', { state: job.state });
     }
     const waiting = core.queue.remove(job.id);
     core.poll.remove(job.id);
@@ -209,7 +246,7 @@ export class Engine implements EngineApi {
       noticePending: true,
       cancelledBy: by,
     });
-    if (!done) return refused('already_finished', 'This video has already finished.');
+    if (!done) return refused('already_finished', { state: 'delivered' });
     if (!job.submitInFlight) core.releaseSlot(job.id); // an in-flight POST releases its own slot
     if (job.videoId) {
       const videoId = job.videoId;
@@ -334,7 +371,7 @@ export class Engine implements EngineApi {
     try {
       fitted = await this.#fit(data, size);
     } catch (err) {
-      if (err instanceof InvalidParameterError) return refused('invalid_parameter', err.message);
+      if (err instanceof InvalidParameterError) return refused('invalid_parameter', { detail: err.message });
       throw err;
     }
     const ext =
@@ -362,14 +399,11 @@ export class Engine implements EngineApi {
       if (!(err instanceof StoreError)) throw err;
       this.#core.problem('store failure', err);
       this.#core.logger.error('store failure, request refused', { err });
-      return refused(
-        'unavailable',
-        'The bot cannot save new videos right now (its database is not writable). Nothing was charged; please tell an admin.',
-      );
+      return refused('unavailable', { reason: 'store' });
     }
   }
 }
 
-function refused(code: Refusal['code'], message: string): { ok: false; refusal: Refusal } {
-  return { ok: false, refusal: { code, message } };
+function refused(code: Refusal['code'], values?: RefusalValues): { ok: false; refusal: Refusal } {
+  return { ok: false, refusal: values ? { code, values } : { code } };
 }

@@ -1,6 +1,7 @@
 /**
- * Turning upstream errors into what the requester reads, and deciding who pays.
- * Messages are plain sentences with what to do; raw upstream text is never shown.
+ * Turning upstream errors into job error codes (with the figures behind them), and deciding who
+ * pays. The words are the presentation's (src/presentation/catalogue); raw upstream text is never
+ * shown, except a refused parameter's explanation, which names what to change.
  *
  * Every error names who caused it ({@link Blame}), and only the user's own mistakes are
  * charged: a prompt or image the upstream refuses for its content. Everything the bot, the
@@ -22,11 +23,11 @@ import {
   VideoApiError,
   VideoNotFoundError,
 } from '../video/errors.ts';
-import type { Blame, JobError } from './job.ts';
+import type { Blame, JobError, JobErrorCode } from './job.ts';
 
 /** A job error whose `userFault` always agrees with its `blame`. */
-export function jobError(blame: Blame, code: string, message: string): JobError {
-  return { code, message, blame, userFault: blame === 'user' };
+export function jobError(blame: Blame, code: JobErrorCode, values?: JobError['values']): JobError {
+  return { code, ...(values === undefined ? {} : { values }), blame, userFault: blame === 'user' };
 }
 
 /** Who caused `error`; errors stored before `blame` existed fall back to `userFault`. */
@@ -52,75 +53,33 @@ export function submitError(err: unknown): JobError {
   if (err instanceof ContentPolicyError) return contentPolicy();
   if (err instanceof InvalidParameterError) {
     if (err.param !== undefined && USER_PARAMS.has(err.param)) {
-      return jobError(
-        'user',
-        'invalid_parameter',
-        `The video service refused the request: ${err.message} Change it and try again.`,
-      );
+      return jobError('user', 'invalid_parameter', { detail: err.message });
     }
-    return jobError(
-      'bot',
-      'setting_refused',
-      'The video service refused a setting the bot sent (size, length or model). Nothing was charged; please tell an admin, who should check VIDEO_SIZES, VIDEO_SECONDS and VIDEO_MODELS.',
-    );
+    return jobError('bot', 'setting_refused', { detail: err.message });
   }
   if (err instanceof UnsupportedFeatureError) {
-    return jobError('upstream', 'unsupported', `${err.message} Nothing was charged.`);
+    return jobError('upstream', 'unsupported', { detail: err.feature });
   }
-  if (err instanceof DialectMismatchError) {
-    return jobError(
-      'bot',
-      'dialect_mismatch',
-      'The bot could not find how this video service wants the request written. Nothing was charged; please tell an admin, who should check VIDEO_API_DIALECT.',
-    );
-  }
-  if (err instanceof SourceExpiredError) {
-    return jobError(
-      'upstream',
-      'source_expired',
-      'The video you remixed has expired at the video service. Nothing was charged; remix a newer video instead.',
-    );
-  }
+  if (err instanceof DialectMismatchError) return jobError('bot', 'dialect_mismatch');
+  if (err instanceof SourceExpiredError) return jobError('upstream', 'source_expired');
   if (err instanceof SourceNotCompletedError || err instanceof VideoNotFoundError) {
-    return jobError(
-      'upstream',
-      'source_not_found',
-      'The video service no longer has the video you remixed. Nothing was charged; pick another video and try again.',
-    );
+    return jobError('upstream', 'source_not_found');
   }
-  if (err instanceof UnauthorizedError) {
-    return jobError(
-      'bot',
-      'upstream_unauthorized',
-      'The bot could not sign in to the video service. Nothing was charged; please tell an admin.',
-    );
-  }
+  if (err instanceof UnauthorizedError) return jobError('bot', 'upstream_unauthorized');
   return upstreamDown(err);
 }
 
 export function contentPolicy(): JobError {
-  return jobError(
-    'user',
-    'content_policy',
-    'The video service refused this prompt under its content rules (no real people, no copyrighted characters, nothing unsuitable for under-18s). Rephrase it and try again.',
-  );
+  return jobError('user', 'content_policy');
 }
 
 export function upstreamDown(err?: unknown): JobError {
-  const status = err instanceof VideoApiError && err.status ? ` (status ${err.status})` : '';
-  return jobError(
-    'upstream',
-    'upstream_down',
-    `The video service had a problem${status}. Nothing was charged; please try again in a few minutes.`,
-  );
+  const status = err instanceof VideoApiError && err.status ? err.status : undefined;
+  return jobError('upstream', 'upstream_down', status ? { status } : undefined);
 }
 
 export function noAnswer(): JobError {
-  return jobError(
-    'upstream',
-    'upstream_no_answer',
-    'The video service did not answer; nothing was charged, please try again.',
-  );
+  return jobError('upstream', 'upstream_no_answer');
 }
 
 /** The upstream job itself ended in failure. */
@@ -129,35 +88,19 @@ export function generationError(upstream: { code: string; message: string } | un
   // Some upstreams give the failure only as a sentence (`error: "..."`, integer codes).
   if (upstream && /content[ _]policy|moderation|safety system/i.test(upstream.message))
     return contentPolicy();
-  return jobError(
-    'upstream',
-    'generation_failed',
-    'The video service could not make this video. Nothing was charged; please try again.',
-  );
+  return jobError('upstream', 'generation_failed');
 }
 
 export function timedOut(): JobError {
-  return jobError(
-    'upstream',
-    'timeout',
-    'The video took too long at the video service and was given up. Nothing was charged; please try again.',
-  );
+  return jobError('upstream', 'timeout');
 }
 
 export function expiredBeforeDelivery(): JobError {
-  return jobError(
-    'upstream',
-    'expired',
-    'The finished video expired at the video service before the bot could fetch it. Nothing was charged; please try again.',
-  );
+  return jobError('upstream', 'expired');
 }
 
 export function lostUpstream(): JobError {
-  return jobError(
-    'upstream',
-    'upstream_lost',
-    'The video service lost track of this video. Nothing was charged; please try again.',
-  );
+  return jobError('upstream', 'upstream_lost');
 }
 
 /** Refund unless the user's own input was refused. */

@@ -5,9 +5,11 @@
  * at most one per interval); final updates are always sent. A surface failure never loses
  * the job: the job record is already durable before the surface hears of it.
  */
+
+import { retry } from '../async/retry.ts';
+import { backoffMs } from '../async/sleep.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Job } from './job.ts';
-import { backoffMs, sleep } from './sleep.ts';
 import type { JobView, MessageRef, Surface } from './surface.ts';
 
 export interface NotifierClock {
@@ -138,25 +140,37 @@ export class JobNotifier {
   }
 
   async #attempt(jobId: string, what: string, task: SurfaceTask, policy: RetryPolicy): Promise<boolean> {
-    for (let attempt = 1; !this.o.signal.aborted; attempt++) {
-      const view = this.o.view(jobId);
-      if (!view) return false;
-      const surface = this.o.surfaceFor(view.job);
-      try {
-        if (!surface) throw new Error(`no surface attached for ${view.job.place.platform}`);
-        await task(surface, view);
-        return true;
-      } catch (err) {
-        const log = { job: jobId, what, attempt, err };
-        if (policy.attempts > 0 && attempt >= policy.attempts) {
-          this.o.logger.warn('surface update failed, giving up on it', log);
-          return false;
-        }
-        this.o.logger.warn('surface update failed, will retry', log);
-        await sleep(backoffMs(attempt, policy.baseMs, policy.maxMs), this.o.signal);
+    let tries = 0;
+    try {
+      return await retry(
+        async (attempt) => {
+          tries = attempt;
+          const view = this.o.view(jobId);
+          if (!view) return false;
+          const surface = this.o.surfaceFor(view.job);
+          if (!surface) throw new Error(`no surface attached for ${view.job.place.platform}`);
+          await task(surface, view);
+          return true;
+        },
+        {
+          attempts: policy.attempts,
+          delayMs: (attempt) => backoffMs(attempt, policy.baseMs, policy.maxMs),
+          onRetry: (err, attempt) =>
+            this.o.logger.warn('surface update failed, will retry', { job: jobId, what, attempt, err }),
+          signal: this.o.signal,
+        },
+      );
+    } catch (err) {
+      if (!this.o.signal.aborted) {
+        this.o.logger.warn('surface update failed, giving up on it', {
+          job: jobId,
+          what,
+          attempt: tries,
+          err,
+        });
       }
+      return false;
     }
-    return false;
   }
 }
 

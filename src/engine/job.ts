@@ -49,12 +49,44 @@ export interface JobPlace {
 /** Who caused a failure: only `user` failures are charged. */
 export type Blame = 'user' | 'upstream' | 'bot';
 
+/** Every way a job can fail (each has a message in the catalogue). */
+export const JOB_ERROR_CODES = [
+  'content_policy',
+  'invalid_parameter',
+  'source_expired',
+  'source_not_found',
+  'upstream_unauthorized',
+  'upstream_down',
+  'upstream_no_answer',
+  'generation_failed',
+  'timeout',
+  'expired',
+  'upstream_lost',
+  'setting_refused',
+  'dialect_mismatch',
+  'unsupported',
+] as const;
+export type JobErrorCode = (typeof JOB_ERROR_CODES)[number];
+
 export interface JobError {
-  /** Stable machine code: content_policy, source_expired, upstream_down, timeout, invalid_parameter, ... */
-  code: string;
-  /** Plain sentence for the requester, with what to do. Never raw upstream text. */
-  message: string;
-  /** The user's own input caused it (no refund). Always `blame === 'user'`. */
+  /**
+   * Stable machine code, one of {@link JOB_ERROR_CODES}. Typed as string: a job stored by
+   * another version may carry a code this one does not know (it then shows `message`).
+   */
+  code: JobErrorCode | (string & {});
+  /** The figures behind the failure, for the message. */
+  values?: {
+    /** The upstream's HTTP status, when it answered with an error. */
+    status?: number;
+    /** The upstream's own explanation, where it helps the user (a refused parameter). */
+    detail?: string;
+  };
+  /**
+   * English sentence written by versions before the catalogue; kept on stored jobs and shown
+   * only for a code the catalogue does not know. New errors never set it.
+   */
+  message?: string;
+  /** The user's own input caused it (no refund). */
   userFault: boolean;
   /**
    * Who caused it: the user (charged), the upstream, or the bot and its fit with the upstream

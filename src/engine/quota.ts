@@ -260,28 +260,27 @@ export class QuotaBook {
 
   /** The user's own limits: jobs in progress, videos and video-seconds today. */
   #checkUser(job: Job, usage: Tally, limits: EffectiveLimits): Refusal | undefined {
-    // Built only for a refusal: finding the end of the day is a few dozen date formats.
-    const resets = () => `Your daily allowance resets ${this.#resetPhrase(job.createdAt)}.`;
     const active = this.activeJobs(userOf(job)).filter((j) => j.id !== job.id).length;
     if (active >= limits.activeJobs) {
-      return {
-        code: 'quota_active_jobs',
-        message: `You already have ${active} video${active === 1 ? '' : 's'} in progress (the limit is ${limits.activeJobs}). Wait for one to finish or cancel one, then try again.`,
-      };
+      return { code: 'quota_active_jobs', values: { used: active, limit: limits.activeJobs } };
     }
     const count = usage.count;
     if (limits.dailyVideos > 0 && count >= limits.dailyVideos) {
       return {
         code: 'quota_daily_videos',
-        message: `You have made ${count} of your ${limits.dailyVideos} videos for today. ${resets()}`,
+        values: { used: count, limit: limits.dailyVideos, ...this.#resets(job.createdAt) },
       };
     }
     const seconds = usage.seconds;
     if (limits.dailySeconds > 0 && seconds + job.seconds > limits.dailySeconds) {
-      const left = Math.max(0, limits.dailySeconds - seconds);
       return {
         code: 'quota_daily_seconds',
-        message: `This ${job.seconds}-second video would take you past your ${limits.dailySeconds} video-seconds for today (${left} left). Try a shorter duration. ${resets()}`,
+        values: {
+          used: seconds,
+          limit: limits.dailySeconds,
+          requested: job.seconds,
+          ...this.#resets(job.createdAt),
+        },
       };
     }
     return undefined;
@@ -292,18 +291,15 @@ export class QuotaBook {
     if (limits.workspaceCap > 0 && ws.count >= limits.workspaceCap) {
       return {
         code: 'quota_workspace',
-        message: `This server has used all ${limits.workspaceCap} of its videos for today. The allowance resets ${this.#resetPhrase(job.createdAt)}.`,
+        values: { used: ws.count, limit: limits.workspaceCap, ...this.#resets(job.createdAt) },
       };
     }
     return undefined;
   }
 
-  #resetPhrase(nowMs: number): string {
-    const at = this.#dayOf(nowMs).until;
-    const minutes = Math.max(1, Math.round((at - nowMs) / 60_000));
-    const h = Math.floor(minutes / 60);
-    const m = minutes % 60;
-    return `in ${h > 0 ? `${h} h ` : ''}${m} min (midnight ${this.limits.timeZone})`;
+  /** When the quota day of `nowMs` ends, for a refusal (built only then: it is a few date formats). */
+  #resets(nowMs: number): { resetsAt: number; timeZone: string } {
+    return { resetsAt: this.#dayOf(nowMs).until, timeZone: this.limits.timeZone };
   }
 
   /**

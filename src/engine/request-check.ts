@@ -5,7 +5,7 @@
 import { InvalidParameterError, VideoApiError, VideoNotFoundError } from '../video/errors.ts';
 import { validateCreateInput, validateRemixInput } from '../video/validate-request.ts';
 import type { Video, VideoApi } from '../video/video.ts';
-import type { Refusal, VideoRequest } from './engine-api.ts';
+import type { Refusal, RefusalValues, VideoRequest } from './engine-api.ts';
 
 export interface Choices {
   models: readonly string[];
@@ -45,15 +45,15 @@ export async function checkRequest(
     }
     validateRemixInput({ videoId: req.remixOf, prompt }, undefined, limits);
   } catch (err) {
-    if (err instanceof InvalidParameterError) return refuse('invalid_parameter', err.message);
+    if (err instanceof InvalidParameterError) return refuse('invalid_parameter', { detail: err.message });
     // An id no upstream would issue (`../videos`, spaces): a refusal, not a crash.
-    if (err instanceof VideoNotFoundError) return refuse('source_not_found', err.message);
+    if (err instanceof VideoNotFoundError) return refuse('source_not_found');
     throw err;
   }
   // A remix on an upstream known to lack remix is refused before anything is charged.
   const missing = await client.missingFeatures?.(signal ? { signal } : {}).catch(() => undefined);
   if (missing?.has('remix')) {
-    return refuse('unsupported', 'This video service does not offer remix. Make a new video instead.');
+    return refuse('unsupported', { feature: 'remix' });
   }
   let source: Video;
   try {
@@ -63,29 +63,19 @@ export async function checkRequest(
       err instanceof VideoNotFoundError ||
       (err instanceof InvalidParameterError && err.param !== 'prompt')
     ) {
-      return refuse(
-        'source_not_found',
-        'The video service does not know that video. Pick one from the list or paste its id (video_...).',
-      );
+      return refuse('source_not_found');
     }
     if (err instanceof VideoApiError) {
-      return refuse(
-        'unavailable',
-        'The video service cannot be reached right now. Nothing was charged; try again soon.',
-      );
+      return refuse('unavailable', { reason: 'upstream' });
     }
     throw err;
   }
   if (source.status === 'expired' || (source.expiresAt !== undefined && source.expiresAt * 1000 <= nowMs)) {
-    return refuse(
-      'source_expired',
-      'That video has expired at the video service and cannot be remixed. Remix a newer one.',
-    );
+    return refuse('source_expired');
   }
   if (source.status !== 'completed') {
-    const what =
-      source.status === 'failed' || source.status === 'cancelled' ? 'did not finish' : 'has not finished yet';
-    return refuse('source_not_completed', `That video ${what}; only finished videos can be remixed.`);
+    const sourceEnded = source.status === 'failed' || source.status === 'cancelled';
+    return refuse('source_not_completed', { sourceEnded });
   }
   // A remix inherits the source's size and length.
   if (source.size) size = source.size;
@@ -102,6 +92,6 @@ export function withoutControlCharacters(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
-function refuse(code: Refusal['code'], message: string): Checked {
-  return { ok: false, refusal: { code, message } };
+function refuse(code: Refusal['code'], values?: RefusalValues): Checked {
+  return { ok: false, refusal: values ? { code, values } : { code } };
 }

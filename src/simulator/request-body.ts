@@ -3,6 +3,7 @@
  * (multipart through the WHATWG `Request.formData()` parser built into Node).
  */
 import type { IncomingMessage } from 'node:http';
+import { readCapped } from '../net/read-capped.ts';
 import { SimError } from './sim-error.ts';
 
 export interface UploadedFile {
@@ -21,18 +22,11 @@ export interface ParsedBody {
 
 /** Read the whole body; 413 past `maxBytes`. */
 export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      throw new SimError(413, `Request body is larger than ${maxBytes} bytes.`, {
-        code: 'request_too_large',
-      });
-    }
-    chunks.push(chunk);
+  const body = await readCapped(req, maxBytes);
+  if (body === 'too_large') {
+    throw new SimError(413, `Request body is larger than ${maxBytes} bytes.`, { code: 'request_too_large' });
   }
-  return Buffer.concat(chunks);
+  return body;
 }
 
 export async function parseBody(raw: Buffer, contentType: string | undefined): Promise<ParsedBody> {

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../async/sleep.ts';
 import type { FaultAction, FaultController } from './fault-controller.ts';
 import { parseBody, readBody } from './request-body.ts';
 import { ROUTE_HANDLERS } from './route-handlers.ts';
@@ -59,7 +59,8 @@ export async function serveRequest(
         ? Buffer.alloc(0)
         : await readBody(req, ctx.options.maxBodyBytes);
     if (fault?.kind === 'hang') return; // the socket stays open until the client or close() ends it
-    if (fault?.kind === 'delay') await sleep(fault.ms, undefined, { signal: env.closing });
+    // Closing the simulator ends an injected delay at once (as an abort, like any cut request).
+    if (fault?.kind === 'delay' && !(await sleep(fault.ms, env.closing))) throw env.closing.reason;
     const faulted = faultResponse(ctx, fault);
     if (fault?.kind === 'truncate') truncateAfter = fault.afterBytes;
     const response = faulted ?? (await routeResponse(ctx, req, url, match, raw, record));

@@ -5,14 +5,12 @@
  * and the engine decides (e.g. requeue on 429).
  */
 import {
-  AbortedError,
   NetworkError,
   RateLimitedError,
   TimeoutError,
   UpstreamServerError,
   type VideoApiError,
 } from './errors.ts';
-import { VIDEO_ERROR_MESSAGES as MSG } from './video-error-messages.ts';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -87,24 +85,4 @@ export function parseRetryAfter(headers: Headers, now: number = Date.now()): num
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number.parseFloat(value) * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** Sleep that ends early with {@link AbortedError} when `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const aborted = () => new AbortedError(MSG.cancelled);
-    if (signal?.aborted) {
-      reject(aborted());
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(aborted());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -4,7 +4,9 @@
  */
 import type { Readable } from 'node:stream';
 import { type Dispatcher, type FormData, request } from 'undici';
+import { retry } from '../async/retry.ts';
 import type { Logger } from '../log/logger.ts';
+import { readCapped } from '../net/read-capped.ts';
 import {
   cleanUpstreamText,
   errorFromResponse,
@@ -15,7 +17,8 @@ import {
   type ResponseHeaders,
 } from './error-from-response.ts';
 import { AbortedError, RetryAfterError, type VideoApiError } from './errors.ts';
-import { type RetryPolicy, retryDelayMs, shouldRetry, sleep } from './retry-policy.ts';
+import { type RetryPolicy, retryDelayMs, shouldRetry } from './retry-policy.ts';
+import { VIDEO_ERROR_MESSAGES as MSG } from './video-error-messages.ts';
 
 export interface TransportOptions {
   /** Base URL including the version prefix, e.g. `https://host/v1`. */
@@ -91,26 +94,27 @@ export class VideoTransport {
 
   /** Send, retrying what is safe, and return the parsed JSON of a 2xx answer; typed error otherwise. */
   async json(options: SendOptions): Promise<JsonAnswer> {
-    for (let retry = 0; ; retry++) {
-      try {
-        return parseJsonAnswer(await this.attemptOk(options));
-      } catch (err) {
+    const policy = this.#o.retry;
+    return retry(async () => parseJsonAnswer(await this.attemptOk(options)), {
+      attempts: policy.maxRetries + 1,
+      retryable: (err) => shouldRetry(options.method, err as VideoApiError),
+      // A 503 may say when to come back as well as a 429 does.
+      delayMs: (attempt, err) =>
+        retryDelayMs(policy, attempt, err instanceof RetryAfterError ? err.retryAfterMs : undefined),
+      onRetry: (err, attempt, waitMs) => {
         const error = err as VideoApiError;
-        if (retry >= this.#o.retry.maxRetries || !shouldRetry(options.method, error)) throw error;
-        // A 503 may say when to come back as well as a 429 does.
-        const retryAfter = error instanceof RetryAfterError ? error.retryAfterMs : undefined;
-        const wait = retryDelayMs(this.#o.retry, retry + 1, retryAfter);
         this.#o.logger.warn('video api call will be retried', {
           method: options.method,
           url: error.url,
           error: error.name,
           status: error.status,
-          retry: retry + 1,
-          waitMs: wait,
+          retry: attempt,
+          waitMs,
         });
-        await sleep(wait, options.signal);
-      }
-    }
+      },
+      ...(options.signal ? { signal: options.signal } : {}),
+      aborted: () => new AbortedError(MSG.cancelled),
+    });
   }
 
   /** One attempt that throws a typed error unless the answer is 2xx. */
@@ -233,14 +237,9 @@ export function safeUrl(url: URL, keepQuery: boolean): string {
 }
 
 async function readText(body: AsyncIterable<Uint8Array>, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > limit) throw new Error(`answer larger than ${limit} bytes`);
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const data = await readCapped(body, limit);
+  if (data === 'too_large') throw new Error(`answer larger than ${limit} bytes`);
+  return data.toString('utf8');
 }
 
 /**

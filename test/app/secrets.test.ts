@@ -8,6 +8,7 @@ import type { Engine } from '../../src/engine/engine.ts';
 import type { Actor } from '../../src/engine/engine-api.ts';
 import { type Job, TERMINAL_JOB_STATES } from '../../src/engine/job.ts';
 import { createLogger } from '../../src/log/logger.ts';
+import { jobErrorText } from '../../src/presentation/job-error-text.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/simulator.ts';
 import { VideoClient } from '../../src/video/video-client.ts';
 import { FAST_SIM, FAST_TIMING, RecordingSurface, waitFor } from './app-harness.ts';
@@ -54,7 +55,7 @@ describe('secrets never leave the process: logs, errors and chat messages', () =
 
   const run = async (prompt: string): Promise<Job> => {
     const outcome = await engine.submit({ actor: alice, place, prompt });
-    if (!outcome.ok) throw new Error(`refused: ${outcome.refusal.message}`);
+    if (!outcome.ok) throw new Error(`refused: ${JSON.stringify(outcome.refusal)}`);
     const id = outcome.value.job.id;
     return waitFor(async () => {
       const job = await engine.getJob(id);
@@ -151,8 +152,9 @@ describe('secrets never leave the process: logs, errors and chat messages', () =
 
   it("failure messages shown in chat are the bot's own sentences, not the upstream body", () => {
     for (const failure of surface.failures) {
-      expect(failure.message).not.toContain('Authorization');
-      expect(failure.message).not.toContain('refused (key');
+      const shown = `${jobErrorText('en', failure)} ${JSON.stringify(failure)}`;
+      expect(shown).not.toContain('Authorization');
+      expect(shown).not.toContain('refused (key');
     }
   });
 });

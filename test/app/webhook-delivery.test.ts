@@ -107,7 +107,7 @@ async function stopRuns(): Promise<void> {
 
 async function submit(run: Run, prompt: string, seconds = 12): Promise<string> {
   const out = await run.bot.engine.submit({ actor: alice, place, prompt, seconds });
-  if (!out.ok) throw new Error(`refused: ${out.refusal.message}`);
+  if (!out.ok) throw new Error(`refused: ${JSON.stringify(out.refusal)}`);
   return out.value.job.id;
 }
 

@@ -60,7 +60,7 @@ describe('cli against an OpenRouter-like upstream (no remix)', () => {
     expect(id).toMatch(/^job-/);
     const first = await remixed(h, id, 'night.mp4');
     expect(first.code).toBe(1);
-    expect(first.stderr).toMatch(/does not offer remix\. Make a new video instead\. Nothing was charged\./);
+    expect(first.stderr).toMatch(/does not offer remix\. Nothing was charged; make a new video instead\./);
     const second = await remixed(h, id, 'night.mp4');
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(/^refused: This video service does not offer remix/m);

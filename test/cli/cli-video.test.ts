@@ -132,9 +132,9 @@ describe('cli progress while a job runs', () => {
       const r = await slowHome.run(['video', 'a slow fox', '--out', 'slow.mp4']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).not.toContain('\r');
-      const progress = r.stderr.split('\n').filter((l) => /\] +\d+% in progress/.test(l));
+      const progress = r.stderr.split('\n').filter((l) => /Generating — \d+%/.test(l));
       expect(progress.length).toBeGreaterThan(0);
-      expect(progress[0]).toMatch(/^job_\w+: \[[#.]{24}\] +\d+% in progress \d+s/);
+      expect(progress[0]).toMatch(/^job_\w+: Generating — \d+% · [▰▱]{10} \d+% · elapsed \d+s/);
       expect((await stat(join(slowHome.dir, 'slow.mp4'))).size).toBeGreaterThan(0);
     } finally {
       await slow.close();

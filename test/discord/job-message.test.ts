@@ -9,37 +9,24 @@ import {
   remixActionOf,
 } from '../../src/platforms/discord/custom-ids.ts';
 import { InteractionOrigins } from '../../src/platforms/discord/interaction-origins.ts';
-import {
-  formatDuration,
-  lineageLine,
-  progressBar,
-  renderDelivered,
-  renderRunning,
-} from '../../src/platforms/discord/job-message.ts';
+import { renderDelivered, renderRunning } from '../../src/platforms/discord/job-message.ts';
+import { formatDuration } from '../../src/presentation/format-duration.ts';
+import { progressBar } from '../../src/presentation/progress-bar.ts';
 import { messageProblems } from '../fakes/discord/payload-limits.ts';
+import { jobFixture, viewOf } from '../support/job-fixture.ts';
 
 function view(over: Partial<Job> = {}, extra: Partial<JobView> = {}): JobView {
-  const job: Job = {
+  const job = jobFixture({
     id: 'job_0abc123',
-    kind: 'create',
-    state: 'in_progress',
     requester: { platform: 'discord', userId: '42', displayName: 'Alice' },
     place: { platform: 'discord', workspaceId: '1', channelId: '2', locale: 'en-US' },
     prompt: 'a cat',
-    model: 'sora-2',
-    size: '1280x720',
     seconds: 4,
     progress: 60,
-    createdAt: 0,
-    updatedAt: 0,
-    deadlineAt: 0,
     attempts: { submit: 0, poll: 0, delivery: 0 },
-    quotaDay: '2026-01-01',
-    quotaExempt: false,
-    simulated: false,
     ...over,
-  };
-  return { job, queueLength: 0, elapsedMs: 65_000, ...extra };
+  });
+  return viewOf(job, extra);
 }
 
 describe('job message rendering', () => {
@@ -75,7 +62,8 @@ describe('job message rendering', () => {
     }));
     const body = renderDelivered(view({ state: 'delivered', prompt: long, videoId: 'video_x' }), { lineage });
     expect(messageProblems(body as unknown as Record<string, unknown>)).toEqual([]);
-    expect(lineageLine(lineage.slice(1))).toMatch(/…$/);
+    const remixOf = body.embeds[0]?.fields?.find((f) => f.name === 'Remix of')?.value ?? '';
+    expect(remixOf).toMatch(/more\)$/);
   });
 
   it('escapes markdown in prompts', () => {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { refusalText } from '../../src/presentation/refusal-text.ts';
 import {
   clientFor,
   type Harness,
@@ -102,6 +103,6 @@ describe('delivery and lineage', () => {
     const expired = await h.engine.submit(request('u1', 'x', { remixOf: pending.id }));
     expect(expired.ok ? 'ok' : expired.refusal.code).toBe('source_expired');
     const bad = await h.engine.submit(request('u1', 'x', { size: '999x999' }));
-    expect(bad.ok ? 'ok' : bad.refusal.message).toMatch(/1280x720/);
+    expect(bad.ok ? 'ok' : refusalText('en', bad.refusal, 'cli')).toMatch(/1280x720/);
   });
 });

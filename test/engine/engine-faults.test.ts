@@ -2,6 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store, StoreError } from '../../src/engine/store.ts';
+import { jobErrorText } from '../../src/presentation/job-error-text.ts';
+import { refusalText } from '../../src/presentation/refusal-text.ts';
 import {
   actor,
   type Harness,
@@ -74,7 +76,7 @@ describe('store and upstream failures', () => {
     expect(out.ok).toBe(false);
     if (!out.ok) {
       expect(out.refusal.code).toBe('unavailable');
-      expect(out.refusal.message).toMatch(/Nothing was charged/);
+      expect(refusalText('en', out.refusal, 'cli')).toMatch(/Nothing was charged/);
     }
     expect(problems.some((e) => e instanceof StoreError)).toBe(true);
     expect(h.sim.stats.count('create')).toBe(0);
@@ -86,8 +88,8 @@ describe('store and upstream failures', () => {
     h.sim.faults.inject({ route: 'create', kind: 'status', status: 401 });
     const { job } = submitted(await h.engine.submit(request('u1', 'first try')));
     const failed = await waitForState(h.engine, job.id, 'failed');
-    expect(failed.error?.message).toMatch(/Nothing was charged/);
-    expect(failed.error?.message).not.toMatch(/sim-key/);
+    expect(jobErrorText('en', failed.error)).toMatch(/Nothing was charged/);
+    expect(JSON.stringify(failed.error)).not.toMatch(/sim-key/);
     expect((await h.engine.usage(actor('u1'), 'ws1')).videos.used).toBe(0);
     const next = submitted(await h.engine.submit(request('u1', 'second try')));
     expect((await waitForState(h.engine, next.job.id, 'delivered')).state).toBe('delivered');

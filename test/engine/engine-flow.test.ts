@@ -60,7 +60,7 @@ describe('engine end to end against the simulator', () => {
     expect(out.ok).toBe(false);
     if (!out.ok) {
       expect(out.refusal.code).toBe('invalid_parameter');
-      expect(out.refusal.message).toMatch(/image/i);
+      expect(out.refusal.values?.detail).toMatch(/image/i);
     }
     expect(h.sim.stats.count('create')).toBe(0);
     expect((await h.engine.usage(request('u1', '').actor, 'ws1')).videos.used).toBe(0);

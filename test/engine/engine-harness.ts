@@ -202,7 +202,7 @@ export function waitForState(engine: Engine, jobId: string, ...states: Job['stat
 }
 
 export function submitted(outcome: Awaited<ReturnType<Engine['submit']>>): { job: Job; position: number } {
-  if (!outcome.ok) throw new Error(`refused: ${outcome.refusal.code}: ${outcome.refusal.message}`);
+  if (!outcome.ok) throw new Error(`refused: ${JSON.stringify(outcome.refusal)}`);
   return outcome.value;
 }
 

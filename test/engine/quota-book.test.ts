@@ -14,6 +14,7 @@ import { KeyedMutex } from '../../src/engine/keyed-mutex.ts';
 import { QuotaBook, type QuotaLimits } from '../../src/engine/quota.ts';
 import { Settings } from '../../src/engine/settings.ts';
 import { openStore, type Store } from '../../src/engine/store.ts';
+import { refusalText } from '../../src/presentation/refusal-text.ts';
 import { tempDir } from './engine-harness.ts';
 
 const LIMITS: QuotaLimits = {
@@ -169,7 +170,11 @@ describe('quota book over SQLite', () => {
     await b.reserve(job('u1', 4, late), noop);
     const refusal = await b.reserve(job('u1', 4, late), noop);
     expect(refusal?.code).toBe('quota_daily_videos');
-    expect(refusal?.message).toContain('in 1 h 30 min (midnight Europe/Berlin)');
+    expect(refusal?.values).toMatchObject({ used: 1, limit: 1, timeZone: 'Europe/Berlin' });
+    expect(refusal?.values?.resetsAt).toBe(Date.parse('2026-03-07T23:00:00Z'));
+    expect(refusal && refusalText('en', refusal, 'discord', late)).toContain(
+      'in 1 h 30 min (midnight Europe/Berlin)',
+    );
   });
 
   it('the quota day turns over at the zone midnight, and earlier moments still get their own day', async () => {

@@ -5,6 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { jobErrorText } from '../../src/presentation/job-error-text.ts';
 import {
   type Harness,
   RecordingSurface,
@@ -55,7 +56,7 @@ describe('final notices survive a restart', () => {
     const second = await startHarness({ dir, surface, simulator: first.sim });
     open.unshift(second);
     const told = await waitFor(() => surface.of('failed', job.id)[0], 'the failure notice after restart');
-    expect(told.view.job.error?.message).toMatch(/\S/);
+    expect(jobErrorText('en', told.view.job.error)).not.toBe(jobErrorText('en', undefined));
     await waitFor(
       async () => (await second.engine.getJob(job.id))?.noticePending === false,
       'the notice to be marked sent',

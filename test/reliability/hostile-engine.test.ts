@@ -70,7 +70,7 @@ describe('hostile prompts at the engine', () => {
     const creates = h.sim.stats.count('create');
     const r = refusal(await h.engine.submit(request('p1', 'x'.repeat(10_000))));
     expect(r.code).toBe('invalid_parameter');
-    expect(r.message).toMatch(/10000 characters long; the limit is 4000/);
+    expect(r.values?.detail).toMatch(/10000 characters long; the limit is 4000/);
     expect(await used('p1')).toBe(0);
     expect(h.sim.stats.count('create')).toBe(creates);
   });
@@ -144,21 +144,21 @@ describe('hostile images', () => {
   it('a file that is not an image (even named and typed as PNG) is refused, nothing charged', async () => {
     const r = refusal(await withImage('i1', Buffer.from('<html><script>alert(1)</script></html>')));
     expect(r.code).toBe('invalid_parameter');
-    expect(r.message).toMatch(/not an image/);
+    expect(r.values?.detail).toMatch(/not an image/);
     expect(await used('i1')).toBe(0);
   });
 
   it('an image over 20 MiB is refused with its size and the limit, nothing charged', async () => {
     const big = Buffer.concat([bombPng(10, 10), Buffer.alloc(21 * 1024 * 1024)]);
     const r = refusal(await withImage('i2', big));
-    expect(r.message).toMatch(/limit is 20 MiB/);
+    expect(r.values?.detail).toMatch(/limit is 20 MiB/);
     expect(await used('i2')).toBe(0);
   });
 
   it('a PNG header claiming 100,000 × 100,000 pixels (decompression bomb) is refused before decoding, nothing charged', async () => {
     const r = refusal(await withImage('i3', bombPng(100_000, 100_000)));
     expect(r.code).toBe('invalid_parameter');
-    expect(r.message).toMatch(/too many pixels/);
+    expect(r.values?.detail).toMatch(/too many pixels/);
     expect(await used('i3')).toBe(0);
     expect(h.sim.jobs().filter((j) => j.prompt === 'animate it')).toHaveLength(0);
   });

@@ -198,7 +198,7 @@ async function checkBot(
       duplicateDeliveries += n - 1;
     } else {
       if (seen('failed') === 0) fail(`job ${j.id} failed without a message to its requester`);
-      if (!j.error?.message) fail(`job ${j.id} failed without a reason`);
+      if (!j.error?.code) fail(`job ${j.id} failed without a reason`);
     }
     const upstream = o.sim.jobs().filter((s) => s.prompt === j.prompt);
     if (upstream.length > 1) fail(`"${j.prompt}" was submitted ${upstream.length} times upstream`);

@@ -37,10 +37,10 @@ function done(x: SlackHarness, ts: string, timeoutMs = 20_000): Promise<FakeMess
   return x.fake.waitFor(
     () => {
       const m = x.fake.message(CHANNEL, ts);
-      return shownText(m).includes('Done') ? m : undefined;
+      return shownText(m).includes('Video ready') ? m : undefined;
     },
     timeoutMs,
-    'job message shows Done',
+    'job message shows Video ready',
   );
 }
 

@@ -50,7 +50,11 @@ describe('Slack hostile input and authorisation (Socket Mode)', () => {
       x,
       '<!channel> <!here|here> <!subteam^S123> <@U0BOB> <#C0OTHER> <https://evil.test|verify> a & b < c > d *bold* ```code``` \u0007\u001b[2J zero\u200bwidth \u202eRTL',
     );
-    await x.fake.waitFor(() => shownText(x.fake.message(CHANNEL, msg.ts)).includes('Done'), 20_000, 'Done');
+    await x.fake.waitFor(
+      () => shownText(x.fake.message(CHANNEL, msg.ts)).includes('Video ready'),
+      20_000,
+      'Video ready',
+    );
     const mine = x.fake.messages(CHANNEL).filter((m) => m.ts === msg.ts || m.threadTs === msg.ts);
     const shown = mine.map(shownText).join('\n');
     for (const raw of ['<!channel>', '<!here', '<!subteam', '<@U0BOB>', '<#C0OTHER>', '<https://evil.test']) {

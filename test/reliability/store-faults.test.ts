@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { refusalText } from '../../src/presentation/refusal-text.ts';
 import {
   actor,
   type Harness,
@@ -71,7 +72,7 @@ describe('store busy or unwritable', () => {
     expect(refused.ok).toBe(false);
     if (!refused.ok) {
       expect(refused.refusal.code).toBe('unavailable');
-      expect(refused.refusal.message).toMatch(/Nothing was charged/);
+      expect(refusalText('en', refused.refusal, 'cli')).toMatch(/Nothing was charged/);
     }
     await lock.release();
 

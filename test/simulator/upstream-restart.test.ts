@@ -95,7 +95,7 @@ describe('bot restart with the embedded simulator', () => {
       prompt: 'a red fox in snow',
       seconds: 4,
     });
-    if (!submitted.ok) throw new Error(submitted.refusal.message);
+    if (!submitted.ok) throw new Error(JSON.stringify(submitted.refusal));
     const jobId = submitted.value.job.id;
     const upstreamJob = await waitForEvent(first.engine, (j) => j.id === jobId && !!j.videoId, 'submission');
     await first.stop();

@@ -42,7 +42,7 @@ describe('Slack journeys', () => {
     const job = await h.fake.waitFor(() => topLevel(h.fake)[0], 10_000, 'job message');
     expect(shownText(job)).toContain('a fox in snow');
     expect(shownText(job)).toContain('720x1280');
-    expect(shownText(job)).toContain('simulated');
+    expect(shownText(job)).toMatch(/simulated/i);
     const [reply] = await h.fake.waitFor(
       () => {
         const r = fileReplies(h.fake, job.ts);
@@ -55,7 +55,7 @@ describe('Slack journeys', () => {
     expect(buttons(reply)).toEqual([ACTION_IDS.remix, ACTION_IDS.reroll]);
     const done = await h.fake.waitFor(
       () =>
-        shownText(h.fake.message(CHANNEL, job.ts)).includes('Done')
+        shownText(h.fake.message(CHANNEL, job.ts)).includes('Video ready')
           ? h.fake.message(CHANNEL, job.ts)
           : undefined,
       5000,
@@ -171,8 +171,8 @@ describe('Slack journeys', () => {
     expect(topLevel(h.fake)).toEqual([]);
     await h.fake.slashCommand({ command: '/quota', user: BOB, channel: CHANNEL });
     const quota = await h.fake.waitFor(() => h.fake.ephemerals({ user: BOB })[1], 5000, '/quota answer');
-    expect(quota.text).toContain('Videos: 0 of');
-    expect(quota.text).toContain('Video seconds: 0 of 6');
+    expect(quota.text).toContain('Videos today: 0 of');
+    expect(quota.text).toContain('Video seconds today: 0 of 6');
   });
 
   it('/video alone opens a form; submitting it with an image makes an image-to-video job', async () => {
@@ -190,7 +190,7 @@ describe('Slack journeys', () => {
       values: { prompt: 'the picture comes alive', size: '1280x720', seconds: '4', image: { files: [file] } },
     });
     const job = await h.fake.waitFor(() => topLevel(h.fake)[0], 10_000, 'job message from the form');
-    expect(shownText(job)).toContain('from an image');
+    expect(shownText(job)).toContain('from the attached image');
     await h.fake.waitFor(() => fileReplies(h.fake, job.ts)[0], 15_000, 'uploaded video');
     expect(h.fake.callsTo('files.info')).toHaveLength(1);
   });

@@ -2,13 +2,13 @@
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/engine/job.ts';
-import type { JobView } from '../../src/engine/surface.ts';
 import { ACTION_IDS } from '../../src/platforms/slack/action-ids.ts';
 import { parseRemixText, parseVideoText } from '../../src/platforms/slack/commands/parse-video-text.ts';
-import { lineageLine, progressBar, renderJobMessage } from '../../src/platforms/slack/render/job-blocks.ts';
+import { renderJobMessage } from '../../src/platforms/slack/render/job-blocks.ts';
 import { escapeSlack, safeText } from '../../src/platforms/slack/render/slack-text.ts';
 import { fetchSlackImage, slackFileOrigins } from '../../src/platforms/slack/slack-file-fetch.ts';
 import { type FakeSlack, startFakeSlack } from '../fakes/slack/fake-slack.ts';
+import { jobFixture, viewOf } from '../support/job-fixture.ts';
 
 describe('parseVideoText', () => {
   it('takes flags anywhere, as --flag value or --flag=value, and keeps the rest as the prompt', () => {
@@ -22,19 +22,22 @@ describe('parseVideoText', () => {
     expect(parseVideoText('a fox —seconds 4')).toEqual({ ok: true, value: { prompt: 'a fox', seconds: 4 } });
   });
 
-  it('refuses unknown flags, missing values and malformed sizes or seconds with a plain sentence', () => {
-    expect(parseVideoText('a fox --fps 60')).toMatchObject({
+  it('refuses unknown flags, missing values and malformed sizes or seconds with a catalogue message', () => {
+    expect(parseVideoText('a fox --fps 60')).toEqual({
       ok: false,
-      message: expect.stringContaining('--fps'),
+      problem: { key: 'reply.badFlag', vars: { flag: '--fps' } },
     });
-    expect(parseVideoText('a fox --size')).toMatchObject({ ok: false, message: '--size needs a value.' });
-    expect(parseVideoText('a fox --size big')).toMatchObject({
+    expect(parseVideoText('a fox --size')).toEqual({
       ok: false,
-      message: expect.stringContaining('WIDTHxHEIGHT'),
+      problem: { key: 'reply.flagValue', vars: { flag: 'size' } },
     });
-    expect(parseVideoText('a fox --seconds 2.5')).toMatchObject({
+    expect(parseVideoText('a fox --size big')).toEqual({
       ok: false,
-      message: expect.stringContaining('whole number'),
+      problem: { key: 'reply.flagSize', vars: { value: 'big' } },
+    });
+    expect(parseVideoText('a fox --seconds 2.5')).toEqual({
+      ok: false,
+      problem: { key: 'reply.flagWhole', vars: { value: '2.5' } },
     });
   });
 
@@ -61,44 +64,17 @@ describe('Slack text safety', () => {
   });
 });
 
-function job(over: Partial<Job> = {}): Job {
-  return {
-    id: 'job_1',
-    kind: 'create',
-    state: 'in_progress',
-    requester: { platform: 'slack', userId: 'U0ALICE', displayName: 'alice' },
-    place: { platform: 'slack', workspaceId: 'T1', channelId: 'C1', messageRef: '1.0' },
-    prompt: 'a fox',
-    model: 'sora-2',
-    size: '1280x720',
-    seconds: 8,
-    progress: 40,
-    createdAt: 0,
-    updatedAt: 0,
-    deadlineAt: 0,
-    attempts: { submit: 1, poll: 1, delivery: 0 },
-    quotaDay: '2026-01-01',
-    quotaExempt: false,
-    simulated: true,
-    ...over,
-  };
-}
-
-const view = (j: Job, extra: Partial<JobView> = {}): JobView => ({
-  job: j,
-  queueLength: 0,
-  elapsedMs: 65_000,
-  ...extra,
-});
+const job = (over: Partial<Job> = {}) => jobFixture({ simulated: true, ...over });
+const view = viewOf;
 const text = (blocks: unknown) => JSON.stringify(blocks);
 
 describe('job message rendering', () => {
   it('shows progress, elapsed time, a Slack date ETA, the simulated label and a Cancel button while running', () => {
     const r = renderJobMessage(view(job(), { etaAt: 1_700_000_000_000 }));
-    expect(text(r.blocks)).toContain('▓▓▓▓░░░░░░');
-    expect(text(r.blocks)).toContain('1:05 elapsed');
+    expect(text(r.blocks)).toContain('▰▰▰▰▱▱▱▱▱▱ 40%');
+    expect(text(r.blocks)).toContain('elapsed 1m 05s');
     expect(text(r.blocks)).toContain('<!date^1700000000^{time}|');
-    expect(text(r.blocks)).toContain('simulated');
+    expect(text(r.blocks)).toMatch(/simulated/i);
     expect(text(r.blocks)).toContain(ACTION_IDS.cancel);
     expect(r.text).toContain('a fox');
   });
@@ -108,12 +84,27 @@ describe('job message rendering', () => {
     expect(text(r.blocks)).toContain('number 2 of 3');
   });
 
-  it('shows a failure in plain words, escaped, without buttons', () => {
+  it('shows a failure in plain words, escaped, without buttons when it was the prompt', () => {
     const r = renderJobMessage(view(job({ state: 'failed' })), {
-      error: { code: 'content_policy', message: 'The prompt <broke> the rules.', userFault: true },
+      error: { code: 'content_policy', userFault: true },
+    });
+    expect(text(r.blocks)).toContain('content rules');
+    expect(text(r.blocks)).not.toContain('"type":"button"');
+  });
+
+  it('shows the English text an older version stored for a code this one does not know, escaped', () => {
+    const r = renderJobMessage(view(job({ state: 'failed' })), {
+      error: { code: 'some_old_code', message: 'The prompt <broke> the rules.', userFault: false },
     });
     expect(text(r.blocks)).toContain('The prompt &lt;broke&gt; the rules.');
-    expect(text(r.blocks)).not.toContain('"type":"button"');
+    expect(text(r.blocks)).toContain(ACTION_IDS.reroll);
+  });
+
+  it('speaks Chinese to a zh-CN requester', () => {
+    const zh = job({ state: 'failed', place: { ...job().place, locale: 'zh-CN' } });
+    const r = renderJobMessage(view(zh), { error: { code: 'content_policy', userFault: true } });
+    expect(text(r.blocks)).toContain('无法生成这个视频');
+    expect(text(r.blocks)).toContain('内容规则');
   });
 
   it('offers Remix (video id) and Re-roll (job id) once delivered, with the lineage', () => {
@@ -135,14 +126,11 @@ describe('job message rendering', () => {
     expect(text(r.blocks)).toContain('"value":"job_1"');
   });
 
-  it('draws a ten-cell bar for any percentage', () => {
-    expect(progressBar(0)).toBe('░░░░░░░░░░');
-    expect(progressBar(100)).toBe('▓▓▓▓▓▓▓▓▓▓');
-    expect(progressBar(140)).toBe('▓▓▓▓▓▓▓▓▓▓');
-  });
-
   it('says nothing about lineage for an original video', () => {
-    expect(lineageLine([{ videoId: 'video_1' }])).toBeUndefined();
+    const r = renderJobMessage(view(job({ state: 'delivered', videoId: 'video_1' })), {
+      lineage: [{ videoId: 'video_1' }],
+    });
+    expect(text(r.blocks)).not.toContain('remix of');
   });
 });
 
@@ -188,7 +176,7 @@ describe('image fetching from Slack', () => {
     expect(fake.state.fileDownloads.filter((d) => d.fileId === f.id)).toEqual([]);
   });
 
-  it('refuses files that are not images or are too large, with a plain sentence', async () => {
+  it('refuses files that are not images or are too large, with a catalogue message', async () => {
     const pdf = fake.addFile({
       name: 'c.pdf',
       mimetype: 'application/pdf',
@@ -197,13 +185,13 @@ describe('image fetching from Slack', () => {
     });
     const big = fake.addFile({ name: 'd.png', mimetype: 'image/png', data: Buffer.alloc(500), user: 'U1' });
     const opts = { token: fake.botToken, allowedOrigins: [fake.url], maxBytes: 100 };
-    expect(await fetchSlackImage(client, pdf.id, opts)).toMatchObject({
+    expect(await fetchSlackImage(client, pdf.id, opts)).toEqual({
       ok: false,
-      message: expect.stringContaining('PNG'),
+      problem: { key: 'reply.imageType' },
     });
-    expect(await fetchSlackImage(client, big.id, opts)).toMatchObject({
+    expect(await fetchSlackImage(client, big.id, opts)).toEqual({
       ok: false,
-      message: expect.stringContaining('most I take'),
+      problem: { key: 'reply.imageSize', vars: { size: '500 B', limit: '100 B' } },
     });
   });
 });

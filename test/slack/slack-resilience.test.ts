@@ -42,10 +42,10 @@ function done(x: SlackHarness, ts: string): Promise<FakeMessage> {
   return x.fake.waitFor(
     () => {
       const m = x.fake.message(CHANNEL, ts);
-      return shownText(m).includes('Done') ? m : undefined;
+      return shownText(m).includes('Video ready') ? m : undefined;
     },
     15_000,
-    'job message shows Done',
+    'job message shows Video ready',
   );
 }
 
@@ -116,7 +116,7 @@ describe('Slack resilience', () => {
       15_000,
       'too-large notice in the thread',
     );
-    expect(note.text).toContain('no download link');
+    expect(note.text).toContain('Ask the bot operator for video id');
     expect(x.fake.callsTo('files.getUploadURLExternal')).toEqual([]);
   });
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AbortedError,
   InvalidParameterError,
   MalformedResponseError,
   NetworkError,
@@ -13,7 +12,6 @@ import {
   parseRetryAfter,
   retryDelayMs,
   shouldRetry,
-  sleep,
 } from '../../src/video/retry-policy.ts';
 
 describe('shouldRetry', () => {
@@ -65,18 +63,5 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter({ 'retry-after': new Date(now + 5000).toUTCString() }, now)).toBe(5000);
     expect(parseRetryAfter({ 'retry-after': 'soon' }, now)).toBeUndefined();
     expect(parseRetryAfter({}, now)).toBeUndefined();
-  });
-});
-
-describe('sleep', () => {
-  it('ends with AbortedError as soon as the signal aborts', async () => {
-    const controller = new AbortController();
-    const pending = sleep(60_000, controller.signal);
-    controller.abort();
-    await expect(pending).rejects.toBeInstanceOf(AbortedError);
-  });
-
-  it('refuses to start when already aborted', async () => {
-    await expect(sleep(10, AbortSignal.abort())).rejects.toBeInstanceOf(AbortedError);
   });
 });

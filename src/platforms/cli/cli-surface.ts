@@ -9,6 +9,9 @@ import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { JobError } from '../../engine/job.ts';
 import type { DeliveredVideo, JobView, MessageRef, Surface } from '../../engine/surface.ts';
+import { formatDuration } from '../../presentation/format-duration.ts';
+import { jobErrorText } from '../../presentation/job-error-text.ts';
+import { presentJob } from '../../presentation/job-presentation.ts';
 
 export interface CliSurfaceOptions {
   /** Where progress goes. @default process.stderr */
@@ -25,23 +28,13 @@ export interface SavedVideo {
   bytes: number;
 }
 
-const BAR_WIDTH = 24;
+/** The CLI speaks English (it has no user locale to follow). */
+export const CLI_LOCALE = 'en';
 
-/** `[##########..............]  42%` */
-export function progressBar(percent: number, width = BAR_WIDTH): string {
-  const p = Math.max(0, Math.min(100, Math.round(percent)));
-  const filled = Math.round((p / 100) * width);
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(p).padStart(3)}%`;
-}
-
+/** One progress line: the same state label, bar and timing as the chat platforms show. */
 function describe(view: JobView): string {
-  const { job } = view;
-  const elapsed = `${Math.round(view.elapsedMs / 1000)}s`;
-  if (job.state === 'waiting')
-    return `waiting (position ${view.position ?? '?'} of ${view.queueLength}) ${elapsed}`;
-  if (job.state === 'submitted') return `submitted ${elapsed}`;
-  const eta = view.etaAt ? `, about ${Math.max(0, Math.round((view.etaAt - Date.now()) / 1000))}s left` : '';
-  return `${progressBar(job.progress)} ${job.state.replace('_', ' ')} ${elapsed}${eta}`;
+  const p = presentJob(view, { time: (ms) => `in ${formatDuration(Math.max(0, ms - Date.now()))}` });
+  return [p.title, p.progressBar, p.timing].filter(Boolean).join(' · ');
 }
 
 export class CliSurface implements Surface {
@@ -96,7 +89,7 @@ export class CliSurface implements Surface {
   }
 
   async jobFailed(view: JobView, error: JobError): Promise<void> {
-    this.#line(`${view.job.id}: failed - ${error.message}`, true);
+    this.#line(`${view.job.id}: failed - ${jobErrorText(CLI_LOCALE, error)}`, true);
     this.#markEnded(view.job.id);
   }
 
@@ -116,6 +109,13 @@ export class CliSurface implements Surface {
   }
 
   #markEnded(jobId: string): void {
+    // Told on the next turn of the event loop: the engine first records that the notice was
+    // sent (its bookkeeping runs on this turn), so a caller that stops on `ended` does not cut
+    // it off and make the next run print the notice again.
+    setImmediate(() => this.#settle(jobId));
+  }
+
+  #settle(jobId: string): void {
     this.#ended.add(jobId);
     this.#endWaiters.get(jobId)?.();
     this.#endWaiters.delete(jobId);

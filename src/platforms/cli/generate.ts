@@ -5,16 +5,18 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startUpstream } from '../../app/upstream.ts';
+import { sleep } from '../../async/sleep.ts';
 import { type Config, cliStoreUrl } from '../../config/config.ts';
 import { buildVideoClient, createEngineFromConfig } from '../../engine/create-engine.ts';
 import type { Actor, VideoRequest } from '../../engine/engine-api.ts';
 import { type Job, TERMINAL_JOB_STATES } from '../../engine/job.ts';
 import { openStore } from '../../engine/store.ts';
 import type { Logger } from '../../log/logger.ts';
+import { jobErrorText } from '../../presentation/job-error-text.ts';
+import { refusalText } from '../../presentation/refusal-text.ts';
 import { VideoApiError } from '../../video/errors.ts';
-import { CliSurface } from './cli-surface.ts';
+import { CLI_LOCALE, CliSurface } from './cli-surface.ts';
 
 export interface GenerateArgs {
   kind: 'video' | 'remix';
@@ -97,7 +99,7 @@ export async function runGenerate(config: Config, args: GenerateArgs, io: Genera
     surface.beforeDeliver = submitted;
     const outcome = await submitted;
     if (!outcome.ok) {
-      io.stderr.write(`refused: ${outcome.refusal.message}\n`);
+      io.stderr.write(`refused: ${refusalText(CLI_LOCALE, outcome.refusal, 'cli')}\n`);
       return 2;
     }
     // The job may have ended between submit and registering the output (tiny timings).
@@ -132,12 +134,12 @@ async function reportEnd(surface: CliSurface, job: Job, io: GenerateIo): Promise
     const stop = new AbortController();
     const told = await Promise.race([
       surface.ended(job.id).then(() => true),
-      sleep(END_REPORT_WAIT_MS, false, { signal: stop.signal }).catch(() => false),
+      sleep(END_REPORT_WAIT_MS, stop.signal).then(() => false),
     ]);
     stop.abort(); // no timer may keep the process alive after the answer
     if (told) return;
   }
-  const reason = job.error ? ` - ${job.error.message}` : '';
+  const reason = job.error ? ` - ${jobErrorText(CLI_LOCALE, job.error)}` : '';
   io.stderr.write(`${job.id}: ended ${job.state}${reason}\n`);
 }
 

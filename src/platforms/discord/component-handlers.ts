@@ -3,7 +3,6 @@
  * custom id, so buttons on old messages keep working after a restart. Anyone may Remix or
  * Re-roll (on their own quota); Cancel is for the requester or an admin (the engine decides).
  */
-import { readFile } from 'node:fs/promises';
 import {
   type ButtonInteraction,
   LabelBuilder,
@@ -12,14 +11,13 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
-import type { Job } from '../../engine/job.ts';
+import { refusalText } from '../../presentation/refusal-text.ts';
 import { actorOf } from './actor.ts';
 import type { DiscordContext } from './command.ts';
 import { type ComponentAction, customIdOf, parseCustomId } from './custom-ids.ts';
 import { t } from './i18n.ts';
 import { deferNow, replyPrivately } from './interaction-replies.ts';
-import { type JobParams, startJob } from './job-start.ts';
-import { refusalText } from './refusal-text.ts';
+import { startJob } from './job-start.ts';
 
 const CHANGE_INPUT = 'change';
 
@@ -33,37 +31,16 @@ export async function handleButton(i: ButtonInteraction, ctx: DiscordContext): P
   if (action.kind === 'cancel') {
     if (!(await deferNow(i, true, ctx.logger))) return;
     const out = await ctx.engine.cancel(action.jobId, actorOf(i, ctx.config));
-    const text = out.ok
-      ? t(i.locale, 'reply.cancelled')
-      : out.refusal.code === 'not_allowed'
-        ? t(i.locale, 'reply.cancelNotAllowed')
-        : refusalText(i.locale, out.refusal);
+    const text = out.ok ? t(i.locale, 'reply.cancelled') : refusalText(i.locale, out.refusal, 'discord');
     return replyPrivately(i, text, ctx.logger);
   }
   if (action.kind === 'reroll') {
     if (!(await deferNow(i, false, ctx.logger))) return;
     const job = await ctx.engine.getJob(action.jobId);
     if (!job) return replyPrivately(i, t(i.locale, 'reply.unknownJob'), ctx.logger);
-    return startJob(i, ctx, await rerollParams(job));
+    // The engine repeats prompt, model, size, seconds, first frame and remix source.
+    return startJob(i, ctx, { kind: 'reroll', jobId: job.id, prompt: job.prompt });
   }
-}
-
-/** Same prompt and parameters (and source video / first frame) as `job`. */
-async function rerollParams(job: Job): Promise<JobParams> {
-  const params: JobParams = {
-    prompt: job.prompt,
-    model: job.model,
-    size: job.size,
-    seconds: job.seconds,
-    rerollOf: job.id,
-  };
-  if (job.parentVideoId) params.remixOf = job.parentVideoId;
-  if (job.image) {
-    // The engine kept the fitted first frame; without it the re-roll is text-only.
-    const data = await readFile(job.image.path).catch(() => undefined);
-    if (data) params.image = { data, contentType: job.image.contentType, fileName: job.image.fileName };
-  }
-  return params;
 }
 
 /** Shown at once (a modal must be the first answer), so no store lookups: context comes from the message. */
@@ -102,13 +79,13 @@ export async function handleModal(i: ModalSubmitInteraction, ctx: DiscordContext
   const action = parseCustomId(i.customId);
   if (action?.kind !== 'remix-modal' && action?.kind !== 'remix-job-modal') return;
   if (!(await deferNow(i, false, ctx.logger))) return;
-  const prompt = i.fields.getTextInputValue(CHANGE_INPUT);
-  if (action.kind === 'remix-modal') return startJob(i, ctx, { prompt, remixOf: action.videoId });
+  const change = i.fields.getTextInputValue(CHANGE_INPUT);
+  if (action.kind === 'remix-modal')
+    return startJob(i, ctx, { kind: 'remix', videoId: action.videoId, change });
   // A video id too long for a custom id travels as its job's id.
   const videoId = (await ctx.engine.getJob(action.jobId))?.videoId;
   if (videoId === undefined) {
-    const refusal = { code: 'not_found', message: 'That video is no longer known to the bot.' } as const;
-    return replyPrivately(i, refusalText(i.locale, refusal), ctx.logger);
+    return replyPrivately(i, refusalText(i.locale, { code: 'not_found' }, 'discord'), ctx.logger);
   }
-  await startJob(i, ctx, { prompt, remixOf: videoId });
+  await startJob(i, ctx, { kind: 'remix', videoId, change });
 }

@@ -3,6 +3,8 @@
  * of a local fake when `DISCORD_API_URL` points at one), size-capped by the announced size and
  * again while streaming.
  */
+import { isLoopbackUrl } from '../../net/loopback.ts';
+import { readCapped } from '../../net/read-capped.ts';
 
 export const DISCORD_CDN_HOSTS = ['cdn.discordapp.com', 'media.discordapp.net'] as const;
 export const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
@@ -16,13 +18,11 @@ export interface ImagePolicy {
   timeoutMs: number;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 /** Discord CDN origins, plus the configured API origin when it is a local fake on loopback. */
 export function imagePolicyFor(discordApiUrl: string): ImagePolicy {
   const origins: string[] = DISCORD_CDN_HOSTS.map((h) => `https://${h}`);
   const api = new URL(discordApiUrl);
-  if (LOOPBACK.has(api.hostname)) origins.push(api.origin);
+  if (isLoopbackUrl(api)) origins.push(api.origin);
   return { origins, maxBytes: IMAGE_MAX_BYTES, timeoutMs: 15_000 };
 }
 
@@ -71,12 +71,7 @@ export async function fetchDiscordImage(
     await res.body.cancel();
     throw new ImageFetchError('size', 'attachment is too large');
   }
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of res.body) {
-    total += chunk.byteLength;
-    if (total > policy.maxBytes) throw new ImageFetchError('size', 'attachment is too large');
-    chunks.push(chunk);
-  }
-  return { data: Buffer.concat(chunks), contentType };
+  const data = await readCapped(res.body, policy.maxBytes);
+  if (data === 'too_large') throw new ImageFetchError('size', 'attachment is too large');
+  return { data, contentType };
 }

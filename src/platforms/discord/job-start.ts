@@ -4,28 +4,32 @@
  */
 import type { RepliableInteraction } from 'discord.js';
 import type { VideoRequest } from '../../engine/engine-api.ts';
+import { refusalText } from '../../presentation/refusal-text.ts';
 import { actorOf } from './actor.ts';
 import type { DiscordContext } from './command.ts';
 import { DEFAULT_UPLOAD_LIMIT } from './discord-surface.ts';
 import { t } from './i18n.ts';
 import { replyPrivately } from './interaction-replies.ts';
-import { refusalText } from './refusal-text.ts';
 
 export type JobParams = Omit<VideoRequest, 'actor' | 'place' | 'origin'>;
 
+/** What a job started from an interaction is: a new request, a re-roll, or a remix of a result. */
+export type JobStart =
+  | { kind: 'submit'; params: JobParams }
+  | { kind: 'reroll'; jobId: string; prompt: string }
+  | { kind: 'remix'; videoId: string; change: string };
+
 /** Submit a job for an interaction that was already deferred publicly. */
-export async function startJob(
-  i: RepliableInteraction,
-  ctx: DiscordContext,
-  params: JobParams,
-): Promise<void> {
+export async function startJob(i: RepliableInteraction, ctx: DiscordContext, start: JobStart): Promise<void> {
   const actor = actorOf(i, ctx.config);
   const channelId = i.channelId ?? '';
   ctx.origins.register({
     interactionId: i.id,
     userId: actor.userId,
     channelId,
-    prompt: params.prompt,
+    // The job message finds its interaction by prompt (the engine answers before `settle`).
+    prompt:
+      start.kind === 'submit' ? start.params.prompt : start.kind === 'remix' ? start.change : start.prompt,
     attachmentSizeLimit: i.attachmentSizeLimit ?? DEFAULT_UPLOAD_LIMIT,
     createdAt: Date.now(),
     reply: {
@@ -37,14 +41,15 @@ export async function startJob(
   });
   let jobId: string | undefined;
   try {
-    const out = await ctx.engine.submit({
-      ...params,
-      actor,
-      place: { platform: 'discord', workspaceId: i.guildId ?? '', channelId, locale: i.locale },
-      origin: i.id,
-    });
+    const place = { platform: 'discord' as const, workspaceId: i.guildId ?? '', channelId, locale: i.locale };
+    const out =
+      start.kind === 'reroll'
+        ? await ctx.engine.reroll(start.jobId, actor, place, i.id)
+        : start.kind === 'remix'
+          ? await ctx.engine.remixFromResult(start.videoId, start.change, actor, place, i.id)
+          : await ctx.engine.submit({ ...start.params, actor, place, origin: i.id });
     if (!out.ok) {
-      await replyPrivately(i, refusalText(i.locale, out.refusal), ctx.logger);
+      await replyPrivately(i, refusalText(i.locale, out.refusal, 'discord'), ctx.logger);
       return;
     }
     jobId = out.value.job.id;

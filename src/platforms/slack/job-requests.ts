@@ -1,13 +1,11 @@
 /**
- * Turning a user's request into an engine submission, shared by commands, buttons and modals:
+ * Turning a user's request into an engine call, shared by commands, buttons and modals:
  * where the job message goes (a remix or re-roll joins its source's thread) and the refusal,
  * if any, told privately.
  */
-import type { VideoRequest } from '../../engine/engine-api.ts';
+import type { Outcome, VideoRequest } from '../../engine/engine-api.ts';
 import type { Job } from '../../engine/job.ts';
-import { escapeSlack } from './render/slack-text.ts';
-import type { SlackDeps } from './slack-handler-types.ts';
-import { type TellTarget, tellUser } from './tell-user.ts';
+import { type TellTarget, tellRefusal } from './tell-user.ts';
 
 export type SlackPlace = VideoRequest['place'];
 
@@ -18,9 +16,15 @@ export function familyThread(job: Job): string | undefined {
 
 /**
  * Where a job derived from `source` goes: the source's channel and thread when it was made in
- * this Slack workspace; otherwise where the user asked.
+ * this Slack workspace; otherwise where the user asked. `locale` is the requester's.
  */
-export function placeNear(source: Job | undefined, workspaceId: string, fallbackChannel: string): SlackPlace {
+export function placeNear(
+  source: Job | undefined,
+  workspaceId: string,
+  fallbackChannel: string,
+  locale: string | undefined,
+): SlackPlace {
+  const lang = locale ? { locale } : {};
   if (source && source.place.platform === 'slack' && source.place.workspaceId === workspaceId) {
     const thread = familyThread(source);
     return {
@@ -28,20 +32,16 @@ export function placeNear(source: Job | undefined, workspaceId: string, fallback
       workspaceId,
       channelId: source.place.channelId,
       ...(thread ? { threadRef: thread } : {}),
+      ...lang,
     };
   }
-  return { platform: 'slack', workspaceId, channelId: fallbackChannel };
+  return { platform: 'slack', workspaceId, channelId: fallbackChannel, ...lang };
 }
 
-/** Submit; a refusal is told to the requester (nothing was charged). True when accepted. */
-export async function submitOrTell(
-  deps: SlackDeps,
-  request: VideoRequest,
-  tell: TellTarget,
-): Promise<boolean> {
-  const outcome = await deps.engine.submit(request);
+/** Wait for an engine call; a refusal is told to the requester (nothing was charged). True when accepted. */
+export async function acceptedOrTell(pending: Promise<Outcome<unknown>>, tell: TellTarget): Promise<boolean> {
+  const outcome = await pending;
   if (outcome.ok) return true;
-  // The engine's sentence may quote the user's own input.
-  await tellUser(tell, escapeSlack(outcome.refusal.message));
+  await tellRefusal(tell, outcome.refusal);
   return false;
 }

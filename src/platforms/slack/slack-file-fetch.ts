@@ -4,6 +4,9 @@
  * (or a redirect) pointed elsewhere. Size-capped while streaming; images only.
  */
 import type { webApi } from '@slack/bolt';
+import { isLoopbackUrl } from '../../net/loopback.ts';
+import { readCapped } from '../../net/read-capped.ts';
+import { formatBytes } from '../../presentation/format-bytes.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -16,7 +19,13 @@ export interface FetchedImage {
   fileName: string;
 }
 
-export type FetchResult = { ok: true; image: FetchedImage } | { ok: false; message: string };
+/** Why an image was not taken, as a catalogue message. */
+export interface FetchProblem {
+  key: 'reply.imageType' | 'reply.imageSize' | 'reply.imageOverLimit' | 'reply.imageFetch';
+  vars?: Record<string, string>;
+}
+
+export type FetchResult = { ok: true; image: FetchedImage } | { ok: false; problem: FetchProblem };
 
 export interface SlackFileFetchOptions {
   token: string;
@@ -27,8 +36,6 @@ export interface SlackFileFetchOptions {
   fetch?: typeof fetch;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
 /**
  * Slack's file host, plus the Web API's own origin when that is a local fake (tests), so a
  * configured `SLACK_API_URL` on another host never widens where the token goes.
@@ -36,7 +43,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 export function slackFileOrigins(slackApiUrl: string): string[] {
   const origins = ['https://files.slack.com'];
   const api = new URL(slackApiUrl);
-  if (LOOPBACK.has(api.hostname)) origins.push(api.origin);
+  if (isLoopbackUrl(api)) origins.push(api.origin);
   return origins;
 }
 
@@ -48,9 +55,11 @@ function allowed(url: string, origins: readonly string[]): boolean {
   }
 }
 
-const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
+function tooLarge(size: number, limit: number): FetchProblem {
+  return { key: 'reply.imageSize', vars: { size: formatBytes(size), limit: formatBytes(limit) } };
+}
 
-/** Look the file up with `files.info` and download it. Answers plain sentences for the user. */
+/** Look the file up with `files.info` and download it. Problems come back as catalogue messages. */
 export async function fetchSlackImage(
   client: WebClient,
   fileId: string,
@@ -60,26 +69,22 @@ export async function fetchSlackImage(
   const file = info.file;
   const type = file?.mimetype ?? '';
   if (!file || !(IMAGE_TYPES as readonly string[]).includes(type)) {
-    return {
-      ok: false,
-      message: 'The image must be a PNG, JPEG or WebP file. Attach one of those and try again.',
-    };
+    return { ok: false, problem: { key: 'reply.imageType' } };
   }
   if ((file.size ?? 0) > options.maxBytes) {
-    return {
-      ok: false,
-      message: `The image is ${mb(file.size ?? 0)}; the most I take is ${mb(options.maxBytes)}.`,
-    };
+    return { ok: false, problem: tooLarge(file.size ?? 0, options.maxBytes) };
   }
   const url = file.url_private_download ?? file.url_private;
   if (!url || !allowed(url, options.allowedOrigins)) {
-    return { ok: false, message: 'I could not download that image from Slack. Upload it again and retry.' };
+    return { ok: false, problem: { key: 'reply.imageFetch' } };
   }
   const data = await download(url, options);
-  if (!data)
-    return { ok: false, message: 'I could not download that image from Slack. Upload it again and retry.' };
+  if (!data) return { ok: false, problem: { key: 'reply.imageFetch' } };
   if (data === 'too_large') {
-    return { ok: false, message: `The image is larger than ${mb(options.maxBytes)}, the most I take.` };
+    return {
+      ok: false,
+      problem: { key: 'reply.imageOverLimit', vars: { limit: formatBytes(options.maxBytes) } },
+    };
   }
   return { ok: true, image: { data, contentType: type as ImageType, fileName: file.name ?? 'image' } };
 }
@@ -117,16 +122,4 @@ async function download(
     return readCapped(res.body, options.maxBytes);
   }
   return undefined;
-}
-
-async function readCapped(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array | 'too_large'> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  // Leaving the loop early cancels the stream, so an oversized file is not read to the end.
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > max) return 'too_large';
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }

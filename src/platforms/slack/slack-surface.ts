@@ -3,16 +3,16 @@
  * its `ts` for progress and the outcome, and `files.uploadV2` for the MP4 into the job's thread
  * (or the channel), with lineage and Remix / Re-roll buttons beside it.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { webApi } from '@slack/bolt';
+import { retry } from '../../async/retry.ts';
+import { backoffMs } from '../../async/sleep.ts';
 import type { JobError } from '../../engine/job.ts';
 import type { DeliveredVideo, JobView, MessageRef, Surface } from '../../engine/surface.ts';
 import type { Logger } from '../../log/logger.ts';
+import { t } from '../../presentation/catalogue/catalogue.ts';
+import { formatBytes } from '../../presentation/format-bytes.ts';
 import { type JobExtras, renderJobMessage, renderResultMessage } from './render/job-blocks.ts';
-import { link, slackDate } from './render/slack-text.ts';
-
-/** Tries of the job message's final edit after a successful upload. */
-const FINAL_EDIT_ATTEMPTS = 5;
+import { link } from './render/slack-text.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -34,12 +34,16 @@ const GONE = new Set([
   'cant_update_message',
 ]);
 
+/** Tries of the job message's final edit after a successful upload. */
+const FINAL_EDIT_ATTEMPTS = 5;
+
+/** An error Slack answered in its body (`ok: false`), which the Web API client does not retry. */
+const isPlatformError = (err: unknown) => (err as { code?: unknown }).code === 'slack_webapi_platform_error';
+
 function slackError(err: unknown): string | undefined {
   const data = (err as { data?: { error?: unknown } }).data;
   return typeof data?.error === 'string' ? data.error : undefined;
 }
-
-const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
 
 export class SlackSurface implements Surface {
   /** One call at a time per job, so a late progress edit never lands over the final state. */
@@ -80,7 +84,6 @@ export class SlackSurface implements Surface {
 
   jobCompleted(view: JobView, video: DeliveredVideo): Promise<MessageRef | undefined> {
     return this.serial(view.job.id, async () => {
-      const shown: JobView = { ...view, job: { ...view.job, state: 'delivered' } };
       if (video.bytes > this.o.maxUploadBytes) return this.tooLarge(view, video);
       let ref: MessageRef | undefined;
       try {
@@ -90,13 +93,18 @@ export class SlackSurface implements Surface {
         throw err;
       }
       this.markFinished(view.job.id);
-      // The upload is what counts; a failed final edit must not make the engine upload again,
-      // but it is retried here: given up after one error, the message would show the job as
-      // still running (with a Cancel button) for good.
-      await this.editWithRetries(shown, {
-        lineage: video.lineage,
-        note: ':arrow_down: The video is in the thread below.',
-      });
+      // The upload is what counts: a failed final edit must not make the engine upload again.
+      // Given up after one error, the message would show the job as still running (with a
+      // Cancel button) for good. The Web API client already retries HTTP failures (429, 5xx);
+      // Slack's own errors (`ok: false`, e.g. internal_error) are retried here, and only those.
+      const note = `:arrow_down: ${t(view.job.place.locale, 'job.inThread')}`;
+      await retry(() => this.edit(view, { lineage: video.lineage, note, state: 'delivered' }), {
+        attempts: FINAL_EDIT_ATTEMPTS,
+        delayMs: (attempt) => backoffMs(attempt, 250, 4000),
+        retryable: isPlatformError,
+      }).catch((err: unknown) =>
+        this.o.logger.warn('slack final edit failed after upload', { job: view.job.id, err }),
+      );
       return ref;
     });
   }
@@ -149,13 +157,16 @@ export class SlackSurface implements Surface {
   /** Too big for Slack: say so plainly, with a download link when the bot can share one. */
   private async tooLarge(view: JobView, video: DeliveredVideo): Promise<MessageRef | undefined> {
     const url = await video.share();
-    const limit = mb(this.o.maxUploadBytes);
-    const note = url
-      ? `:warning: The video is ${mb(video.bytes)}, more than the ${limit} Slack takes here. ${link(url, 'Download it here')}` +
-        (view.job.resultExpiresAt
-          ? ` until ${slackDate(view.job.resultExpiresAt, '{date_short_pretty} {time}', 'it expires')}.`
-          : '.')
-      : `:warning: The video is ${mb(video.bytes)}, more than the ${limit} Slack takes here, and no download link is set up (PUBLIC_URL). Ask an admin, or try a shorter video.`;
+    const locale = view.job.place.locale;
+    const sizes = {
+      size: formatBytes(video.bytes),
+      limit: formatBytes(this.o.maxUploadBytes),
+      platform: 'Slack',
+    };
+    const how = url
+      ? t(locale, 'job.tooLargeLink', { link: link(url, url) })
+      : t(locale, 'job.tooLargeNoLink', { id: view.job.videoId ?? view.job.id });
+    const note = `:warning: ${t(locale, 'job.tooLargeNoFrame', sizes)} ${how}`;
     const thread = this.resultThread(view);
     const posted = await this.o.client.chat.postMessage({
       channel: view.job.place.channelId,
@@ -164,8 +175,7 @@ export class SlackSurface implements Surface {
       ...(thread ? { thread_ts: thread } : {}),
     });
     this.markFinished(view.job.id);
-    const shown: JobView = { ...view, job: { ...view.job, state: 'delivered' } };
-    await this.edit(shown, { lineage: video.lineage, note }).catch((err: unknown) =>
+    await this.edit(view, { lineage: video.lineage, note, state: 'delivered' }).catch((err: unknown) =>
       this.o.logger.warn('slack edit failed after too-large notice', { job: view.job.id, err }),
     );
     return posted.ts ? { messageRef: posted.ts, ...(thread ? { threadRef: thread } : {}) } : undefined;
@@ -192,21 +202,6 @@ export class SlackSurface implements Surface {
         return;
       }
       throw err;
-    }
-  }
-
-  /** {@link edit}, retried with backoff (250 ms, doubling, 5 tries); the last failure is logged, not thrown. */
-  private async editWithRetries(view: JobView, extras: JobExtras): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.edit(view, extras);
-      } catch (err) {
-        if (attempt >= FINAL_EDIT_ATTEMPTS) {
-          this.o.logger.warn('slack final edit failed after upload', { job: view.job.id, attempt, err });
-          return;
-        }
-        await sleep(250 * 2 ** (attempt - 1), undefined, { ref: false });
-      }
     }
   }
 

@@ -10,6 +10,7 @@ import type { Config } from '../../config/config.ts';
 import type { EngineApi } from '../../engine/engine-api.ts';
 import { MemoryOnceGuard, type OnceGuard } from '../../engine/once-guard.ts';
 import type { Logger } from '../../log/logger.ts';
+import { isLoopbackUrl } from '../../net/loopback.ts';
 import { ActorResolver } from './actor-resolver.ts';
 import { boltLevel, boltLogger } from './bolt-logger.ts';
 import { SLACK_COMMANDS } from './commands/slack-commands.ts';
@@ -22,7 +23,7 @@ import { onceMiddleware } from './once-middleware.ts';
 import { slackFileOrigins } from './slack-file-fetch.ts';
 import type { SlackButton, SlackDeps, SlackModalSubmit } from './slack-handler-types.ts';
 import { SlackSurface } from './slack-surface.ts';
-import { tellUser } from './tell-user.ts';
+import { tellText } from './tell-user.ts';
 
 type RetryOptions = webApi.RetryOptions;
 
@@ -58,10 +59,6 @@ export interface SlackBot {
 const BUTTONS: readonly SlackButton[] = [remixButton, rerollButton, cancelButton];
 const MODALS: readonly SlackModalSubmit[] = [videoModalSubmit, remixModalSubmit];
 
-function isLoopback(url: string): boolean {
-  return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
-}
-
 /** Start Slack. Throws when the configuration has no usable mode. */
 export async function startSlack(args: {
   config: Config;
@@ -84,7 +81,7 @@ export async function startSlack(args: {
   }
   const level = boltLevel(config.LOG_LEVEL);
   const bLogger = boltLogger(logger, level);
-  const loopback = isLoopback(config.SLACK_API_URL);
+  const loopback = isLoopbackUrl(config.SLACK_API_URL);
   const retryConfig =
     o.retryConfig ??
     (loopback ? webApi.retryPolicies.rapidRetryPolicy : webApi.retryPolicies.tenRetriesInAboutThirtyMinutes);
@@ -192,7 +189,7 @@ function register(app: App, deps: SlackDeps): void {
           user: a.command.user_id,
           respond: a.respond,
         };
-        await tellUser(to, 'Something went wrong on my side. Please try again in a minute.');
+        await tellText({ ...to, locale: deps.actors.cachedLocale(a.command.user_id) }, 'reply.failed');
       }
     });
   }

@@ -12,6 +12,8 @@ export interface FakeUser {
   isAdmin: boolean;
   isOwner: boolean;
   isBot: boolean;
+  /** What users.info answers as `locale` when asked with `include_locale` (e.g. `zh-CN`). */
+  locale: string;
 }
 
 export interface FakeChannel {
@@ -132,6 +134,7 @@ export class FakeSlackState extends EventEmitter {
       isAdmin: init.isAdmin ?? false,
       isOwner: init.isOwner ?? false,
       isBot: init.isBot ?? false,
+      locale: init.locale ?? 'en-US',
     };
     this.users.set(id, user);
     this.changed();

@@ -137,7 +137,15 @@ export class FakeSlack {
 
   // ---- workspace setup ----
 
-  addUser(user: { id: string; name?: string; realName?: string; isAdmin?: boolean; isOwner?: boolean }) {
+  addUser(user: {
+    id: string;
+    name?: string;
+    realName?: string;
+    isAdmin?: boolean;
+    isOwner?: boolean;
+    /** Slack client language, answered by users.info with `include_locale`. @default 'en-US' */
+    locale?: string;
+  }) {
     const { id, ...rest } = user;
     return this.state.ensureUser(id, rest);
   }

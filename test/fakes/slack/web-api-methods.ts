@@ -217,6 +217,8 @@ const usersInfo: Method = (ctx, p) => {
       is_owner: u.isOwner,
       is_bot: u.isBot,
       profile: { real_name: u.realName, display_name: u.name },
+      // Slack answers the locale only when asked for it.
+      ...(p.include_locale === true || p.include_locale === 'true' ? { locale: u.locale } : {}),
     },
   };
 };

@@ -1,13 +1,12 @@
 /** `/remix video prompt`: change one thing in an existing video (autocomplete of recent ones). */
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord.js';
 import type { RecentVideo } from '../../../engine/engine-api.ts';
-import { VIDEO_ERROR_MESSAGES } from '../../../video/video-error-messages.ts';
+import { refusalText } from '../../../presentation/refusal-text.ts';
 import { isUserVideoId } from '../../../video/video-id.ts';
 import type { Command } from '../command.ts';
 import { described, named } from '../i18n.ts';
 import { deferNow, replyPrivately } from '../interaction-replies.ts';
 import { startJob } from '../job-start.ts';
-import { refusalText } from '../refusal-text.ts';
 
 /** Autocomplete must answer inside 3 s even when the store is slow. */
 const AUTOCOMPLETE_BUDGET_MS = 2000;
@@ -46,13 +45,13 @@ export default {
 
   async execute(i, ctx) {
     if (!(await deferNow(i, false, ctx.logger))) return;
-    const remixOf = i.options.getString('video', true).trim();
+    const videoId = i.options.getString('video', true).trim();
     // A typed id is checked strictly (path tricks); ids from buttons come from the upstream.
-    if (!isUserVideoId(remixOf)) {
-      const refusal = { code: 'source_not_found', message: VIDEO_ERROR_MESSAGES.badId } as const;
-      return replyPrivately(i, refusalText(i.locale, refusal), ctx.logger);
+    if (!isUserVideoId(videoId)) {
+      const refusal = { code: 'source_not_found' } as const;
+      return replyPrivately(i, refusalText(i.locale, refusal, 'discord'), ctx.logger);
     }
-    await startJob(i, ctx, { prompt: i.options.getString('prompt', true), remixOf });
+    await startJob(i, ctx, { kind: 'remix', videoId, change: i.options.getString('prompt', true) });
   },
 
   async autocomplete(i, ctx) {

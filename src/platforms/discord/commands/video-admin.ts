@@ -7,7 +7,7 @@ import {
   ApplicationCommandOptionType as Opt,
   PermissionFlagsBits,
 } from 'discord.js';
-import type { UserLimits } from '../../../engine/engine-api.ts';
+import { type AdminAction, runAdminAction } from '../../admin-actions.ts';
 import { actorOf } from '../actor.ts';
 import type { Command, DiscordContext } from '../command.ts';
 import { described, named, t } from '../i18n.ts';
@@ -38,52 +38,41 @@ const channel = {
   )[],
 };
 
-async function run(i: ChatInputCommandInteraction, ctx: DiscordContext): Promise<string> {
-  const { engine } = ctx;
-  const guild = i.guildId ?? '';
-  const locale = i.locale;
+/** The subcommand as an {@link AdminAction}. */
+function actionOf(i: ChatInputCommandInteraction): AdminAction {
   const group = i.options.getSubcommandGroup(false);
   const sub = i.options.getSubcommand(true);
   if (group === 'channels') {
-    const current = (await engine.allowedChannels('discord', guild)) ?? [];
-    let next: string[] | null = current;
-    if (sub === 'add') next = [...new Set([...current, i.options.getChannel('channel', true).id])];
-    if (sub === 'remove') next = current.filter((c) => c !== i.options.getChannel('channel', true).id);
-    if (sub === 'clear') next = null;
-    if (sub !== 'list')
-      await engine.setAllowedChannels('discord', guild, next && next.length > 0 ? next : null);
-    return next && next.length > 0
-      ? t(locale, 'admin.channels', { list: next.map((c) => `<#${c}>`).join(', ') })
-      : t(locale, 'admin.channelsAll');
+    if (sub === 'add' || sub === 'remove') {
+      return { kind: 'channels', op: sub, channelId: i.options.getChannel('channel', true).id };
+    }
+    return { kind: 'channels', op: sub === 'clear' ? 'clear' : 'list' };
   }
   if (sub === 'set-quota') {
-    const target = i.options.getUser('user', true);
-    const limits: UserLimits = {};
-    const videos = i.options.getInteger('videos');
-    const seconds = i.options.getInteger('seconds');
-    const active = i.options.getInteger('active');
-    if (videos !== null) limits.dailyVideos = videos;
-    if (seconds !== null) limits.dailySeconds = seconds;
-    if (active !== null) limits.activeJobs = active;
-    const none = videos === null && seconds === null && active === null;
-    await engine.setUserLimits('discord', guild, target.id, none ? null : limits);
-    const def = t(locale, 'admin.default');
-    return t(locale, 'admin.setQuota', {
-      user: `<@${target.id}>`,
-      videos: videos ?? def,
-      seconds: seconds ?? def,
-      active: active ?? def,
-    });
+    return {
+      kind: 'set-quota',
+      userId: i.options.getUser('user', true).id,
+      videos: i.options.getInteger('videos'),
+      seconds: i.options.getInteger('seconds'),
+      active: i.options.getInteger('active'),
+    };
   }
-  if (sub === 'reset-quota') {
-    const target = i.options.getUser('user', true);
-    await engine.resetUserUsage('discord', guild, target.id);
-    return t(locale, 'admin.resetQuota', { user: `<@${target.id}>` });
-  }
-  // server-cap
-  const cap = i.options.getInteger('videos');
-  await engine.setWorkspaceCap('discord', guild, cap);
-  return cap === null ? t(locale, 'admin.capDefault') : t(locale, 'admin.cap', { cap });
+  if (sub === 'reset-quota') return { kind: 'reset-quota', userId: i.options.getUser('user', true).id };
+  return { kind: 'workspace-cap', cap: i.options.getInteger('videos') };
+}
+
+function run(i: ChatInputCommandInteraction, ctx: DiscordContext): Promise<string> {
+  return runAdminAction(
+    {
+      engine: ctx.engine,
+      platform: 'discord',
+      workspaceId: i.guildId ?? '',
+      locale: i.locale,
+      mentionUser: (id) => `<@${id}>`,
+      mentionChannel: (id) => `<#${id}>`,
+    },
+    actionOf(i),
+  );
 }
 
 export default {

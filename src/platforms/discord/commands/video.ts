@@ -1,10 +1,10 @@
 /** `/video prompt [size] [seconds] [model] [image]`: make a video. */
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord.js';
+import { formatBytes } from '../../../presentation/format-bytes.ts';
 import type { Command } from '../command.ts';
 import { described, named, t } from '../i18n.ts';
 import { fetchDiscordImage, IMAGE_TYPES, ImageFetchError } from '../image-fetch.ts';
 import { deferNow, replyPrivately } from '../interaction-replies.ts';
-import { formatBytes } from '../job-message.ts';
 import { type JobParams, startJob } from '../job-start.ts';
 
 const choicesOf = <T extends string | number>(values: readonly T[]) =>
@@ -82,6 +82,6 @@ export default {
         return replyPrivately(i, t(i.locale, key), ctx.logger);
       }
     }
-    await startJob(i, ctx, params);
+    await startJob(i, ctx, { kind: 'submit', params });
   },
 } satisfies Command;

@@ -11,7 +11,13 @@ export interface ParsedVideoText {
   model?: string;
 }
 
-export type ParseResult = { ok: true; value: ParsedVideoText } | { ok: false; message: string };
+/** A problem with the text, as a catalogue message (the user's words go in `vars`, unescaped). */
+export interface ParseProblem {
+  key: 'reply.badFlag' | 'reply.flagValue' | 'reply.flagSize' | 'reply.flagWhole';
+  vars: Record<string, string>;
+}
+
+export type ParseResult = { ok: true; value: ParsedVideoText } | { ok: false; problem: ParseProblem };
 
 const FLAGS = ['size', 'seconds', 'model'] as const;
 type Flag = (typeof FLAGS)[number];
@@ -31,14 +37,16 @@ export function parseVideoText(text: string): ParseResult {
     }
     const name = (m[1] ?? '').toLowerCase();
     if (!(FLAGS as readonly string[]).includes(name)) {
-      return { ok: false, message: `I don't know the option "${word}". Use --size, --seconds or --model.` };
+      return { ok: false, problem: { key: 'reply.badFlag', vars: { flag: word } } };
     }
     let value = m[2];
     if (value === undefined) {
       i += 1;
       value = words[i];
     }
-    if (value === undefined || value === '') return { ok: false, message: `--${name} needs a value.` };
+    if (value === undefined || value === '') {
+      return { ok: false, problem: { key: 'reply.flagValue', vars: { flag: name } } };
+    }
     flags[name as Flag] = value;
   }
   return buildParsed(prompt.join(' '), flags);
@@ -49,14 +57,14 @@ function buildParsed(prompt: string, flags: Partial<Record<Flag, string>>): Pars
   if (flags.size !== undefined) {
     const size = flags.size.toLowerCase().replace('×', 'x');
     if (!/^\d{2,5}x\d{2,5}$/.test(size)) {
-      return { ok: false, message: `--size is WIDTHxHEIGHT, for example 1280x720 (got "${flags.size}").` };
+      return { ok: false, problem: { key: 'reply.flagSize', vars: { value: flags.size } } };
     }
     out.size = size;
   }
   if (flags.seconds !== undefined) {
     const n = Number(flags.seconds.replace(/s$/i, ''));
     if (!Number.isInteger(n) || n <= 0) {
-      return { ok: false, message: `--seconds is a whole number, for example 8 (got "${flags.seconds}").` };
+      return { ok: false, problem: { key: 'reply.flagWhole', vars: { value: flags.seconds } } };
     }
     out.seconds = n;
   }

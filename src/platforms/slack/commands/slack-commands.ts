@@ -2,6 +2,12 @@
 import type { SlackCommand } from '../slack-handler-types.ts';
 import quotaCommand from './quota-command.ts';
 import remixCommand from './remix-command.ts';
+import videoAdminCommand from './video-admin-command.ts';
 import videoCommand from './video-command.ts';
 
-export const SLACK_COMMANDS: readonly SlackCommand[] = [videoCommand, remixCommand, quotaCommand];
+export const SLACK_COMMANDS: readonly SlackCommand[] = [
+  videoCommand,
+  remixCommand,
+  quotaCommand,
+  videoAdminCommand,
+];

@@ -1,8 +1,7 @@
 /** Cancel button: only the requester or a workspace admin; the engine decides and refuses others. */
 import { ACTION_IDS } from '../action-ids.ts';
-import { escapeSlack } from '../render/slack-text.ts';
 import type { SlackButton } from '../slack-handler-types.ts';
-import { tellUser } from '../tell-user.ts';
+import { tellRefusal } from '../tell-user.ts';
 
 export default {
   actionId: ACTION_IDS.cancel,
@@ -12,8 +11,11 @@ export default {
     const actor = await deps.actors.actor(body.user.id, body.user.name ?? body.user.id);
     const outcome = await deps.engine.cancel(action.value ?? '', actor);
     if (!outcome.ok) {
-      const tell = { client, logger: deps.logger, channel: channelId, user: body.user.id, respond };
-      await tellUser(tell, escapeSlack(outcome.refusal.message));
+      const locale = actor.locale ? { locale: actor.locale } : {};
+      await tellRefusal(
+        { client, logger: deps.logger, channel: channelId, user: body.user.id, respond, ...locale },
+        outcome.refusal,
+      );
     }
   },
 } satisfies SlackButton;

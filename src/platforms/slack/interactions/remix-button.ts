@@ -5,7 +5,7 @@
 import { ACTION_IDS } from '../action-ids.ts';
 import { remixModal } from '../render/modal-views.ts';
 import type { SlackButton } from '../slack-handler-types.ts';
-import { tellUser } from '../tell-user.ts';
+import { tellText } from '../tell-user.ts';
 
 export default {
   actionId: ACTION_IDS.remix,
@@ -13,16 +13,20 @@ export default {
     const videoId = action.value ?? '';
     const channelId = body.channel?.id ?? body.container?.channel_id ?? '';
     const meta = { channelId, videoId };
+    // Nothing awaited before views.open (the trigger lives 3 s): the cached locale, if any.
+    const locale = deps.actors.cachedLocale(body.user.id);
     const [, opened] = await Promise.all([
       ack(),
-      client.views.open({ trigger_id: body.trigger_id, view: remixModal(meta) }).catch((err: unknown) => {
-        deps.logger.warn('slack could not open the remix dialog', { err });
-        return undefined;
-      }),
+      client.views
+        .open({ trigger_id: body.trigger_id, view: remixModal(meta, undefined, locale) })
+        .catch((err: unknown) => {
+          deps.logger.warn('slack could not open the remix dialog', { err });
+          return undefined;
+        }),
     ]);
     if (!opened?.view?.id) {
       const tell = { client, logger: deps.logger, channel: channelId, user: body.user.id, respond };
-      return tellUser(tell, 'I could not open the Remix dialog in time. Click Remix again.');
+      return tellText(locale ? { ...tell, locale } : tell, 'reply.remixFormFailed');
     }
     const source = await deps.engine.findJobByVideoId(videoId);
     if (!source) return;
@@ -30,7 +34,7 @@ export default {
       .update({
         view_id: opened.view.id,
         ...(opened.view.hash ? { hash: opened.view.hash } : {}),
-        view: remixModal(meta, source.prompt),
+        view: remixModal(meta, source.prompt, locale),
       })
       .catch((err: unknown) =>
         deps.logger.debug('slack remix dialog not updated (user may have typed already)', { err }),

@@ -1,6 +1,7 @@
 /** The Remix dialog: the one change, submitted as a remix posted in the source video's thread. */
+import { t } from '../../../presentation/catalogue/catalogue.ts';
 import { INPUT_IDS, type RemixModalMeta, VIEW_IDS } from '../action-ids.ts';
-import { placeNear, submitOrTell } from '../job-requests.ts';
+import { acceptedOrTell, placeNear } from '../job-requests.ts';
 import { readMeta } from '../render/modal-views.ts';
 import type { SlackModalSubmit } from '../slack-handler-types.ts';
 
@@ -9,7 +10,11 @@ export default {
   async execute({ ack, body, view, client }, deps) {
     const change = (view.state.values[INPUT_IDS.change]?.[INPUT_IDS.change]?.value ?? '').trim();
     if (change === '') {
-      await ack({ response_action: 'errors', errors: { [INPUT_IDS.change]: 'Say what should change.' } });
+      const locale = deps.actors.cachedLocale(body.user.id);
+      await ack({
+        response_action: 'errors',
+        errors: { [INPUT_IDS.change]: t(locale, 'reply.changeMissing') },
+      });
       return;
     }
     await ack();
@@ -20,10 +25,14 @@ export default {
       deps.actors.actor(body.user.id, body.user.name),
       deps.engine.findJobByVideoId(meta.videoId),
     ]);
-    await submitOrTell(
-      deps,
-      { actor, place: placeNear(source, workspaceId, meta.channelId), prompt: change, remixOf: meta.videoId },
-      { client, logger: deps.logger, channel: meta.channelId, user: body.user.id },
-    );
+    const place = placeNear(source, workspaceId, meta.channelId, actor.locale);
+    const locale = actor.locale ? { locale: actor.locale } : {};
+    await acceptedOrTell(deps.engine.remixFromResult(meta.videoId, change, actor, place), {
+      client,
+      logger: deps.logger,
+      channel: meta.channelId,
+      user: body.user.id,
+      ...locale,
+    });
   },
 } satisfies SlackModalSubmit;

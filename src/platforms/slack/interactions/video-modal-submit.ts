@@ -4,12 +4,13 @@
  * (the image is fetched from Slack first, with the bot token, from Slack's file host only).
  */
 import type { VideoRequest } from '../../../engine/engine-api.ts';
+import { t } from '../../../presentation/catalogue/catalogue.ts';
 import { INPUT_IDS, VIEW_IDS, type VideoModalMeta } from '../action-ids.ts';
-import { submitOrTell } from '../job-requests.ts';
+import { acceptedOrTell } from '../job-requests.ts';
 import { readMeta } from '../render/modal-views.ts';
-import { fetchSlackImage } from '../slack-file-fetch.ts';
+import { type FetchProblem, fetchSlackImage } from '../slack-file-fetch.ts';
 import type { SlackModalSubmit, ViewArgs } from '../slack-handler-types.ts';
-import { tellUser } from '../tell-user.ts';
+import { tellText } from '../tell-user.ts';
 
 type Values = ViewArgs['view']['state']['values'];
 
@@ -29,23 +30,27 @@ export default {
     const values = view.state.values;
     const prompt = (values[INPUT_IDS.prompt]?.[INPUT_IDS.prompt]?.value ?? '').trim();
     if (prompt === '') {
+      const locale = deps.actors.cachedLocale(body.user.id);
       await ack({
         response_action: 'errors',
-        errors: { [INPUT_IDS.prompt]: 'Say what the video should show.' },
+        errors: { [INPUT_IDS.prompt]: t(locale, 'reply.promptMissing') },
       });
       return;
     }
     await ack();
     const meta = readMeta<VideoModalMeta>(view.private_metadata, ['channelId']);
     if (!meta) return deps.logger.warn('slack video form without our metadata', { viewId: view.id });
-    const tell = { client, logger: deps.logger, channel: meta.channelId, user: body.user.id };
+    const actor = await deps.actors.actor(body.user.id, body.user.name);
+    const locale = actor.locale ? { locale: actor.locale } : {};
+    const tell = { client, logger: deps.logger, channel: meta.channelId, user: body.user.id, ...locale };
     const seconds = Number(selected(values, INPUT_IDS.seconds));
     const request: VideoRequest = {
-      actor: await deps.actors.actor(body.user.id, body.user.name),
+      actor,
       place: {
         platform: 'slack',
         workspaceId: body.team?.id ?? body.user.team_id ?? '',
         channelId: meta.channelId,
+        ...locale,
       },
       prompt,
       ...(Number.isInteger(seconds) && seconds > 0 ? { seconds } : {}),
@@ -58,14 +63,11 @@ export default {
     if (fileId) {
       const fetched = await fetchSlackImage(client, fileId, deps.images).catch((err: unknown) => {
         deps.logger.warn('slack image fetch failed', { err });
-        return {
-          ok: false as const,
-          message: 'I could not download that image from Slack. Upload it again and retry.',
-        };
+        return { ok: false as const, problem: { key: 'reply.imageFetch' } as FetchProblem };
       });
-      if (!fetched.ok) return tellUser(tell, fetched.message);
+      if (!fetched.ok) return tellText(tell, fetched.problem.key, fetched.problem.vars);
       request.image = fetched.image;
     }
-    await submitOrTell(deps, request, tell);
+    await acceptedOrTell(deps.engine.submit(request), tell);
   },
 } satisfies SlackModalSubmit;

@@ -3,6 +3,7 @@
  * Remix dialog (the one change, with the one-change hint). Pure builders.
  */
 import type { types } from '@slack/bolt';
+import { type MessageKey, t, type Vars } from '../../../presentation/catalogue/catalogue.ts';
 import { INPUT_IDS, type RemixModalMeta, VIEW_IDS, type VideoModalMeta } from '../action-ids.ts';
 import { escapeSlack, safeText, truncate } from './slack-text.ts';
 
@@ -38,43 +39,49 @@ function select(id: string, label: string, options: PlainTextOption[]): KnownBlo
 }
 
 /** `/video` with no text. */
-export function videoModal(choices: Choices, meta: VideoModalMeta, simulated: boolean): ModalView {
+export function videoModal(
+  choices: Choices,
+  meta: VideoModalMeta,
+  simulated: boolean,
+  locale?: string,
+): ModalView {
+  const text = (key: MessageKey, vars?: Vars) => t(locale, key, vars);
   const blocks: KnownBlock[] = [
     {
       type: 'input',
       block_id: INPUT_IDS.prompt,
-      label: { type: 'plain_text', text: 'What should the video show?' },
+      label: { type: 'plain_text', text: text('form.prompt') },
       element: {
         type: 'plain_text_input',
         action_id: INPUT_IDS.prompt,
         multiline: true,
         max_length: 2000,
-        placeholder: { type: 'plain_text', text: 'A red fox trotting through fresh snow at dawn' },
+        placeholder: { type: 'plain_text', text: text('form.promptPlaceholder') },
       },
     },
     select(
       INPUT_IDS.size,
-      'Size',
+      text('form.size'),
       choices.sizes.map((s) => option(s, s)),
     ),
     select(
       INPUT_IDS.seconds,
-      'Length',
-      choices.seconds.map((s) => option(`${s} seconds`, String(s))),
+      text('form.seconds'),
+      choices.seconds.map((s) => option(text('form.secondsOption', { seconds: s }), String(s))),
     ),
     select(
       INPUT_IDS.model,
-      'Model',
+      text('form.model'),
       choices.models.map((m) => option(m, m)),
     ),
     {
       type: 'input',
       block_id: INPUT_IDS.image,
       optional: true,
-      label: { type: 'plain_text', text: 'Start from an image (optional)' },
+      label: { type: 'plain_text', text: text('form.image') },
       hint: {
         type: 'plain_text',
-        text: 'PNG, JPEG or WebP. It is fitted to the chosen size. No real faces.',
+        text: text('form.imageHint'),
       },
       element: {
         type: 'file_input',
@@ -90,7 +97,7 @@ export function videoModal(choices: Choices, meta: VideoModalMeta, simulated: bo
       elements: [
         {
           type: 'mrkdwn',
-          text: ':test_tube: Videos come from the built-in simulator, not a real video service.',
+          text: `:test_tube: ${text('form.simulated')}`,
         },
       ],
     });
@@ -99,41 +106,41 @@ export function videoModal(choices: Choices, meta: VideoModalMeta, simulated: bo
     type: 'modal',
     callback_id: VIEW_IDS.video,
     private_metadata: JSON.stringify(meta),
-    title: { type: 'plain_text', text: 'New video' },
-    submit: { type: 'plain_text', text: 'Make it' },
-    close: { type: 'plain_text', text: 'Cancel' },
+    title: plain(text('form.title')),
+    submit: plain(text('form.submit')),
+    close: plain(text('btn.cancel')),
     blocks,
   };
 }
 
 /** The Remix dialog. `sourcePrompt` is filled in by a `views.update` once it was looked up. */
-export function remixModal(meta: RemixModalMeta, sourcePrompt?: string): ModalView {
-  const source = sourcePrompt
-    ? `Remixing \`${escapeSlack(meta.videoId)}\`:\n>${safeText(sourcePrompt, 1500).replace(/\n/g, '\n>')}`
-    : `Remixing \`${escapeSlack(meta.videoId)}\``;
+export function remixModal(meta: RemixModalMeta, sourcePrompt?: string, locale?: string): ModalView {
+  const text = (key: MessageKey, vars?: Vars) => t(locale, key, vars);
+  const head = text('modal.remixing', { id: `\`${escapeSlack(meta.videoId)}\`` });
+  const source = sourcePrompt ? `${head}:\n>${safeText(sourcePrompt, 1500).replace(/\n/g, '\n>')}` : head;
   return {
     type: 'modal',
     callback_id: VIEW_IDS.remix,
     private_metadata: JSON.stringify(meta),
-    title: { type: 'plain_text', text: 'Remix video' },
-    submit: { type: 'plain_text', text: 'Remix' },
-    close: { type: 'plain_text', text: 'Cancel' },
+    title: plain(text('modal.title')),
+    submit: plain(text('modal.submitRemix')),
+    close: plain(text('btn.cancel')),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: source, verbatim: true } },
       {
         type: 'input',
         block_id: INPUT_IDS.change,
-        label: { type: 'plain_text', text: 'What should change?' },
+        label: plain(text('modal.label')),
         hint: {
           type: 'plain_text',
-          text: 'One clear change per remix works best, e.g. "make it night" or "the fox is now a cat". Size and length stay the same.',
+          text: text('modal.keepsSize'),
         },
         element: {
           type: 'plain_text_input',
           action_id: INPUT_IDS.change,
           multiline: true,
           max_length: 1000,
-          placeholder: { type: 'plain_text', text: 'Make it night, with falling snow' },
+          placeholder: plain(text('modal.placeholder')),
         },
       },
     ],
