@@ -1,7 +1,8 @@
 /**
  * The engine's shared state and its one way to change a job: {@link EngineCore.update}
  * writes the record (and the active index) before anything else hears of it.
- * The submission, polling, delivery and recovery modules work through this.
+ * The submission, polling, delivery and recovery classes work through this; which jobs run
+ * when is the scheduler's business (`scheduling/`), so the core holds no queue and no timer.
  */
 import { setMaxListeners } from 'node:events';
 import type { Logger } from '../log/logger.ts';
@@ -9,14 +10,12 @@ import type { VideoApi } from '../video/video.ts';
 import { DurationStats } from './duration-stats.ts';
 import { EngineEvents, type UpstreamOp } from './engine-events.ts';
 import type { ResolvedTiming } from './engine-options.ts';
-import { FairQueue } from './fair-queue.ts';
 import { type Job, type JobError, TERMINAL_JOB_STATES } from './job.ts';
 import { JobNotifier, realClock } from './job-notifier.ts';
 import { JobStore } from './job-store.ts';
-import { KeyedMutex } from './keyed-mutex.ts';
+import type { KeyedMutex } from './keyed-mutex.ts';
 import { Lineage } from './lineage.ts';
-import { PollLoop } from './poll-loop.ts';
-import type { QuotaBook } from './quota.ts';
+import type { QuotaLedger } from './quota-ledger.ts';
 import type { Store } from './store.ts';
 import type { FileShare, JobView, Surface } from './surface.ts';
 
@@ -31,37 +30,45 @@ export interface CoreDeps {
   fileShare: FileShare | undefined;
   now: () => number;
   random: () => number;
+  /** Locks for read-modify-write of stored records (shared with the quota book). */
+  mutex: KeyedMutex;
+  quota: QuotaLedger;
+  /** Every non-terminal job this process knows, by id (shared with the quota book). */
+  active: Map<string, Job>;
+  /** Where waiting jobs stand, for progress views. */
+  positions: QueuePositions;
+  /** The job index (the active set): in the store, or a Redis set in distributed mode. */
+  jobs?: JobStore;
+}
+
+/** What a progress view needs to know about the queue. */
+export interface QueuePositions {
+  /** 1-based place of a waiting job, when known. */
+  position(jobId: string): number | undefined;
+  readonly size: number;
 }
 
 export class EngineCore {
-  readonly mutex = new KeyedMutex();
+  readonly mutex: KeyedMutex;
   readonly events = new EngineEvents();
   readonly jobs: JobStore;
   readonly lineage: Lineage;
-  readonly queue = new FairQueue();
-  /** Every non-terminal job, by id. Authoritative while running (one process owns the store). */
-  readonly active = new Map<string, Job>();
+  readonly quota: QuotaLedger;
+  /** Every non-terminal job this process knows, by id. */
+  readonly active: Map<string, Job>;
   /** Jobs holding an upstream slot (being submitted, submitted, running). */
   readonly slots = new Set<string>();
-  /** Per-job poll bookkeeping. */
-  readonly pollState = new Map<string, { polls: number; errors: number; hintMs?: number }>();
   readonly durations: DurationStats;
   readonly surfaces = new Map<string, Surface>();
   readonly notifier: JobNotifier;
-  readonly poll: PollLoop;
   /** Aborted by `stop()`; every upstream call listens to it, so no listener cap applies. */
   readonly abort = withoutListenerCap(new AbortController());
-  /** Submissions paused until (after a 429). */
-  pausedUntil = 0;
-  /** Set by the engine: submits the next waiting jobs while slots are free. */
-  pump: () => void = () => {};
-  /** Set by the engine: one poll check of a job. */
-  check: (jobId: string) => Promise<number | undefined> = async () => undefined;
-  /** Set by the engine (needs the quota book). */
-  quota!: QuotaBook;
 
   constructor(readonly deps: CoreDeps) {
-    this.jobs = new JobStore(deps.store, this.mutex);
+    this.mutex = deps.mutex;
+    this.quota = deps.quota;
+    this.active = deps.active;
+    this.jobs = deps.jobs ?? new JobStore(deps.store, this.mutex);
     this.lineage = new Lineage(deps.store, this.mutex);
     this.durations = new DurationStats(deps.timing.fallbackMsPerVideoSecond);
     this.notifier = new JobNotifier({
@@ -85,12 +92,6 @@ export class EngineCore {
         const next = await this.update(job, { place });
         if (next.videoId && ref.link) await this.lineage.setLink(next.videoId, next.place.platform, ref.link);
       },
-    });
-    this.poll = new PollLoop({
-      maxConcurrent: deps.timing.maxConcurrentPolls,
-      now: deps.now,
-      check: (id) => this.check(id),
-      onError: (jobId, error) => this.problem('poll check', error, jobId),
     });
   }
 
@@ -138,6 +139,7 @@ export class EngineCore {
         if (this.finished.size > 500) this.finished.delete(this.finished.keys().next().value!);
         // A job whose requester is still owed the notice stays listed, so a restart sends it.
         if (!next.noticePending) await this.jobs.removeActive(id);
+        await this.quota.ended(next);
       } else {
         this.active.set(id, next);
       }
@@ -153,8 +155,6 @@ export class EngineCore {
       this.releaseSlot(job.id);
       return job;
     }
-    this.poll.remove(job.id);
-    this.queue.remove(job.id);
     if (options.refund) await this.quota.refund(job);
     const next = await this.updateIfActive(job, {
       state: options.state ?? 'failed',
@@ -196,7 +196,6 @@ export class EngineCore {
   releaseSlot(jobId: string): void {
     if (!this.slots.delete(jobId)) return;
     this.events.emit('inflight', this.slots.size);
-    this.pump();
   }
 
   /** Time an upstream call and report it. */
@@ -225,10 +224,10 @@ export class EngineCore {
   }
 
   view(job: Job): JobView {
-    const position = job.state === 'waiting' ? this.queue.position(job.id) : undefined;
+    const position = job.state === 'waiting' ? this.deps.positions.position(job.id) : undefined;
     const out: JobView = {
       job,
-      queueLength: this.queue.size,
+      queueLength: this.deps.positions.size,
       elapsedMs: Math.max(0, this.now() - job.createdAt),
     };
     if (position !== undefined) out.position = position;

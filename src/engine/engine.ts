@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../log/logger.ts';
 import { InvalidParameterError } from '../video/errors.ts';
 import { fitImage as realFitImage } from '../video/image-fit.ts';
-import { sweepSharedFiles } from './delivery.ts';
+import { Delivery } from './delivery.ts';
 import type {
   Actor,
   EngineApi,
@@ -25,15 +25,18 @@ import type {
 import { EngineCore } from './engine-core.ts';
 import type { EngineEvents } from './engine-events.ts';
 import { type EngineOptions, type ImageFitter, resolveTiming } from './engine-options.ts';
+import { FairQueue } from './fair-queue.ts';
 import { type Job, type JobImage, type Platform, TERMINAL_JOB_STATES } from './job.ts';
 import { newJobId } from './job-store.ts';
-import { checkJob } from './poll-check.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
 import { QuotaBook } from './quota.ts';
-import { type RecoveryReport, recover } from './recovery.ts';
+import type { QuotaLedger } from './quota-ledger.ts';
+import type { RecoveryReport } from './recovery.ts';
 import { checkRequest } from './request-check.ts';
+import { InProcessScheduler } from './scheduling/in-process-scheduler.ts';
+import type { Scheduler } from './scheduling/scheduler.ts';
 import { Settings } from './settings.ts';
 import { StoreError } from './store.ts';
-import { pump, stopPump, userKeyOf } from './submission.ts';
 import type { LineageEntry, Surface } from './surface.ts';
 
 export class Engine implements EngineApi {
@@ -41,7 +44,9 @@ export class Engine implements EngineApi {
   readonly simulated: boolean;
   readonly #core: EngineCore;
   readonly #settings: Settings;
-  readonly #quota: QuotaBook;
+  readonly #quota: QuotaLedger;
+  readonly #scheduler: Scheduler;
+  readonly #delivery: Delivery;
   readonly #o: EngineOptions;
   readonly #fit: ImageFitter;
   #state: 'new' | 'running' | 'stopped' = 'new';
@@ -52,7 +57,23 @@ export class Engine implements EngineApi {
     this.choices = options.choices;
     this.simulated = options.simulated ?? false;
     this.#fit = options.fitImage ?? ((data, size) => realFitImage(data, size));
+    const mutex = new KeyedMutex();
+    const active = new Map<string, Job>();
+    this.#settings = new Settings(options.store);
+    this.#quota = new QuotaBook(options.store, mutex, this.#settings, options.limits, (u) =>
+      [...active.values()].filter(
+        (j) =>
+          j.requester.platform === u.platform &&
+          j.requester.userId === u.userId &&
+          j.place.workspaceId === u.workspaceId,
+      ),
+    );
+    const queue = new FairQueue();
     const core = new EngineCore({
+      mutex,
+      active,
+      quota: this.#quota,
+      positions: queue,
       store: options.store,
       client: options.client,
       logger: options.logger ?? silentLogger,
@@ -65,18 +86,8 @@ export class Engine implements EngineApi {
       random: options.random ?? Math.random,
     });
     this.#core = core;
-    this.#settings = new Settings(options.store);
-    this.#quota = new QuotaBook(options.store, core.mutex, this.#settings, options.limits, (u) =>
-      [...core.active.values()].filter(
-        (j) =>
-          j.requester.platform === u.platform &&
-          j.requester.userId === u.userId &&
-          j.place.workspaceId === u.workspaceId,
-      ),
-    );
-    core.quota = this.#quota;
-    core.pump = () => pump(core);
-    core.check = (id) => checkJob(core, id);
+    this.#delivery = new Delivery(core);
+    this.#scheduler = new InProcessScheduler(core, queue, this.#delivery);
   }
 
   /** State changes, upstream calls, in-flight count, deliveries. */
@@ -94,14 +105,15 @@ export class Engine implements EngineApi {
     if (this.#state !== 'new') throw new Error('the engine can be started once');
     this.#state = 'running';
     await mkdir(this.#o.dataDir, { recursive: true });
-    const report = await recover(this.#core, { repairScan: this.#o.repairScan ?? true });
+    const report = await this.#scheduler.start({ repairScan: this.#o.repairScan ?? true });
     this.#core.logger.info('engine started', { ...report });
     const sweep = () =>
-      void sweepSharedFiles(this.#core).catch((err: unknown) => this.#core.problem('shared file sweep', err));
+      void this.#delivery
+        .sweepSharedFiles()
+        .catch((err: unknown) => this.#core.problem('shared file sweep', err));
     sweep();
     this.#sweep = setInterval(sweep, this.#core.deps.timing.sharedSweepMs);
     this.#sweep.unref();
-    this.#core.pump();
     return report;
   }
 
@@ -111,8 +123,7 @@ export class Engine implements EngineApi {
     this.#state = 'stopped';
     const core = this.#core;
     core.abort.abort();
-    core.poll.stop();
-    stopPump(core);
+    await this.#scheduler.stop();
     if (this.#sweep) clearInterval(this.#sweep);
     const deadline = Date.now() + 5000;
     while (core.mutex.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
@@ -176,10 +187,8 @@ export class Engine implements EngineApi {
       return { ok: false, refusal };
     }
     core.events.emit('state', job, undefined);
-    core.queue.push(job.id, userKeyOf(job));
-    const position = core.queue.position(job.id) ?? 1;
+    const position = await this.#scheduler.enqueue(job);
     core.notifier.accepted(job.id);
-    core.pump();
     core.logger.info('job accepted', { job: job.id, kind: job.kind, position });
     return { ok: true, value: { job: core.active.get(job.id) ?? job, position } };
   }
@@ -198,8 +207,7 @@ export class Engine implements EngineApi {
         `This video is already ${job.state === 'completed' ? 'finished' : job.state}.`,
       );
     }
-    const waiting = core.queue.remove(job.id);
-    core.poll.remove(job.id);
+    const waiting = await this.#scheduler.withdraw(job.id);
     // Waiting in our queue: nothing reached the upstream, so it is refunded.
     if (waiting) await this.#quota.refund(job);
     const by = { userId: actor.userId, displayName: actor.displayName };
@@ -280,7 +288,7 @@ export class Engine implements EngineApi {
 
   /** Check a running job now instead of at its scheduled time (webhooks, tests). */
   pollNow(jobId: string): void {
-    this.#core.poll.pokeNow(jobId);
+    this.#scheduler.pokeNow(jobId);
   }
 
   /** Resolves when every surface update queued so far has been sent (tests). */
