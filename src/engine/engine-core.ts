@@ -39,6 +39,11 @@ export interface CoreDeps {
   positions: QueuePositions;
   /** The job index (the active set): in the store, or a Redis set in distributed mode. */
   jobs?: JobStore;
+  /**
+   * Other instances change jobs too (distributed mode): every change starts from the stored
+   * record, and a job stored as ended stays ended.
+   */
+  shared?: boolean;
 }
 
 /** What a progress view needs to know about the queue. */
@@ -127,9 +132,13 @@ export class EngineCore {
 
   #update(id: string, patch: Partial<Job>, onlyActive: boolean): Promise<Job | undefined> {
     return this.mutex.run(`job:${id}`, async () => {
-      if (onlyActive && !this.active.has(id)) return undefined;
-      const current = this.active.get(id) ?? this.finished.get(id) ?? (await this.jobs.get(id));
+      const current = this.deps.shared
+        ? await this.#storedUnlessEnded(id)
+        : (this.active.get(id) ?? this.finished.get(id) ?? (await this.jobs.get(id)));
       if (!current) return undefined;
+      if (onlyActive && (this.deps.shared ? TERMINAL_JOB_STATES.has(current.state) : !this.active.has(id))) {
+        return undefined;
+      }
       const next: Job = { ...current, ...patch, updatedAt: this.now() };
       await this.jobs.put(next);
       if (TERMINAL_JOB_STATES.has(next.state)) {
@@ -146,6 +155,23 @@ export class EngineCore {
       if (next.state !== current.state) this.events.emit('state', next, current.state);
       return next;
     });
+  }
+
+  /** The stored record; once another instance ended the job, this process forgets it too. */
+  async #storedUnlessEnded(id: string): Promise<Job | undefined> {
+    const stored = (await this.jobs.get(id)) ?? this.active.get(id) ?? this.finished.get(id);
+    if (stored && TERMINAL_JOB_STATES.has(stored.state) && this.active.delete(id)) {
+      this.finished.set(id, stored);
+    }
+    return stored;
+  }
+
+  /** Another instance ended this job: stop treating it as active here. */
+  forget(id: string): void {
+    const job = this.active.get(id);
+    if (!job) return;
+    this.active.delete(id);
+    this.finished.set(id, job);
   }
 
   /** Fail a job: refund first when it was not the user's fault (idempotent), then write, then tell. */

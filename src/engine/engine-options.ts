@@ -95,6 +95,14 @@ export interface EngineOptions {
    * @default false
    */
   webhooks?: boolean;
+  /**
+   * `REDIS_URL`: distributed mode. Quotas, the active index and delivery claims live in Redis
+   * and BullMQ runs the jobs, so any number of instances share the work (the store should be
+   * Redis too: `openStore(REDIS_URL)`). Unset: one process, everything in memory.
+   */
+  redisUrl?: string;
+  /** Distributed-mode knobs (tests lower the takeover time and isolate queues by prefix). */
+  distributed?: { lockMs?: number; prefix?: string; deliveryConcurrency?: number };
   /** Injectable clock. @default Date.now */
   now?: () => number;
   /** Injectable randomness for jitter. @default Math.random */

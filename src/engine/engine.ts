@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { silentLogger } from '../log/logger.ts';
 import { InvalidParameterError } from '../video/errors.ts';
 import { fitImage as realFitImage } from '../video/image-fit.ts';
-import { Delivery } from './delivery.ts';
+import type { Delivery } from './delivery.ts';
 import type {
   Actor,
   EngineApi,
@@ -25,15 +25,13 @@ import type {
 import { EngineCore } from './engine-core.ts';
 import type { EngineEvents } from './engine-events.ts';
 import { type EngineOptions, type ImageFitter, resolveTiming } from './engine-options.ts';
-import { FairQueue } from './fair-queue.ts';
 import { type Job, type JobImage, type Platform, TERMINAL_JOB_STATES } from './job.ts';
 import { newJobId } from './job-store.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
-import { QuotaBook } from './quota.ts';
 import type { QuotaLedger } from './quota-ledger.ts';
 import type { RecoveryReport } from './recovery.ts';
 import { checkRequest } from './request-check.ts';
-import { InProcessScheduler } from './scheduling/in-process-scheduler.ts';
+import { type Backend, inProcessBackend, redisBackend } from './scheduling/backends.ts';
 import type { Scheduler } from './scheduling/scheduler.ts';
 import { Settings } from './settings.ts';
 import { StoreError } from './store.ts';
@@ -47,6 +45,7 @@ export class Engine implements EngineApi {
   readonly #quota: QuotaLedger;
   readonly #scheduler: Scheduler;
   readonly #delivery: Delivery;
+  readonly #backend: Backend;
   readonly #o: EngineOptions;
   readonly #fit: ImageFitter;
   #state: 'new' | 'running' | 'stopped' = 'new';
@@ -58,22 +57,18 @@ export class Engine implements EngineApi {
     this.simulated = options.simulated ?? false;
     this.#fit = options.fitImage ?? ((data, size) => realFitImage(data, size));
     const mutex = new KeyedMutex();
-    const active = new Map<string, Job>();
     this.#settings = new Settings(options.store);
-    this.#quota = new QuotaBook(options.store, mutex, this.#settings, options.limits, (u) =>
-      [...active.values()].filter(
-        (j) =>
-          j.requester.platform === u.platform &&
-          j.requester.userId === u.userId &&
-          j.place.workspaceId === u.workspaceId,
-      ),
-    );
-    const queue = new FairQueue();
+    const parts = { options, settings: this.#settings, mutex };
+    const backend = options.redisUrl ? redisBackend(parts, options.redisUrl) : inProcessBackend(parts);
+    this.#backend = backend;
+    this.#quota = backend.quota;
     const core = new EngineCore({
       mutex,
-      active,
-      quota: this.#quota,
-      positions: queue,
+      active: backend.active,
+      quota: backend.quota,
+      positions: backend.positions,
+      jobs: backend.jobs,
+      shared: backend.shared,
       store: options.store,
       client: options.client,
       logger: options.logger ?? silentLogger,
@@ -86,8 +81,9 @@ export class Engine implements EngineApi {
       random: options.random ?? Math.random,
     });
     this.#core = core;
-    this.#delivery = new Delivery(core);
-    this.#scheduler = new InProcessScheduler(core, queue, this.#delivery);
+    const { scheduler, delivery } = backend.build(core);
+    this.#scheduler = scheduler;
+    this.#delivery = delivery;
   }
 
   /** State changes, upstream calls, in-flight count, deliveries. */
@@ -122,11 +118,13 @@ export class Engine implements EngineApi {
     if (this.#state === 'stopped') return;
     this.#state = 'stopped';
     const core = this.#core;
-    core.abort.abort();
+    // The scheduler aborts the core at the right moment (distributed: after it took no more work).
     await this.#scheduler.stop();
+    core.abort.abort();
     if (this.#sweep) clearInterval(this.#sweep);
     const deadline = Date.now() + 5000;
     while (core.mutex.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await this.#backend.close();
     if (this.#o.closeStoreOnStop) await this.#o.store.close();
   }
 
@@ -195,7 +193,7 @@ export class Engine implements EngineApi {
 
   async cancel(jobId: string, actor: Actor): Promise<Outcome<Job>> {
     const core = this.#core;
-    const job = core.active.get(jobId) ?? (await this.getJob(jobId));
+    const job = await this.getJob(jobId);
     if (!job) return refused('not_found', 'There is no such video job.');
     const own = job.requester.platform === actor.platform && job.requester.userId === actor.userId;
     if (!own && !this.#quota.isExempt(actor)) {
@@ -229,6 +227,8 @@ export class Engine implements EngineApi {
   }
 
   async getJob(jobId: string): Promise<Job | undefined> {
+    // Distributed: another instance may have moved the job on; the stored record is the truth.
+    if (this.#backend.shared) return (await this.#core.jobs.get(jobId)) ?? this.#core.finished.get(jobId);
     return (
       this.#core.active.get(jobId) ?? this.#core.finished.get(jobId) ?? (await this.#core.jobs.get(jobId))
     );

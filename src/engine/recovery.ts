@@ -16,6 +16,11 @@ export interface Resumer {
   completed(job: Job): void;
   /** A POST may have reached the server before the crash: find it, never re-POST. */
   unknown(job: Job): void;
+  /**
+   * Distributed mode: jobs are not taken into this process's registry (whoever runs one takes
+   * it), and an owed notice goes here instead of being sent straight away.
+   */
+  shared?: { owed(job: Job): void };
 }
 
 export interface RecoveryReport {
@@ -75,14 +80,20 @@ export async function recover(
     notices: owed.size,
   };
   for (const job of owed.values()) {
+    if (resume.shared) {
+      resume.shared.owed(job);
+      continue;
+    }
     core.finished.set(job.id, job);
     if (!job.place.messageRef) core.notifier.accepted(job.id);
     core.finalNotice(job);
   }
   const spread = core.deps.timing.poll.firstMinMs;
   for (const job of jobs) {
-    core.active.set(job.id, job);
-    if (!job.place.messageRef) core.notifier.accepted(job.id);
+    if (!resume.shared) {
+      core.active.set(job.id, job);
+      if (!job.place.messageRef) core.notifier.accepted(job.id);
+    }
     if (job.state === 'waiting' && !job.submitInFlight) {
       resume.waiting(job);
       report.waiting += 1;

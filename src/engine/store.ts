@@ -2,14 +2,17 @@
  * The bot's durable store: one Keyv over `@keyv/sqlite` (or memory), keys grouped by
  * prefix into namespaces (`jobs:`, `quotas:`, `lineage:`, `settings:`, `index:`).
  *
- * A single process owns the store: the per-key locks that make read-modify-write safe
- * (`KeyedMutex`) live in that process. Do not point two bots at the same file.
+ * With SQLite a single process owns the store: the per-key locks that make read-modify-write
+ * safe (`KeyedMutex`) live in that process. Do not point two bots at the same file. With
+ * `redis://` (distributed mode) every instance shares it; what must be atomic across instances
+ * (quota charges, delivery claims) is done by Redis itself, not through Keyv.
  *
  * Keyv swallows adapter errors unless `throwOnErrors` is set; it is, and every failure is
  * rethrown as a {@link StoreError} that says what to check.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import KeyvRedis from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import type { Logger } from '../log/logger.ts';
@@ -46,10 +49,14 @@ export interface OpenStoreOptions {
 
 const NAMESPACE = 'reelbot';
 
-/** Open the store named by `STORE_URL` (`sqlite://path`, `memory:`). Creates the directory of the file. */
+/**
+ * Open the store named by `STORE_URL` (`sqlite://path`, `memory:`) or `REDIS_URL`
+ * (`redis://`, `rediss://`). Creates the directory of a SQLite file.
+ */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const logger = options.logger ?? silentLogger;
   if (/^memory:?$/.test(url)) return new KeyvStore(new Keyv({ namespace: NAMESPACE }), 'memory:', logger);
+  if (/^rediss?:\/\//.test(url)) return openRedisStore(url, logger);
   const match = /^sqlite:\/\/(.+)$/.exec(url);
   if (!match?.[1]) throw new StoreError(`STORE_URL "${url}" is not sqlite://path or memory:`, url);
   const file = resolve(match[1]);
@@ -78,6 +85,16 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       { cause: err },
     );
   }
+  return store;
+}
+
+async function openRedisStore(url: string, logger: Logger): Promise<Store> {
+  // The location never shows the password of the URL.
+  const location = url.replace(/\/\/[^@/]*@/, '//***@');
+  const adapter = new KeyvRedis(url, { throwOnErrors: true, throwOnConnectError: true });
+  const store = new KeyvStore(new Keyv({ store: adapter, namespace: NAMESPACE }), location, logger);
+  // Connect now so a wrong URL fails at start, not at the first user's request.
+  await store.get('index:probe');
   return store;
 }
 

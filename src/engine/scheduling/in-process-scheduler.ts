@@ -87,6 +87,7 @@ export class InProcessScheduler implements Scheduler {
   }
 
   async stop(): Promise<void> {
+    this.#core.abort.abort();
     this.#poll.stop();
     if (this.#pauseTimer) clearTimeout(this.#pauseTimer);
     this.#pauseTimer = undefined;
