@@ -1,6 +1,7 @@
 /**
- * Build an {@link Engine} from the parsed configuration: opens the store named by
- * `STORE_URL` and a `VideoClient` for the configured upstream (or the simulator's URL).
+ * Build an {@link Engine} from the parsed configuration: opens the store (`REDIS_URL` when set,
+ * else `STORE_URL`) and a `VideoClient` for the configured upstream (or the simulator's URL).
+ * `REDIS_URL` also turns on the distributed mode (BullMQ scheduling, quotas in Redis).
  */
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../log/logger.ts';
@@ -20,7 +21,10 @@ export interface EngineDeps {
   simulatorBaseUrl?: string;
   simulatorApiKey?: string;
   fileShare?: FileShare;
-  /** Use this store instead of opening `STORE_URL` (the app shares it with health checks and metrics). */
+  /**
+   * Use this store instead of opening one (the app shares it with health checks and metrics).
+   * With `REDIS_URL` it must be `openStore(config.REDIS_URL)`: every instance shares the records.
+   */
   store?: Store;
   /** Extra engine options (timing knobs, clock). */
   overrides?: Partial<EngineOptions>;
@@ -29,7 +33,7 @@ export interface EngineDeps {
 /** Open the store and build the engine (not started: call `start()`). `stop()` closes the store. */
 export async function createEngineFromConfig(config: Config, deps: EngineDeps = {}): Promise<Engine> {
   const logger = deps.logger ?? silentLogger;
-  const store = deps.store ?? (await openStore(config.STORE_URL, { logger }));
+  const store = deps.store ?? (await openStore(storeUrlOf(config), { logger }));
   const client = deps.client ?? buildClient(config, deps, logger);
   const options: EngineOptions = {
     store,
@@ -51,10 +55,16 @@ export async function createEngineFromConfig(config: Config, deps: EngineDeps = 
     jobDeadlineMs: config.VIDEO_JOB_DEADLINE_MINUTES * 60_000,
     timing: { progressIntervalMs: config.PROGRESS_EDIT_INTERVAL_MS },
     closeStoreOnStop: true,
+    ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
     ...(deps.fileShare ? { fileShare: deps.fileShare } : {}),
     ...deps.overrides,
   };
   return new Engine(options);
+}
+
+/** Where the records live: Redis in distributed mode (no instance needs a local store), else `STORE_URL`. */
+export function storeUrlOf(config: Pick<Config, 'REDIS_URL' | 'STORE_URL'>): string {
+  return config.REDIS_URL ?? config.STORE_URL;
 }
 
 function buildClient(config: Config, deps: EngineDeps, logger: Logger): VideoApi {

@@ -196,4 +196,40 @@ describe('several engines over one Redis', () => {
       await c.close();
     }
   }, 90_000);
+
+  it('Redis restarted mid-run (AOF on): nothing lost, nothing doubled, quotas exact', async () => {
+    await clearRecords();
+    const c = await cluster(2, { timing: { queuedMs: 20, msPerVideoSecond: 150, minRunMs: 300, jitter: 0 } });
+    try {
+      const jobs: Job[] = [];
+      for (let i = 0; i < 4; i++) {
+        jobs.push(submitted(await c.engines[i % 2]!.submit(request(`p${i}`, `restart ${i}`))).job);
+      }
+      await waitFor(
+        async () =>
+          (await Promise.all(jobs.map((j) => c.engines[0]!.getJob(j.id)))).some(
+            (j) => j?.state === 'in_progress',
+          ),
+        'a job running upstream',
+      );
+      await redis.restart();
+      const done = await ended(
+        c.engines[1]!,
+        jobs.map((j) => j.id),
+        90_000,
+      );
+      expect(done.map((j) => j.state)).toEqual(jobs.map(() => 'delivered'));
+      await Promise.all(c.engines.map((e) => e.idle()));
+      await expectPromisesKept({ engine: c.engines[0]!, sim: c.sim, surface: c.surface }, done, [
+        'p0',
+        'p1',
+        'p2',
+        'p3',
+      ]);
+      expect(c.sim.stats.count('create')).toBe(4);
+      expect(rateLimitedCreates(c.sim)).toBe(0);
+    } finally {
+      await c.close();
+    }
+  }, 120_000);
 });

@@ -1,0 +1,89 @@
+/**
+ * A distributed-mode instance killed with SIGKILL while its jobs run upstream: BullMQ's stalled
+ * check hands them to another instance, which follows them to the end from their records. None
+ * is created again, each is delivered once, quotas are exact.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../../src/simulator/simulator.ts';
+import { tempDir, waitFor } from '../engine/engine-harness.ts';
+import { ended, expectPromisesKept } from '../reliability/outcome-checks.ts';
+import { startTestRedis, type TestRedis } from '../support/redis-server.ts';
+import { RecordingSurface, rateLimitedCreates, startInstance, TEST_LOCK_MS } from './cluster-harness.ts';
+
+let redis: TestRedis;
+let sim: Simulator;
+beforeAll(async () => {
+  redis = await startTestRedis();
+  sim = await startSimulator({
+    timing: { queuedMs: 20, msPerVideoSecond: 300, minRunMs: 300, jitter: 0 },
+    concurrencyPerKey: 2,
+    overLimit: 'reject',
+  });
+});
+afterAll(async () => {
+  await sim?.close();
+  await redis?.stop();
+});
+
+interface Line {
+  ev: string;
+  job?: string;
+  state?: string;
+}
+
+it('a worker killed mid-job: another instance follows its jobs to the end, none created twice', async () => {
+  const prefix = `kill-${Date.now()}`;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'cluster-child.ts')],
+    {
+      env: {
+        ...process.env,
+        REDIS_URL: redis.url,
+        SIM_URL: sim.url,
+        SIM_KEY: sim.options.apiKey,
+        PREFIX: prefix,
+        DIR: tempDir('reelbot-kill-child-'),
+        COUNT: '3',
+        LOCK_MS: String(TEST_LOCK_MS),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = once(child, 'exit');
+  const lines: Line[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => {
+    try {
+      lines.push(JSON.parse(l) as Line);
+    } catch {
+      // not a report line
+    }
+  });
+  const accepted = () => lines.filter((l) => l.ev === 'accepted').map((l) => l.job!);
+  const running = (id: string) => lines.some((l) => l.job === id && l.state === 'in_progress');
+  await waitFor(() => lines.some((l) => l.ev === 'ready'), 'the child to accept its jobs', 30_000);
+  const ids = accepted();
+  expect(ids).toHaveLength(3);
+  // Two run upstream (the cap), one waits in the queue.
+  await waitFor(() => ids.filter(running).length === 2, 'two jobs running upstream in the child', 30_000);
+  child.kill('SIGKILL');
+  await exited;
+  expect(lines.filter((l) => l.ev === 'completed')).toHaveLength(0);
+
+  const surface = new RecordingSurface();
+  const survivor = await startInstance({ redisUrl: redis.url, sim, surface, prefix });
+  try {
+    const done = await ended(survivor.engine, ids, 60_000);
+    expect(done.map((j) => j.state)).toEqual(['delivered', 'delivered', 'delivered']);
+    await survivor.engine.idle();
+    await expectPromisesKept({ engine: survivor.engine, sim, surface }, done, ['k0', 'k1', 'k2']);
+    expect(sim.stats.count('create')).toBe(3);
+    expect(rateLimitedCreates(sim)).toBe(0);
+  } finally {
+    await survivor.stop();
+  }
+}, 120_000);
