@@ -12,6 +12,7 @@ import { Engine } from './engine.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { openStore, type Store } from './store.ts';
 import type { FileShare } from './surface.ts';
+import { keyFingerprint } from './video-key-pool.ts';
 
 export interface EngineDeps {
   logger?: Logger;
@@ -34,10 +35,13 @@ export interface EngineDeps {
 export async function createEngineFromConfig(config: Config, deps: EngineDeps = {}): Promise<Engine> {
   const logger = deps.logger ?? silentLogger;
   const store = deps.store ?? (await openStore(storeUrlOf(config), { logger }));
-  const client = deps.client ?? buildClient(config, deps, logger);
+  const clients = deps.client ? [deps.client] : buildClients(config, deps, logger);
+  const keys = deps.client ? [] : apiKeysOf(config, deps);
   const options: EngineOptions = {
     store,
-    client,
+    client: clients[0]!,
+    extraKeyClients: clients.slice(1),
+    keyFingerprints: keys.map(keyFingerprint),
     logger,
     dataDir: config.DATA_DIR,
     choices: { models: config.VIDEO_MODELS, sizes: config.VIDEO_SIZES, seconds: config.VIDEO_SECONDS },
@@ -67,14 +71,24 @@ export function storeUrlOf(config: Pick<Config, 'REDIS_URL' | 'STORE_URL'>): str
   return config.REDIS_URL ?? config.STORE_URL;
 }
 
-function buildClient(config: Config, deps: EngineDeps, logger: Logger): VideoApi {
+function apiKeysOf(config: Config, deps: EngineDeps): readonly string[] {
+  if (config.VIDEO_API_KEYS.length > 0) return config.VIDEO_API_KEYS;
+  return deps.simulatorApiKey ? [deps.simulatorApiKey] : [];
+}
+
+/** One client per key of the pool (`VIDEO_API_KEY=k1,k2,...`). */
+function buildClients(config: Config, deps: EngineDeps, logger: Logger): VideoApi[] {
   const baseUrl = config.VIDEO_API_BASE_URL ?? deps.simulatorBaseUrl;
-  const apiKey = config.VIDEO_API_KEY ?? deps.simulatorApiKey;
-  if (!baseUrl || !apiKey) {
+  const keys = apiKeysOf(config, deps);
+  if (!baseUrl || keys.length === 0) {
     throw new Error(
       'no video upstream: set VIDEO_API_BASE_URL and VIDEO_API_KEY, or start the built-in simulator',
     );
   }
+  return keys.map((apiKey) => buildClient(config, baseUrl, apiKey, logger));
+}
+
+function buildClient(config: Config, baseUrl: string, apiKey: string, logger: Logger): VideoApi {
   return new VideoClient({
     baseUrl,
     apiKey,

@@ -148,7 +148,7 @@ async function fetchResult(core: EngineCore, job: Job, file: string, known?: Vid
       if (!video) {
         const id = job.videoId!;
         video = await core.upstream('retrieve', job.id, () =>
-          core.client.retrieve(id, { signal: core.abort.signal }),
+          core.clientFor(job).retrieve(id, { signal: core.abort.signal }),
         );
       }
       // A complete file from before a restart is reused: it was only renamed into place once verified.
@@ -175,7 +175,7 @@ async function downloadTo(core: EngineCore, job: Job, video: Video, file: string
   await mkdir(join(core.deps.dataDir, 'videos'), { recursive: true });
   const part = `${file}.part`;
   const download = await core.upstream('download', job.id, () =>
-    core.client.download(video, 'video', { signal: core.abort.signal }),
+    core.clientFor(job).download(video, 'video', { signal: core.abort.signal }),
   );
   await pipeline(download.body, createWriteStream(part));
   const { size } = await stat(part);
@@ -196,7 +196,7 @@ async function fetchThumbnail(
 ): Promise<DeliveredVideo['thumbnail']> {
   try {
     const d = await core.upstream('download', job.id, () =>
-      core.client.download(video, 'thumbnail', { signal: core.abort.signal }),
+      core.clientFor(job).download(video, 'thumbnail', { signal: core.abort.signal }),
     );
     const chunks: Uint8Array[] = [];
     let total = 0;

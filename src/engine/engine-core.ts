@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 import type { Logger } from '../log/logger.ts';
 import type { VideoApi } from '../video/video.ts';
 import { DurationStats } from './duration-stats.ts';
-import { EngineEvents, type UpstreamOp } from './engine-events.ts';
+import type { EngineEvents, UpstreamOp } from './engine-events.ts';
 import type { ResolvedTiming } from './engine-options.ts';
 import { type Job, type JobError, TERMINAL_JOB_STATES } from './job.ts';
 import { JobNotifier, realClock } from './job-notifier.ts';
@@ -18,10 +18,12 @@ import { Lineage } from './lineage.ts';
 import type { QuotaLedger } from './quota-ledger.ts';
 import type { Store } from './store.ts';
 import type { FileShare, JobView, Surface } from './surface.ts';
+import type { VideoKeyPool } from './video-key-pool.ts';
 
 export interface CoreDeps {
   store: Store;
-  client: VideoApi;
+  /** One client per upstream key. */
+  pool: VideoKeyPool;
   logger: Logger;
   timing: ResolvedTiming;
   maxConcurrency: number;
@@ -35,6 +37,7 @@ export interface CoreDeps {
   quota: QuotaLedger;
   /** Every non-terminal job this process knows, by id (shared with the quota book). */
   active: Map<string, Job>;
+  events: EngineEvents;
   /** Where waiting jobs stand, for progress views. */
   positions: QueuePositions;
   /** The job index (the active set): in the store, or a Redis set in distributed mode. */
@@ -55,14 +58,14 @@ export interface QueuePositions {
 
 export class EngineCore {
   readonly mutex: KeyedMutex;
-  readonly events = new EngineEvents();
+  readonly events: EngineEvents;
   readonly jobs: JobStore;
   readonly lineage: Lineage;
   readonly quota: QuotaLedger;
   /** Every non-terminal job this process knows, by id. */
   readonly active: Map<string, Job>;
-  /** Jobs holding an upstream slot (being submitted, submitted, running). */
-  readonly slots = new Set<string>();
+  /** Jobs holding an upstream slot (being submitted, submitted, running), with their key. */
+  readonly slots = new Map<string, number>();
   readonly durations: DurationStats;
   readonly surfaces = new Map<string, Surface>();
   readonly notifier: JobNotifier;
@@ -71,6 +74,7 @@ export class EngineCore {
 
   constructor(readonly deps: CoreDeps) {
     this.mutex = deps.mutex;
+    this.events = deps.events;
     this.quota = deps.quota;
     this.active = deps.active;
     this.jobs = deps.jobs ?? new JobStore(deps.store, this.mutex);
@@ -103,8 +107,16 @@ export class EngineCore {
   /** Jobs that just became terminal, kept briefly so their final surface update can render them. */
   readonly finished = new Map<string, Job>();
 
-  get client(): VideoApi {
-    return this.deps.client;
+  /** The client of the key `job` sticks to. */
+  clientFor(job: { keyIndex?: number }): VideoApi {
+    return this.deps.pool.client(job.keyIndex);
+  }
+
+  /** Slots held on key `index`. */
+  slotsOn(index: number): number {
+    let n = 0;
+    for (const k of this.slots.values()) if (k === index) n++;
+    return n;
   }
 
   get logger(): Logger {
@@ -214,8 +226,8 @@ export class EngineCore {
       .catch((err: unknown) => this.problem('clearing a sent notice', err, job.id));
   }
 
-  acquireSlot(jobId: string): void {
-    this.slots.add(jobId);
+  acquireSlot(jobId: string, keyIndex = 0): void {
+    this.slots.set(jobId, keyIndex);
     this.events.emit('inflight', this.slots.size);
   }
 

@@ -64,7 +64,15 @@ export const DEFAULT_TIMING = {
 
 export interface EngineOptions {
   store: Store;
+  /** The upstream client (of the pool's first key). */
   client: VideoApi;
+  /**
+   * Clients of the pool's further keys (`VIDEO_API_KEY=k1,k2,...`), each with its own
+   * `maxConcurrency`. @default []
+   */
+  extraKeyClients?: readonly VideoApi[];
+  /** Short fingerprints of the keys, in pool order, for logs (see `keyFingerprint`). */
+  keyFingerprints?: readonly string[];
   logger?: Logger;
   /** Downloads go to `<dataDir>/videos`, fitted images to `<dataDir>/images`. */
   dataDir: string;
@@ -72,7 +80,7 @@ export interface EngineOptions {
   /** The built-in simulator is the upstream. @default false */
   simulated?: boolean;
   limits: QuotaLimits;
-  /** Upstream jobs in flight at most (`VIDEO_API_MAX_CONCURRENCY`). @default 2 */
+  /** Upstream jobs in flight at most, per key (`VIDEO_API_MAX_CONCURRENCY`). @default 2 */
   maxConcurrency?: number;
   /** Give up following a job this long after it was accepted (`VIDEO_JOB_DEADLINE_MINUTES`). @default 3600000 */
   jobDeadlineMs?: number;

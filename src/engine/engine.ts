@@ -23,7 +23,7 @@ import type {
   VideoRequest,
 } from './engine-api.ts';
 import { EngineCore } from './engine-core.ts';
-import type { EngineEvents } from './engine-events.ts';
+import { EngineEvents } from './engine-events.ts';
 import { type EngineOptions, type ImageFitter, resolveTiming } from './engine-options.ts';
 import { type Job, type JobImage, type Platform, TERMINAL_JOB_STATES } from './job.ts';
 import { newJobId } from './job-store.ts';
@@ -36,6 +36,7 @@ import type { Scheduler } from './scheduling/scheduler.ts';
 import { Settings } from './settings.ts';
 import { StoreError } from './store.ts';
 import type { LineageEntry, Surface } from './surface.ts';
+import { VideoKeyPool } from './video-key-pool.ts';
 
 export class Engine implements EngineApi {
   readonly choices: EngineApi['choices'];
@@ -62,7 +63,15 @@ export class Engine implements EngineApi {
     const backend = options.redisUrl ? redisBackend(parts, options.redisUrl) : inProcessBackend(parts);
     this.#backend = backend;
     this.#quota = backend.quota;
+    const events = new EngineEvents();
+    const pool = new VideoKeyPool(
+      [options.client, ...(options.extraKeyClients ?? [])],
+      options.logger ?? silentLogger,
+      events,
+      options.keyFingerprints,
+    );
     const core = new EngineCore({
+      events,
       mutex,
       active: backend.active,
       quota: backend.quota,
@@ -70,7 +79,7 @@ export class Engine implements EngineApi {
       jobs: backend.jobs,
       shared: backend.shared,
       store: options.store,
-      client: options.client,
+      pool,
       logger: options.logger ?? silentLogger,
       timing: resolveTiming(options.timing, options.webhooks ?? false),
       maxConcurrency: options.maxConcurrency ?? 2,
@@ -91,7 +100,12 @@ export class Engine implements EngineApi {
     return this.#core.events;
   }
 
-  /** Upstream slots held right now (≤ `maxConcurrency` through our own submissions). */
+  /** Upstream keys the upstream refused, taken out of the pool (alert when above 0). */
+  get keysDisabled(): number {
+    return this.#core.deps.pool.disabledCount;
+  }
+
+  /** Upstream slots held right now (≤ `maxConcurrency` per key through our own submissions). */
   get inFlight(): number {
     return this.#core.slots.size;
   }
@@ -141,7 +155,7 @@ export class Engine implements EngineApi {
       request,
       this.choices,
       this.#o.maxPromptChars ?? 4000,
-      core.client,
+      core.deps.pool.any(),
       now,
       core.abort.signal,
     );
@@ -219,7 +233,7 @@ export class Engine implements EngineApi {
     if (!job.submitInFlight) core.releaseSlot(job.id); // an in-flight POST releases its own slot
     if (job.videoId) {
       const videoId = job.videoId;
-      await core.upstream('delete', job.id, () => core.client.delete(videoId)).catch(() => undefined);
+      await core.upstream('delete', job.id, () => core.clientFor(job).delete(videoId)).catch(() => undefined);
     }
     core.finalNotice(done);
     core.logger.info('job cancelled', { job: job.id, refunded: waiting });

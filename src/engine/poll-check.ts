@@ -62,7 +62,7 @@ async function checkJob(
   const videoId = job.videoId;
   if (core.now() >= job.deadlineAt) {
     await core.fail(job, timedOut(), { refund: true });
-    await core.upstream('delete', job.id, () => core.client.delete(videoId)).catch(() => undefined);
+    await core.upstream('delete', job.id, () => core.clientFor(job).delete(videoId)).catch(() => undefined);
     return undefined;
   }
   const state = states.get(jobId) ?? { polls: 0, errors: 0 };
@@ -70,7 +70,7 @@ async function checkJob(
   let video: Video & PollHint;
   try {
     video = await core.upstream('retrieve', jobId, () =>
-      core.client.retrieve(videoId, { signal: core.abort.signal }),
+      core.clientFor(job).retrieve(videoId, { signal: core.abort.signal }),
     );
     state.errors = 0;
     if (video.pollAfterMs !== undefined) state.hintMs = video.pollAfterMs;

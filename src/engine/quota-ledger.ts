@@ -8,6 +8,15 @@ import type { Job, Platform } from './job.ts';
 
 export type UserKey = { platform: Platform; workspaceId: string; userId: string };
 
+/** Whose quota a job is charged to. */
+export function quotaUserOf(job: Job): UserKey {
+  return {
+    platform: job.requester.platform,
+    workspaceId: job.place.workspaceId,
+    userId: job.requester.userId,
+  };
+}
+
 export interface QuotaLedger {
   /** Admins (by config or by the adapter's own judgement) are never charged. */
   isExempt(actor: Actor): boolean;

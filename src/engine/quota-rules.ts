@@ -2,7 +2,7 @@
  * The quota rules both quota books share: who is exempt, the quota day, the effective limits
  * (configured defaults, per-user overrides, the workspace cap) and the refusals when one is hit.
  */
-import type { Actor, Refusal, UserLimits } from './engine-api.ts';
+import type { Actor, QuotaUsage, Refusal, UserLimits } from './engine-api.ts';
 import type { Job } from './job.ts';
 import type { QuotaLimits } from './quota.ts';
 import { quotaDay, quotaDayEndsAt } from './quota-day.ts';
@@ -24,6 +24,30 @@ export class QuotaRules {
     private readonly settings: Settings,
     private readonly limits: QuotaLimits,
   ) {}
+
+  /** `/quota`'s figures with their limits (none for the exempt, none where a limit is 0). */
+  report(f: {
+    day: string;
+    until: number;
+    exempt: boolean;
+    limits: EffectiveLimits;
+    videos: number;
+    seconds: number;
+    active: Job[];
+    workspace: number;
+  }): QuotaUsage {
+    const lim = (n: number) => (f.exempt || n <= 0 ? null : n);
+    return {
+      day: f.day,
+      timeZone: this.limits.timeZone,
+      resetsAt: f.until,
+      exempt: f.exempt,
+      videos: { used: f.videos, limit: lim(f.limits.dailyVideos) },
+      seconds: { used: f.seconds, limit: lim(f.limits.dailySeconds) },
+      active: { used: f.active.length, limit: f.exempt ? null : f.limits.activeJobs, jobs: f.active },
+      workspace: { used: f.workspace, limit: lim(f.limits.workspaceCap) },
+    };
+  }
 
   /** Admins (by config or by the adapter's own judgement) are never charged. */
   isExempt(actor: Actor): boolean {

@@ -16,7 +16,7 @@
 import type { Actor, QuotaUsage, Refusal } from './engine-api.ts';
 import type { Job, Platform } from './job.ts';
 import type { KeyedMutex } from './keyed-mutex.ts';
-import type { QuotaLedger, UserKey } from './quota-ledger.ts';
+import { type QuotaLedger, type UserKey, quotaUserOf as userOf } from './quota-ledger.ts';
 import { QuotaRules } from './quota-rules.ts';
 import type { Settings } from './settings.ts';
 import type { Store } from './store.ts';
@@ -58,7 +58,7 @@ export class QuotaBook implements QuotaLedger {
     private readonly store: Store,
     private readonly mutex: KeyedMutex,
     settings: Settings,
-    private readonly limits: QuotaLimits,
+    limits: QuotaLimits,
     private readonly activeJobs: ActiveJobs,
   ) {
     this.rules = new QuotaRules(settings, limits);
@@ -147,17 +147,8 @@ export class QuotaBook implements QuotaLedger {
     const ws = await this.#record(workspaceKey(actor.platform, workspaceId, day));
     const limits = await this.rules.effectiveLimits(user);
     const active = this.activeJobs(user);
-    const lim = (n: number) => (exempt || n <= 0 ? null : n);
-    return {
-      day,
-      timeZone: this.limits.timeZone,
-      resetsAt: until,
-      exempt,
-      videos: { used: usage.count, limit: lim(limits.dailyVideos) },
-      seconds: { used: usage.seconds, limit: lim(limits.dailySeconds) },
-      active: { used: active.length, limit: exempt ? null : limits.activeJobs, jobs: active },
-      workspace: { used: ws.count, limit: lim(limits.workspaceCap) },
-    };
+    const { count: videos, seconds } = usage;
+    return this.rules.report({ day, until, exempt, limits, videos, seconds, active, workspace: ws.count });
   }
 
   /**
@@ -249,14 +240,6 @@ export class QuotaBook implements QuotaLedger {
     this.#remember(key, tally);
     return tally;
   }
-}
-
-function userOf(job: Job): UserKey {
-  return {
-    platform: job.requester.platform,
-    workspaceId: job.place.workspaceId,
-    userId: job.requester.userId,
-  };
 }
 
 function usageKey(u: UserKey, day: string): string {

@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis';
 import type { Actor, QuotaUsage, Refusal } from './engine-api.ts';
 import type { Job, Platform } from './job.ts';
 import type { QuotaLimits } from './quota.ts';
-import type { QuotaLedger, UserKey } from './quota-ledger.ts';
+import { type QuotaLedger, type UserKey, quotaUserOf as userOf } from './quota-ledger.ts';
 import { QuotaRules } from './quota-rules.ts';
 import type { Settings } from './settings.ts';
 
@@ -61,7 +61,7 @@ export class RedisQuotaBook implements QuotaLedger {
   constructor(
     private readonly redis: Redis,
     settings: Settings,
-    private readonly limits: QuotaLimits,
+    limits: QuotaLimits,
     /** Loads jobs by id (for `/quota`'s list of jobs in progress). */
     private readonly loadJobs: (ids: string[]) => Promise<Array<Job | undefined>>,
   ) {
@@ -136,17 +136,8 @@ export class RedisQuotaBook implements QuotaLedger {
     ]);
     const seconds = Object.values(record).reduce((a, v) => a + Number(v), 0);
     const active = (await this.loadJobs(activeIds)).filter((j): j is Job => j !== undefined);
-    const lim = (n: number) => (exempt || n <= 0 ? null : n);
-    return {
-      day,
-      timeZone: this.limits.timeZone,
-      resetsAt: until,
-      exempt,
-      videos: { used: Object.keys(record).length, limit: lim(limits.dailyVideos) },
-      seconds: { used: seconds, limit: lim(limits.dailySeconds) },
-      active: { used: active.length, limit: exempt ? null : limits.activeJobs, jobs: active },
-      workspace: { used: wsCount, limit: lim(limits.workspaceCap) },
-    };
+    const videos = Object.keys(record).length;
+    return this.#rules.report({ day, until, exempt, limits, videos, seconds, active, workspace: wsCount });
   }
 
   /**
@@ -195,14 +186,6 @@ export class RedisQuotaBook implements QuotaLedger {
 function jobIdTime(id: string): number {
   const t = Number.parseInt(id.slice(4, 13), 36);
   return Number.isFinite(t) ? t : 0;
-}
-
-function userOf(job: Job): UserKey {
-  return {
-    platform: job.requester.platform,
-    workspaceId: job.place.workspaceId,
-    userId: job.requester.userId,
-  };
 }
 
 function usageKey(u: UserKey, day: string): string {

@@ -5,8 +5,8 @@
  * the scheduler's business.
  */
 import { readFile } from 'node:fs/promises';
-import { RateLimitedError } from '../video/errors.ts';
-import type { PollHint, Video } from '../video/video.ts';
+import { RateLimitedError, UnauthorizedError } from '../video/errors.ts';
+import type { PollHint, Video, VideoApi } from '../video/video.ts';
 import type { EngineCore } from './engine-core.ts';
 import type { Job } from './job.ts';
 import { noAnswer, outcomeUnknown, refundFor, submitError } from './job-errors.ts';
@@ -33,10 +33,14 @@ const MAX_SUBMIT_ATTEMPTS = 3;
 export class Submitter {
   constructor(private readonly core: EngineCore) {}
 
-  /** POST a waiting job (its attempt written first, so a crash knows it may have been sent). */
-  async submit(waiting: Job): Promise<SubmitOutcome> {
+  /**
+   * POST a waiting job on key `keyIndex` (its attempt and key written first, so a crash knows
+   * it may have been sent, and on which key).
+   */
+  async submit(waiting: Job, keyIndex = 0): Promise<SubmitOutcome> {
     const core = this.core;
     const job = await core.update(waiting, {
+      keyIndex,
       submitInFlight: true,
       submittedAt: core.now(),
       attempts: { ...waiting.attempts, submit: waiting.attempts.submit + 1 },
@@ -48,6 +52,11 @@ export class Submitter {
       if (core.abort.signal.aborted) return { kind: 'stopped' }; // recovery resolves the unknown outcome
       if (!core.active.has(job.id)) return { kind: 'ended' }; // cancelled while the POST was out
       if (err instanceof RateLimitedError) return this.#rateLimited(job, err.retryAfterMs);
+      // The key was refused, so nothing was created: another key of the pool takes the job.
+      if (err instanceof UnauthorizedError && core.deps.pool.disable(keyIndex)) {
+        const back = await core.updateIfActive(job, { submitInFlight: false });
+        return back ? { kind: 'retry', job: back } : { kind: 'ended' };
+      }
       if (outcomeUnknown(err)) {
         core.logger.warn('create outcome unknown, looking for it upstream', { job: job.id, err });
         return this.resolveUnknown(job);
@@ -100,13 +109,12 @@ export class Submitter {
     if (job.kind === 'remix' && job.parentVideoId) {
       const parent = job.parentVideoId;
       return core.upstream('remix', job.id, () =>
-        core.client.remix(
-          { videoId: parent, prompt: job.prompt, size: job.size },
-          { signal: core.abort.signal },
-        ),
+        core
+          .clientFor(job)
+          .remix({ videoId: parent, prompt: job.prompt, size: job.size }, { signal: core.abort.signal }),
       );
     }
-    const input: Parameters<typeof core.client.create>[0] = {
+    const input: Parameters<VideoApi['create']>[0] = {
       prompt: job.prompt,
       model: job.model,
       size: job.size,
@@ -116,7 +124,9 @@ export class Submitter {
       const data = await readFile(job.image.path);
       input.inputReference = { data, contentType: job.image.contentType, fileName: job.image.fileName };
     }
-    return core.upstream('create', job.id, () => core.client.create(input, { signal: core.abort.signal }));
+    return core.upstream('create', job.id, () =>
+      core.clientFor(job).create(input, { signal: core.abort.signal }),
+    );
   }
 
   async #rateLimited(job: Job, retryAfterMs: number | undefined): Promise<SubmitOutcome> {
@@ -133,7 +143,7 @@ export class Submitter {
     const core = this.core;
     try {
       const list = await core.upstream('list', job.id, () =>
-        core.client.list({ limit: 50, order: 'desc' }, { signal: core.abort.signal }),
+        core.clientFor(job).list({ limit: 50, order: 'desc' }, { signal: core.abort.signal }),
       );
       for (const v of list.data) {
         // Upstream clocks drift; allow a minute of skew before the attempt.
@@ -163,7 +173,9 @@ export class Submitter {
     });
     if (!next) {
       // Cancelled while the POST was in flight: stop it upstream too.
-      await core.upstream('delete', job.id, () => core.client.delete(video.id)).catch(() => undefined);
+      await core
+        .upstream('delete', job.id, () => core.clientFor(job).delete(video.id))
+        .catch(() => undefined);
       return { kind: 'ended' };
     }
     core.notifier.progress(next.id);

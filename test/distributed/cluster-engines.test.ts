@@ -4,9 +4,10 @@
  * its running jobs to the others.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineOptions } from '../../src/engine/engine-options.ts';
 import type { Job } from '../../src/engine/job.ts';
-import { startSimulator } from '../../src/simulator/simulator.ts';
-import { request, submitted, waitFor } from '../engine/engine-harness.ts';
+import { type Simulator, startSimulator } from '../../src/simulator/simulator.ts';
+import { clientFor, request, submitted, waitFor } from '../engine/engine-harness.ts';
 import { ended, expectPromisesKept } from '../reliability/outcome-checks.ts';
 import { startTestRedis, type TestRedis } from '../support/redis-server.ts';
 import { type Instance, RecordingSurface, rateLimitedCreates, startInstance } from './cluster-harness.ts';
@@ -20,7 +21,11 @@ afterAll(async () => {
 });
 
 let run = 0;
-async function cluster(n: number, simOptions: Parameters<typeof startSimulator>[0] = {}) {
+async function cluster(
+  n: number,
+  simOptions: Parameters<typeof startSimulator>[0] = {},
+  engineFor?: (sim: Simulator) => Partial<EngineOptions>,
+) {
   const sim = await startSimulator({
     timing: { queuedMs: 20, msPerVideoSecond: 60, minRunMs: 150, jitter: 0 },
     concurrencyPerKey: 2,
@@ -30,8 +35,10 @@ async function cluster(n: number, simOptions: Parameters<typeof startSimulator>[
   const surface = new RecordingSurface();
   const prefix = `t${++run}-${Date.now()}`;
   const instances: Instance[] = [];
-  for (let i = 0; i < n; i++)
-    instances.push(await startInstance({ redisUrl: redis.url, sim, surface, prefix }));
+  for (let i = 0; i < n; i++) {
+    const engine = engineFor?.(sim) ?? {};
+    instances.push(await startInstance({ redisUrl: redis.url, sim, surface, prefix, engine }));
+  }
   return {
     sim,
     surface,
@@ -230,6 +237,62 @@ describe('several engines over one Redis', () => {
       expect(rateLimitedCreates(c.sim)).toBe(0);
     } finally {
       await c.close();
+    }
+  }, 120_000);
+
+  it('key pool across instances: two keys × cap 2 run four jobs at once; a refused key’s jobs go to the other key', async () => {
+    await clearRecords();
+    const key = clientFor;
+    const slow = {
+      timing: { queuedMs: 20, msPerVideoSecond: 150, minRunMs: 300, jitter: 0 },
+      extraApiKeys: ['second'],
+    };
+    const c = await cluster(2, slow, (sim) => ({
+      client: key(sim, sim.options.apiKey),
+      extraKeyClients: [key(sim, 'second')],
+    }));
+    try {
+      const jobs: Job[] = [];
+      for (let i = 0; i < 4; i++)
+        jobs.push(submitted(await c.engines[i % 2]!.submit(request(`q${i}`, `pool ${i}`))).job);
+      await waitFor(() => c.engines.reduce((n, e) => n + e.inFlight, 0) === 4, 'four jobs upstream at once');
+      const done = await ended(
+        c.engines[0]!,
+        jobs.map((j) => j.id),
+        60_000,
+      );
+      expect(done.map((j) => j.state)).toEqual(jobs.map(() => 'delivered'));
+      expect(done.map((j) => j.keyIndex).sort()).toEqual([0, 0, 1, 1]);
+      expect(rateLimitedCreates(c.sim)).toBe(0);
+    } finally {
+      await c.close();
+    }
+    await clearRecords();
+    const r = await cluster(2, slow, (sim) => ({
+      client: key(sim, 'revoked'),
+      extraKeyClients: [key(sim, 'second')],
+    }));
+    try {
+      const jobs: Job[] = [];
+      for (let i = 0; i < 4; i++)
+        jobs.push(submitted(await r.engines[i % 2]!.submit(request(`w${i}`, `revoked ${i}`))).job);
+      const done = await ended(
+        r.engines[1]!,
+        jobs.map((j) => j.id),
+        60_000,
+      );
+      expect(done.map((j) => j.state)).toEqual(jobs.map(() => 'delivered'));
+      expect(done.every((j) => j.keyIndex === 1)).toBe(true);
+      expect(r.engines.some((e) => e.keysDisabled === 1)).toBe(true);
+      await Promise.all(r.engines.map((e) => e.idle()));
+      await expectPromisesKept({ engine: r.engines[0]!, sim: r.sim, surface: r.surface }, done, [
+        'w0',
+        'w1',
+        'w2',
+        'w3',
+      ]);
+    } finally {
+      await r.close();
     }
   }, 120_000);
 });

@@ -9,17 +9,7 @@ import { Engine } from '../../src/engine/engine.ts';
 import type { EngineOptions } from '../../src/engine/engine-options.ts';
 import { openStore, type Store } from '../../src/engine/store.ts';
 import type { Simulator } from '../../src/simulator/simulator.ts';
-import { clientFor, RecordingSurface, TEST_TIMING, tempDir } from '../engine/engine-harness.ts';
-
-export const CLUSTER_LIMITS: EngineOptions['limits'] = {
-  dailyVideos: 50,
-  dailySeconds: 1000,
-  activeJobs: 20,
-  workspaceDailyVideos: 500,
-  timeZone: 'UTC',
-  adminUsers: ['cli:admin'],
-  adminRoles: [],
-};
+import { clientFor, RecordingSurface, TEST_LIMITS, TEST_TIMING, tempDir } from '../engine/engine-harness.ts';
 
 /** A dead worker's jobs are taken over this soon (production: 30 s). */
 export const TEST_LOCK_MS = 1500;
@@ -50,7 +40,7 @@ export async function startInstance(o: ClusterOptions): Promise<Instance> {
     client: clientFor(o.sim),
     dataDir: join(dir, `data-${++instanceNo}`),
     choices: { models: ['sora-2'], sizes: ['1280x720', '720x1280'], seconds: [4, 8, 12] },
-    limits: CLUSTER_LIMITS,
+    limits: TEST_LIMITS,
     maxConcurrency: o.sim.options.concurrencyPerKey,
     timing: TEST_TIMING,
     redisUrl: o.redisUrl,

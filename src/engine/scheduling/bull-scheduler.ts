@@ -35,10 +35,6 @@ import type { Scheduler } from './scheduler.ts';
 
 export interface BullSchedulerOptions {
   redisUrl: string;
-  /** Upstream keys in the pool (one queue each). @default 1 */
-  keys?: number;
-  /** The key a new job goes to. @default 0 */
-  pickKey?: (job: Job) => number;
   /** Jobs one key runs upstream at once, across every instance. */
   maxConcurrency: number;
   /** Requester's jobs in progress, including this one (the job's priority). */
@@ -58,6 +54,7 @@ export interface BullSchedulerOptions {
 
 type Payload = { jobId: string };
 type Result = 'done' | 'handoff' | 'deliver';
+type Lane = number | 'deliver';
 
 export class BullScheduler implements Scheduler {
   readonly #core: EngineCore;
@@ -84,7 +81,7 @@ export class BullScheduler implements Scheduler {
     const prefix = options.prefix ?? 'reelbot-bull';
     const connection = this.#connect();
     this.#queues = Array.from(
-      { length: options.keys ?? 1 },
+      { length: core.deps.pool.size },
       (_, i) => new Queue<Payload>(`videos-k${i}`, { connection, prefix }),
     );
     this.#deliverQueue = new Queue<Payload>('deliver', { connection, prefix });
@@ -119,9 +116,9 @@ export class BullScheduler implements Scheduler {
       maxStalledCount: 1_000_000,
       autorun: true,
     };
-    for (const queue of this.#queues) {
+    for (const [key, queue] of this.#queues.entries()) {
       this.#workers.push(
-        new Worker<Payload>(queue.name, (b, token) => this.#process(b, token, 'upstream'), {
+        new Worker<Payload>(queue.name, (b, token) => this.#process(b, token, key), {
           ...common,
           connection: this.#connect(),
           concurrency: this.#o.maxConcurrency,
@@ -141,7 +138,7 @@ export class BullScheduler implements Scheduler {
 
   async enqueue(job: Job): Promise<number> {
     const priority = Math.min(2_000_000, Math.max(1, await this.#o.outstanding(job)));
-    const queue = this.#queues[this.#o.pickKey?.(job) ?? 0] ?? this.#queues[0]!;
+    const queue = this.#queues[this.#core.deps.pool.pick()] ?? this.#queues[0]!;
     await queue.add('video', { jobId: job.id }, { jobId: job.id, priority, ...REMOVE });
     return priority;
   }
@@ -191,7 +188,8 @@ export class BullScheduler implements Scheduler {
     this.#core.finalNotice(job);
   }
 
-  async #process(bull: BullJob<Payload>, token: string | undefined, lane: 'upstream' | 'deliver') {
+  /** `lane`: the upstream key whose queue this is, or the delivery queue. */
+  async #process(bull: BullJob<Payload>, token: string | undefined, lane: Lane) {
     const id = bull.data.jobId;
     const result = await this.#run(id, lane);
     if (result === 'deliver') await this.#toDelivery(id);
@@ -203,7 +201,7 @@ export class BullScheduler implements Scheduler {
   }
 
   /** Take the job over from its stored record and move it on until it leaves this lane. */
-  async #run(id: string, lane: 'upstream' | 'deliver'): Promise<Result> {
+  async #run(id: string, lane: Lane): Promise<Result> {
     const core = this.#core;
     if (core.abort.signal.aborted) return 'handoff';
     const stored = await core.jobs.get(id);
@@ -212,7 +210,7 @@ export class BullScheduler implements Scheduler {
     // A job whose first message never went out (its instance died first) gets it now; a fresh
     // one's message is being posted by the instance that accepted it.
     if (!stored.place.messageRef && core.now() - stored.updatedAt > 30_000) core.notifier.accepted(id);
-    if (lane === 'upstream') core.acquireSlot(id);
+    if (lane !== 'deliver') core.acquireSlot(id, lane);
     try {
       for (let errors = 0; ; ) {
         try {
@@ -236,7 +234,7 @@ export class BullScheduler implements Scheduler {
     }
   }
 
-  async #step(id: string, lane: 'upstream' | 'deliver'): Promise<Result | 'again'> {
+  async #step(id: string, lane: Lane): Promise<Result | 'again'> {
     const core = this.#core;
     if (core.abort.signal.aborted) return 'handoff';
     // Each step starts from the stored record: another instance may have moved the job on.
@@ -247,7 +245,7 @@ export class BullScheduler implements Scheduler {
     }
     core.active.set(id, job);
     if (job.state === 'completed') {
-      if (lane === 'upstream') return 'deliver';
+      if (lane !== 'deliver') return 'deliver';
       await this.#delivery.run(job, this.#completed.get(id));
       if (core.active.get(id)?.state !== 'completed') return 'done';
       // Not posted (the chat refused, or another instance holds the claim): try again shortly.
@@ -256,9 +254,14 @@ export class BullScheduler implements Scheduler {
     }
     if (lane === 'deliver') return 'done'; // not finished upstream: its own queue runs it
     if (job.state === 'waiting') {
+      if (!job.submitInFlight && !core.deps.pool.isEnabled(lane)) {
+        // Its key left the pool before the job was created: another key's queue takes it.
+        await this.enqueue(job);
+        return 'done';
+      }
       const outcome = job.submitInFlight
         ? await this.#submitter.resolveUnknown(job)
-        : await this.#submitter.submit(job);
+        : await this.#submitter.submit(job, lane);
       return this.#after(outcome);
     }
     if (job.videoId) {

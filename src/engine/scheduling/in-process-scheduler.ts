@@ -55,14 +55,14 @@ export class InProcessScheduler implements Scheduler {
     const report = await recover(core, options, {
       waiting: (job) => this.#queue.push(job.id, userKeyOf(job)),
       following: (job, spreadMs) => {
-        core.acquireSlot(job.id);
+        core.acquireSlot(job.id, job.keyIndex);
         this.#check.states.set(job.id, { polls: 1, errors: 0 });
         // Spread the first checks so a restart does not burst the upstream.
         this.#poll.schedule(job.id, core.now() + Math.floor(core.deps.random() * spreadMs));
       },
       completed: (job) => this.#delivery.start(job),
       unknown: (job) => {
-        core.acquireSlot(job.id);
+        core.acquireSlot(job.id, job.keyIndex);
         this.#settle(job, this.#submitter.resolveUnknown(job));
       },
     });
@@ -105,13 +105,29 @@ export class InProcessScheduler implements Scheduler {
       }, wait);
       return;
     }
-    while (core.slots.size < core.deps.maxConcurrency && this.#queue.size > 0) {
+    for (let key = this.#freeKey(); key !== undefined && this.#queue.size > 0; key = this.#freeKey()) {
       const id = this.#queue.shift();
       const job = id === undefined ? undefined : core.active.get(id);
       if (job?.state !== 'waiting') continue;
-      core.acquireSlot(job.id);
-      this.#settle(job, this.#submitter.submit(job));
+      // A waiting job was never created upstream, so any key of the pool may take it.
+      core.acquireSlot(job.id, key);
+      this.#settle(job, this.#submitter.submit(job, key));
     }
+  }
+
+  /** The key in the pool with the most free slots (ties: the first), or none. */
+  #freeKey(): number | undefined {
+    const core = this.#core;
+    let best: number | undefined;
+    let bestFree = 0;
+    for (const key of core.deps.pool.enabled()) {
+      const free = core.deps.maxConcurrency - core.slotsOn(key);
+      if (free > bestFree) {
+        best = key;
+        bestFree = free;
+      }
+    }
+    return best;
   }
 
   /** Act on what a submission came to; one that threw is never left stranded. */
