@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineOptions } from '../../src/engine/engine-options.ts';
 import type { Job } from '../../src/engine/job.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/simulator.ts';
-import { clientFor, request, submitted, waitFor } from '../engine/engine-harness.ts';
+import { clientFor, request, submitted, TEST_TIMING, waitFor } from '../engine/engine-harness.ts';
 import { ended, expectPromisesKept } from '../reliability/outcome-checks.ts';
 import { startTestRedis, type TestRedis } from '../support/redis-server.ts';
 import { type Instance, RecordingSurface, rateLimitedCreates, startInstance } from './cluster-harness.ts';
@@ -295,4 +295,53 @@ describe('several engines over one Redis', () => {
       await r.close();
     }
   }, 120_000);
+
+  it('an upstream webhook reaching another instance makes the one following the job check it now', async () => {
+    await clearRecords();
+    const sim = await startSimulator({
+      timing: { queuedMs: 20, msPerVideoSecond: 30, minRunMs: 100, jitter: 0 },
+    });
+    const surface = new RecordingSurface();
+    const prefix = `hook-${Date.now()}`;
+    // Status checks a minute apart: within this test only a poke can finish the job.
+    const slowPolls = {
+      ...TEST_TIMING,
+      poll: { ...TEST_TIMING.poll, firstMinMs: 60_000, minMs: 60_000, maxMs: 60_000 },
+    };
+    const follower = await startInstance({
+      redisUrl: redis.url,
+      sim,
+      surface,
+      prefix,
+      engine: { timing: slowPolls },
+    });
+    const job = submitted(await follower.engine.submit(request('hook', 'webhook prompt'))).job;
+    const videoId = (await waitFor(
+      async () => (await follower.engine.getJob(job.id))?.videoId,
+      'the upstream id',
+    )) as string;
+    const other = await startInstance({
+      redisUrl: redis.url,
+      sim,
+      surface,
+      prefix,
+      engine: { timing: slowPolls },
+    });
+    try {
+      await waitFor(
+        () => sim.jobs().find((j) => j.id === videoId && j.state === 'completed'),
+        'the video done upstream',
+      );
+      const known = await other.engine.findJobByVideoId(videoId);
+      expect(known?.id).toBe(job.id);
+      other.engine.pollNow(job.id); // what the webhook receiver does for a verified event
+      const [done] = await ended(other.engine, [job.id], 20_000);
+      expect(done?.state).toBe('delivered');
+      expect(surface.of('completed', job.id)).toHaveLength(1);
+    } finally {
+      await other.stop();
+      await follower.stop();
+      await sim.close();
+    }
+  }, 60_000);
 });
