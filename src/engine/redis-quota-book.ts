@@ -9,7 +9,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Actor, QuotaUsage, Refusal } from './engine-api.ts';
-import type { Job, Platform } from './job.ts';
+import { type Job, type Platform, TERMINAL_JOB_STATES } from './job.ts';
 import type { QuotaLimits } from './quota.ts';
 import { type QuotaLedger, type UserKey, quotaUserOf as userOf } from './quota-ledger.ts';
 import { QuotaRules } from './quota-rules.ts';
@@ -150,24 +150,37 @@ export class RedisQuotaBook implements QuotaLedger {
     const keys = (await this.#scanKeys('reelbot:quota:*')).filter((k) =>
       recentDays.has(k.slice(k.lastIndexOf(':') + 1)),
     );
-    const activeKeys = await this.#scanKeys('reelbot:active:user:*');
     const members = new Map<string, string[]>();
     for (const key of keys) members.set(key, await this.redis.hkeys(key));
-    for (const key of activeKeys) members.set(key, await this.redis.smembers(key));
     const old = (id: string) => nowMs - jobIdTime(id) > ORPHAN_MIN_AGE_MS;
-    const ids = [...new Set([...members.values()].flat())].filter(old);
-    const present = await jobExists(ids);
+    const present = await jobExists([...new Set([...members.values()].flat())].filter(old));
     let dropped = 0;
     for (const [key, list] of members) {
       const orphans = list.filter((id) => old(id) && !present.has(id));
       if (orphans.length === 0) continue;
-      if (key.startsWith('reelbot:active:')) await this.redis.srem(key, ...orphans);
-      else {
-        dropped += orphans.length;
-        await this.redis.hdel(key, ...orphans);
-      }
+      dropped += orphans.length;
+      await this.redis.hdel(key, ...orphans);
     }
+    await this.#dropEndedFromActive(old);
     return dropped;
+  }
+
+  /**
+   * A job that ended while its instance died between writing the end and taking it off the
+   * user's in-progress set would count against the user for good: drop ids whose job is
+   * missing or terminal.
+   */
+  async #dropEndedFromActive(old: (id: string) => boolean): Promise<void> {
+    for (const key of await this.#scanKeys('reelbot:active:user:*')) {
+      const ids = (await this.redis.smembers(key)).filter(old);
+      if (ids.length === 0) continue;
+      const jobs = await this.loadJobs(ids);
+      const ended = ids.filter((_, i) => {
+        const job = jobs[i];
+        return job === undefined || TERMINAL_JOB_STATES.has(job.state);
+      });
+      if (ended.length > 0) await this.redis.srem(key, ...ended);
+    }
   }
 
   async #scanKeys(pattern: string): Promise<string[]> {
