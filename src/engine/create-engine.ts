@@ -10,6 +10,7 @@ import type { VideoApi } from '../video/video.ts';
 import { VideoClient } from '../video/video-client.ts';
 import { Engine } from './engine.ts';
 import type { EngineOptions } from './engine-options.ts';
+import type { BackendFactory } from './scheduling/backends.ts';
 import { openStore, type Store } from './store.ts';
 import type { FileShare } from './surface.ts';
 import { keyFingerprint } from './video-key-pool.ts';
@@ -59,11 +60,17 @@ export async function createEngineFromConfig(config: Config, deps: EngineDeps = 
     jobDeadlineMs: config.VIDEO_JOB_DEADLINE_MINUTES * 60_000,
     timing: { progressIntervalMs: config.PROGRESS_EDIT_INTERVAL_MS },
     closeStoreOnStop: true,
-    ...(config.REDIS_URL ? { redisUrl: config.REDIS_URL } : {}),
+    ...(config.REDIS_URL ? { backend: await distributedBackend(config.REDIS_URL) } : {}),
     ...(deps.fileShare ? { fileShare: deps.fileShare } : {}),
     ...deps.overrides,
   };
   return new Engine(options);
+}
+
+/** Loaded only in distributed mode: BullMQ and the Redis clients are not needed otherwise. */
+async function distributedBackend(redisUrl: string): Promise<BackendFactory> {
+  const { redisBackend } = await import('./scheduling/redis-backend.ts');
+  return redisBackend(redisUrl);
 }
 
 /** Where the records live: Redis in distributed mode (no instance needs a local store), else `STORE_URL`. */

@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.ts';
 import type { VideoApi } from '../video/video.ts';
 import { type PollTiming, webhookPollTiming } from './poll-schedule.ts';
 import type { QuotaLimits } from './quota.ts';
+import type { BackendFactory } from './scheduling/backends.ts';
 import type { Store } from './store.ts';
 import type { FileShare } from './surface.ts';
 
@@ -104,11 +105,12 @@ export interface EngineOptions {
    */
   webhooks?: boolean;
   /**
-   * `REDIS_URL`: distributed mode. Quotas, the active index and delivery claims live in Redis
-   * and BullMQ runs the jobs, so any number of instances share the work (the store should be
-   * Redis too: `openStore(REDIS_URL)`). Unset: one process, everything in memory.
+   * How jobs are scheduled. @default one process (fair queue and poll loop in memory).
+   * Distributed mode: `redisBackend(REDIS_URL)` from `scheduling/redis-backend.ts` (quotas, the
+   * active index and delivery claims in Redis, BullMQ runs the jobs; the store should be Redis
+   * too: `openStore(REDIS_URL)`), so any number of instances share the work.
    */
-  redisUrl?: string;
+  backend?: BackendFactory;
   /** Distributed-mode knobs (tests lower the takeover time and isolate queues by prefix). */
   distributed?: { lockMs?: number; prefix?: string; deliveryConcurrency?: number };
   /** Injectable clock. @default Date.now */

@@ -31,7 +31,7 @@ import { KeyedMutex } from './keyed-mutex.ts';
 import type { QuotaLedger } from './quota-ledger.ts';
 import type { RecoveryReport } from './recovery.ts';
 import { checkRequest } from './request-check.ts';
-import { type Backend, inProcessBackend, redisBackend } from './scheduling/backends.ts';
+import { type Backend, inProcessBackend } from './scheduling/backends.ts';
 import type { Scheduler } from './scheduling/scheduler.ts';
 import { Settings } from './settings.ts';
 import { StoreError } from './store.ts';
@@ -60,7 +60,7 @@ export class Engine implements EngineApi {
     const mutex = new KeyedMutex();
     this.#settings = new Settings(options.store);
     const parts = { options, settings: this.#settings, mutex };
-    const backend = options.redisUrl ? redisBackend(parts, options.redisUrl) : inProcessBackend(parts);
+    const backend = (options.backend ?? inProcessBackend)(parts);
     this.#backend = backend;
     this.#quota = backend.quota;
     const events = new EngineEvents();

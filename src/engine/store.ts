@@ -12,7 +12,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import KeyvRedis from '@keyv/redis';
 import KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import type { Logger } from '../log/logger.ts';
@@ -91,6 +90,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
 async function openRedisStore(url: string, logger: Logger): Promise<Store> {
   // The location never shows the password of the URL.
   const location = url.replace(/\/\/[^@/]*@/, '//***@');
+  // Loaded only for Redis: the client is not needed by a bot on SQLite.
+  const { default: KeyvRedis } = await import('@keyv/redis');
   const adapter = new KeyvRedis(url, { throwOnErrors: true, throwOnConnectError: true });
   const store = new KeyvStore(new Keyv({ store: adapter, namespace: NAMESPACE }), location, logger);
   // Connect now so a wrong URL fails at start, not at the first user's request.

@@ -59,27 +59,49 @@ async function clearRecords(): Promise<void> {
   await r.quit();
 }
 
+/** Jobs slow enough to be caught running upstream. */
+const SLOW_SIM = { timing: { queuedMs: 20, msPerVideoSecond: 150, minRunMs: 300, jitter: 0 } };
+
+type Cluster = Awaited<ReturnType<typeof cluster>>;
+
+/** `n` jobs of users `${tag}0`, `${tag}1`, ..., submitted to the engines in turn. */
+async function submitMany(c: Cluster, n: number, tag: string, engines = c.engines): Promise<Job[]> {
+  const jobs: Job[] = [];
+  for (let i = 0; i < n; i++) {
+    const engine = engines[i % engines.length]!;
+    jobs.push(submitted(await engine.submit(request(`${tag}${i % 4}`, `${tag} prompt ${i}`))).job);
+  }
+  return jobs;
+}
+
+function oneRunning(c: Cluster, jobs: Job[]): Promise<unknown> {
+  return waitFor(async () => {
+    const now = await Promise.all(jobs.map((j) => c.engines[0]!.getJob(j.id)));
+    return now.some((j) => j?.state === 'in_progress');
+  }, 'a job running upstream');
+}
+
+/** Every job delivered once and created once, no 429 from the cap, quotas exact. */
+async function expectAllDelivered(c: Cluster, jobs: Job[], via = c.engines[0]!): Promise<Job[]> {
+  const done = await ended(
+    via,
+    jobs.map((j) => j.id),
+    90_000,
+  );
+  expect(done.map((j) => j.state)).toEqual(jobs.map(() => 'delivered'));
+  await Promise.all(c.engines.map((e) => e.idle()));
+  const users = [...new Set(jobs.map((j) => j.requester.userId))];
+  await expectPromisesKept({ engine: via, sim: c.sim, surface: c.surface }, done, users);
+  expect(rateLimitedCreates(c.sim), '429s from the per-key cap').toBe(0);
+  return done;
+}
+
 describe('several engines over one Redis', () => {
   it('three engines, four users: each job delivered once, created once, no 429 from the cap, quotas exact', async () => {
     await clearRecords();
     const c = await cluster(3);
     try {
-      const users = ['a', 'b', 'c', 'd'];
-      const jobs: Job[] = [];
-      for (let i = 0; i < 12; i++) {
-        const engine = c.engines[i % 3]!;
-        const user = users[i % users.length]!;
-        jobs.push(submitted(await engine.submit(request(user, `cluster prompt ${i} by ${user}`))).job);
-      }
-      const done = await ended(
-        c.engines[0]!,
-        jobs.map((j) => j.id),
-        60_000,
-      );
-      expect(done.map((j) => j.state)).toEqual(jobs.map(() => 'delivered'));
-      await Promise.all(c.engines.map((e) => e.idle()));
-      await expectPromisesKept({ engine: c.engines[1]!, sim: c.sim, surface: c.surface }, done, users);
-      expect(rateLimitedCreates(c.sim), '429s from the per-key cap').toBe(0);
+      await expectAllDelivered(c, await submitMany(c, 12, 'user'), c.engines[1]);
       expect(c.sim.stats.count('create')).toBe(12);
     } finally {
       await c.close();
@@ -171,34 +193,13 @@ describe('several engines over one Redis', () => {
 
   it('rolling upgrade: an engine stopped mid-job hands its running jobs to the other, none re-created or doubled', async () => {
     await clearRecords();
-    const c = await cluster(2, { timing: { queuedMs: 20, msPerVideoSecond: 150, minRunMs: 300, jitter: 0 } });
+    const c = await cluster(2, SLOW_SIM);
     try {
-      const jobs: Job[] = [];
-      for (let i = 0; i < 4; i++)
-        jobs.push(submitted(await c.engines[0]!.submit(request(`r${i}`, `rolling ${i}`))).job);
-      await waitFor(
-        async () =>
-          (await Promise.all(jobs.map((j) => c.engines[0]!.getJob(j.id)))).some(
-            (j) => j?.state === 'in_progress',
-          ),
-        'a job running upstream',
-      );
+      const jobs = await submitMany(c, 4, 'rolling', [c.engines[0]!]);
+      await oneRunning(c, jobs);
       await c.instances[0]!.stop(); // SIGTERM: stop taking work, hand running jobs back
-      const done = await ended(
-        c.engines[1]!,
-        jobs.map((j) => j.id),
-        60_000,
-      );
-      expect(done.map((j) => j.state)).toEqual(jobs.map(() => 'delivered'));
-      await c.engines[1]!.idle();
-      await expectPromisesKept({ engine: c.engines[1]!, sim: c.sim, surface: c.surface }, done, [
-        'r0',
-        'r1',
-        'r2',
-        'r3',
-      ]);
+      await expectAllDelivered(c, jobs, c.engines[1]);
       expect(c.sim.stats.count('create')).toBe(4);
-      expect(rateLimitedCreates(c.sim)).toBe(0);
     } finally {
       await c.close();
     }
@@ -206,35 +207,13 @@ describe('several engines over one Redis', () => {
 
   it('Redis restarted mid-run (AOF on): nothing lost, nothing doubled, quotas exact', async () => {
     await clearRecords();
-    const c = await cluster(2, { timing: { queuedMs: 20, msPerVideoSecond: 150, minRunMs: 300, jitter: 0 } });
+    const c = await cluster(2, SLOW_SIM);
     try {
-      const jobs: Job[] = [];
-      for (let i = 0; i < 4; i++) {
-        jobs.push(submitted(await c.engines[i % 2]!.submit(request(`p${i}`, `restart ${i}`))).job);
-      }
-      await waitFor(
-        async () =>
-          (await Promise.all(jobs.map((j) => c.engines[0]!.getJob(j.id)))).some(
-            (j) => j?.state === 'in_progress',
-          ),
-        'a job running upstream',
-      );
+      const jobs = await submitMany(c, 4, 'restart');
+      await oneRunning(c, jobs);
       await redis.restart();
-      const done = await ended(
-        c.engines[1]!,
-        jobs.map((j) => j.id),
-        90_000,
-      );
-      expect(done.map((j) => j.state)).toEqual(jobs.map(() => 'delivered'));
-      await Promise.all(c.engines.map((e) => e.idle()));
-      await expectPromisesKept({ engine: c.engines[0]!, sim: c.sim, surface: c.surface }, done, [
-        'p0',
-        'p1',
-        'p2',
-        'p3',
-      ]);
+      await expectAllDelivered(c, jobs, c.engines[1]);
       expect(c.sim.stats.count('create')).toBe(4);
-      expect(rateLimitedCreates(c.sim)).toBe(0);
     } finally {
       await c.close();
     }
@@ -242,55 +221,28 @@ describe('several engines over one Redis', () => {
 
   it('key pool across instances: two keys × cap 2 run four jobs at once; a refused key’s jobs go to the other key', async () => {
     await clearRecords();
-    const key = clientFor;
-    const slow = {
-      timing: { queuedMs: 20, msPerVideoSecond: 150, minRunMs: 300, jitter: 0 },
-      extraApiKeys: ['second'],
-    };
-    const c = await cluster(2, slow, (sim) => ({
-      client: key(sim, sim.options.apiKey),
-      extraKeyClients: [key(sim, 'second')],
+    const pool = { ...SLOW_SIM, extraApiKeys: ['second'] };
+    const c = await cluster(2, pool, (sim) => ({
+      client: clientFor(sim),
+      extraKeyClients: [clientFor(sim, 'second')],
     }));
     try {
-      const jobs: Job[] = [];
-      for (let i = 0; i < 4; i++)
-        jobs.push(submitted(await c.engines[i % 2]!.submit(request(`q${i}`, `pool ${i}`))).job);
+      const jobs = await submitMany(c, 4, 'pool');
       await waitFor(() => c.engines.reduce((n, e) => n + e.inFlight, 0) === 4, 'four jobs upstream at once');
-      const done = await ended(
-        c.engines[0]!,
-        jobs.map((j) => j.id),
-        60_000,
-      );
-      expect(done.map((j) => j.state)).toEqual(jobs.map(() => 'delivered'));
+      const done = await expectAllDelivered(c, jobs);
       expect(done.map((j) => j.keyIndex).sort()).toEqual([0, 0, 1, 1]);
-      expect(rateLimitedCreates(c.sim)).toBe(0);
     } finally {
       await c.close();
     }
     await clearRecords();
-    const r = await cluster(2, slow, (sim) => ({
-      client: key(sim, 'revoked'),
-      extraKeyClients: [key(sim, 'second')],
+    const r = await cluster(2, pool, (sim) => ({
+      client: clientFor(sim, 'revoked'),
+      extraKeyClients: [clientFor(sim, 'second')],
     }));
     try {
-      const jobs: Job[] = [];
-      for (let i = 0; i < 4; i++)
-        jobs.push(submitted(await r.engines[i % 2]!.submit(request(`w${i}`, `revoked ${i}`))).job);
-      const done = await ended(
-        r.engines[1]!,
-        jobs.map((j) => j.id),
-        60_000,
-      );
-      expect(done.map((j) => j.state)).toEqual(jobs.map(() => 'delivered'));
+      const done = await expectAllDelivered(r, await submitMany(r, 4, 'revoked'), r.engines[1]);
       expect(done.every((j) => j.keyIndex === 1)).toBe(true);
       expect(r.engines.some((e) => e.keysDisabled === 1)).toBe(true);
-      await Promise.all(r.engines.map((e) => e.idle()));
-      await expectPromisesKept({ engine: r.engines[0]!, sim: r.sim, surface: r.surface }, done, [
-        'w0',
-        'w1',
-        'w2',
-        'w3',
-      ]);
     } finally {
       await r.close();
     }

@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine.ts';
 import type { EngineOptions } from '../../src/engine/engine-options.ts';
+import { redisBackend } from '../../src/engine/scheduling/redis-backend.ts';
 import { openStore, type Store } from '../../src/engine/store.ts';
 import type { Simulator } from '../../src/simulator/simulator.ts';
 import { clientFor, RecordingSurface, TEST_LIMITS, TEST_TIMING, tempDir } from '../engine/engine-harness.ts';
@@ -43,7 +44,7 @@ export async function startInstance(o: ClusterOptions): Promise<Instance> {
     limits: TEST_LIMITS,
     maxConcurrency: o.sim.options.concurrencyPerKey,
     timing: TEST_TIMING,
-    redisUrl: o.redisUrl,
+    backend: redisBackend(o.redisUrl),
     distributed: { lockMs: TEST_LOCK_MS, prefix: o.prefix },
     ...o.engine,
   });
