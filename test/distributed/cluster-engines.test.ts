@@ -64,6 +64,17 @@ const SLOW_SIM = { timing: { queuedMs: 20, msPerVideoSecond: 150, minRunMs: 300,
 
 type Cluster = Awaited<ReturnType<typeof cluster>>;
 
+/** Run `fn` on a fresh cluster (`args` as for `cluster`) over an empty Redis, closed afterwards. */
+async function inCluster(args: Parameters<typeof cluster>, fn: (c: Cluster) => Promise<void>): Promise<void> {
+  await clearRecords();
+  const c = await cluster(...args);
+  try {
+    await fn(c);
+  } finally {
+    await c.close();
+  }
+}
+
 /** `n` jobs of users `${tag}0`, `${tag}1`, ..., submitted to the engines in turn. */
 async function submitMany(c: Cluster, n: number, tag: string, engines = c.engines): Promise<Job[]> {
   const jobs: Job[] = [];
@@ -98,20 +109,14 @@ async function expectAllDelivered(c: Cluster, jobs: Job[], via = c.engines[0]!):
 
 describe('several engines over one Redis', () => {
   it('three engines, four users: each job delivered once, created once, no 429 from the cap, quotas exact', async () => {
-    await clearRecords();
-    const c = await cluster(3);
-    try {
+    await inCluster([3], async (c) => {
       await expectAllDelivered(c, await submitMany(c, 12, 'user'), c.engines[1]);
       expect(c.sim.stats.count('create')).toBe(12);
-    } finally {
-      await c.close();
-    }
+    });
   }, 90_000);
 
   it('fairness across instances: a heavy user’s third and fourth jobs wait for everyone’s first', async () => {
-    await clearRecords();
-    const c = await cluster(2);
-    try {
+    await inCluster([2], async (c) => {
       const heavy: Job[] = [];
       for (let i = 0; i < 4; i++) {
         heavy.push(
@@ -132,15 +137,11 @@ describe('several engines over one Redis', () => {
       for (const j of heavy.slice(2))
         expect(at.get(j.id)!, `${j.prompt} after the light users`).toBeGreaterThan(lightLatest);
       expect(rateLimitedCreates(c.sim)).toBe(0);
-    } finally {
-      await c.close();
-    }
+    });
   }, 90_000);
 
   it('quota reservation races across two engines: exactly the daily limit gets through', async () => {
-    await clearRecords();
-    const c = await cluster(2);
-    try {
+    await inCluster([2], async (c) => {
       await c.engines[0]!.setUserLimits('cli', 'ws1', 'racer', { dailyVideos: 3 });
       const outcomes = await Promise.all(
         Array.from({ length: 10 }, (_, i) => c.engines[i % 2]!.submit(request('racer', `race ${i}`))),
@@ -155,15 +156,11 @@ describe('several engines over one Redis', () => {
         'ws1',
       );
       expect(usage.videos.used).toBe(3);
-    } finally {
-      await c.close();
-    }
+    });
   }, 90_000);
 
   it('a cancel on one engine of a job another engine runs: it stops there, the requester is told once, not refunded (it ran upstream)', async () => {
-    await clearRecords();
-    const c = await cluster(2);
-    try {
+    await inCluster([2], async (c) => {
       const job = submitted(
         await c.engines[0]!.submit(request('canceller', 'cancel me', { seconds: 12 })),
       ).job;
@@ -186,66 +183,65 @@ describe('several engines over one Redis', () => {
       );
       expect(usage.videos.used).toBe(1);
       expect(usage.active.used).toBe(0);
-    } finally {
-      await c.close();
-    }
+    });
   }, 60_000);
 
   it('rolling upgrade: an engine stopped mid-job hands its running jobs to the other, none re-created or doubled', async () => {
-    await clearRecords();
-    const c = await cluster(2, SLOW_SIM);
-    try {
+    await inCluster([2, SLOW_SIM], async (c) => {
       const jobs = await submitMany(c, 4, 'rolling', [c.engines[0]!]);
       await oneRunning(c, jobs);
       await c.instances[0]!.stop(); // SIGTERM: stop taking work, hand running jobs back
       await expectAllDelivered(c, jobs, c.engines[1]);
       expect(c.sim.stats.count('create')).toBe(4);
-    } finally {
-      await c.close();
-    }
+    });
   }, 90_000);
 
   it('Redis restarted mid-run (AOF on): nothing lost, nothing doubled, quotas exact', async () => {
-    await clearRecords();
-    const c = await cluster(2, SLOW_SIM);
-    try {
+    await inCluster([2, SLOW_SIM], async (c) => {
       const jobs = await submitMany(c, 4, 'restart');
       await oneRunning(c, jobs);
       await redis.restart();
       await expectAllDelivered(c, jobs, c.engines[1]);
       expect(c.sim.stats.count('create')).toBe(4);
-    } finally {
-      await c.close();
-    }
+    });
   }, 120_000);
 
   it('key pool across instances: two keys × cap 2 run four jobs at once; a refused key’s jobs go to the other key', async () => {
-    await clearRecords();
     const pool = { ...SLOW_SIM, extraApiKeys: ['second'] };
-    const c = await cluster(2, pool, (sim) => ({
-      client: clientFor(sim),
-      extraKeyClients: [clientFor(sim, 'second')],
-    }));
-    try {
-      const jobs = await submitMany(c, 4, 'pool');
-      await waitFor(() => c.engines.reduce((n, e) => n + e.inFlight, 0) === 4, 'four jobs upstream at once');
-      const done = await expectAllDelivered(c, jobs);
-      expect(done.map((j) => j.keyIndex).sort()).toEqual([0, 0, 1, 1]);
-    } finally {
-      await c.close();
-    }
-    await clearRecords();
-    const r = await cluster(2, pool, (sim) => ({
-      client: clientFor(sim, 'revoked'),
-      extraKeyClients: [clientFor(sim, 'second')],
-    }));
-    try {
-      const done = await expectAllDelivered(r, await submitMany(r, 4, 'revoked'), r.engines[1]);
-      expect(done.every((j) => j.keyIndex === 1)).toBe(true);
-      expect(r.engines.some((e) => e.keysDisabled === 1)).toBe(true);
-    } finally {
-      await r.close();
-    }
+    await inCluster(
+      [
+        2,
+        pool,
+        (sim) => ({
+          client: clientFor(sim),
+          extraKeyClients: [clientFor(sim, 'second')],
+        }),
+      ],
+      async (c) => {
+        const jobs = await submitMany(c, 4, 'pool');
+        await waitFor(
+          () => c.engines.reduce((n, e) => n + e.inFlight, 0) === 4,
+          'four jobs upstream at once',
+        );
+        const done = await expectAllDelivered(c, jobs);
+        expect(done.map((j) => j.keyIndex).sort()).toEqual([0, 0, 1, 1]);
+      },
+    );
+    await inCluster(
+      [
+        2,
+        pool,
+        (sim) => ({
+          client: clientFor(sim, 'revoked'),
+          extraKeyClients: [clientFor(sim, 'second')],
+        }),
+      ],
+      async (r) => {
+        const done = await expectAllDelivered(r, await submitMany(r, 4, 'revoked'), r.engines[1]);
+        expect(done.every((j) => j.keyIndex === 1)).toBe(true);
+        expect(r.engines.some((e) => e.keysDisabled === 1)).toBe(true);
+      },
+    );
   }, 120_000);
 
   it('an upstream webhook reaching another instance makes the one following the job check it now', async () => {
@@ -260,25 +256,15 @@ describe('several engines over one Redis', () => {
       ...TEST_TIMING,
       poll: { ...TEST_TIMING.poll, firstMinMs: 60_000, minMs: 60_000, maxMs: 60_000 },
     };
-    const follower = await startInstance({
-      redisUrl: redis.url,
-      sim,
-      surface,
-      prefix,
-      engine: { timing: slowPolls },
-    });
+    const start = () =>
+      startInstance({ redisUrl: redis.url, sim, surface, prefix, engine: { timing: slowPolls } });
+    const follower = await start();
     const job = submitted(await follower.engine.submit(request('hook', 'webhook prompt'))).job;
     const videoId = (await waitFor(
       async () => (await follower.engine.getJob(job.id))?.videoId,
       'the upstream id',
     )) as string;
-    const other = await startInstance({
-      redisUrl: redis.url,
-      sim,
-      surface,
-      prefix,
-      engine: { timing: slowPolls },
-    });
+    const other = await start();
     try {
       await waitFor(
         () => sim.jobs().find((j) => j.id === videoId && j.state === 'completed'),

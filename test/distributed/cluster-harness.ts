@@ -10,7 +10,14 @@ import type { EngineOptions } from '../../src/engine/engine-options.ts';
 import { redisBackend } from '../../src/engine/scheduling/redis-backend.ts';
 import { openStore, type Store } from '../../src/engine/store.ts';
 import type { Simulator } from '../../src/simulator/simulator.ts';
-import { clientFor, RecordingSurface, TEST_LIMITS, TEST_TIMING, tempDir } from '../engine/engine-harness.ts';
+import {
+  clientFor,
+  RecordingSurface,
+  rateLimitedCreates,
+  TEST_LIMITS,
+  TEST_TIMING,
+  tempDir,
+} from '../engine/engine-harness.ts';
 
 /** A dead worker's jobs are taken over this soon (production: 30 s). */
 export const TEST_LOCK_MS = 1500;
@@ -64,10 +71,4 @@ export async function startInstance(o: ClusterOptions): Promise<Instance> {
   };
 }
 
-/** 429 answers the simulator gave to creates and remixes. */
-export function rateLimitedCreates(sim: Simulator): number {
-  return sim.stats.requests().filter((r) => (r.route === 'create' || r.route === 'remix') && r.status === 429)
-    .length;
-}
-
-export { RecordingSurface };
+export { RecordingSurface, rateLimitedCreates };

@@ -209,4 +209,10 @@ export function submitted(outcome: Awaited<ReturnType<Engine['submit']>>): { job
   return outcome.value;
 }
 
+/** 429 answers the simulator gave to creates and remixes. */
+export function rateLimitedCreates(sim: Simulator): number {
+  return sim.stats.requests().filter((r) => (r.route === 'create' || r.route === 'remix') && r.status === 429)
+    .length;
+}
+
 export type { Platform };

@@ -7,7 +7,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log/logger.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/simulator.ts';
 import { ended, expectPromisesKept } from '../reliability/outcome-checks.ts';
-import { clientFor, type Harness, request, startHarness, submitted } from './engine-harness.ts';
+import {
+  clientFor,
+  type Harness,
+  rateLimitedCreates,
+  request,
+  startHarness,
+  submitted,
+} from './engine-harness.ts';
 
 const SECOND_KEY = 'sim-key-two';
 
@@ -18,10 +25,6 @@ async function poolSim(): Promise<Simulator> {
     overLimit: 'reject',
     extraApiKeys: [SECOND_KEY],
   });
-}
-
-function rateLimited(sim: Simulator): number {
-  return sim.stats.requests({ route: 'create' }).filter((r) => r.status === 429).length;
 }
 
 let h: Harness | undefined;
@@ -55,7 +58,7 @@ describe('upstream key pool', () => {
     );
     expect(done.map((j) => j.state)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
     expect(most).toBe(4);
-    expect(rateLimited(s)).toBe(0);
+    expect(rateLimitedCreates(s)).toBe(0);
     expect(done.map((j) => j.keyIndex).sort()).toEqual([0, 0, 1, 1]);
     await expectPromisesKept({ engine: h.engine, sim: s, surface: h.surface }, done, [
       'u0',
