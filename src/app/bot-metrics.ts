@@ -15,6 +15,8 @@ export interface MeteredEngine {
   readonly events: EngineEvents;
   /** Upstream slots held right now. */
   readonly inFlight: number;
+  /** Upstream keys refused by the upstream and taken out of the pool. */
+  readonly keysDisabled?: number;
 }
 
 export interface BotMetricsOptions {
@@ -44,6 +46,7 @@ export class BotMetrics {
   readonly #problems: Counter;
   readonly #loopDelay = monitorEventLoopDelay({ resolution: 20 });
   #inFlight: () => number = () => 0;
+  #keysDisabled: () => number = () => 0;
   #unsubscribe: () => void = () => {};
 
   constructor(options: BotMetricsOptions) {
@@ -69,6 +72,11 @@ export class BotMetrics {
       'reelbot_upstream_in_flight',
       'Upstream jobs the bot holds a concurrency slot for right now.',
       (set) => set(this.#inFlight()),
+    );
+    r.gauge(
+      'reelbot_api_keys_disabled',
+      'Upstream API keys the upstream refused (401/403), taken out of the pool: alert above 0.',
+      (set) => set(this.#keysDisabled()),
     );
     r.gauge(
       'reelbot_upstream_max_concurrency',
@@ -117,6 +125,7 @@ export class BotMetrics {
   observe(engine: MeteredEngine): void {
     this.#unsubscribe();
     this.#inFlight = () => engine.inFlight;
+    this.#keysDisabled = () => engine.keysDisabled ?? 0;
     const { events } = engine;
     const onState = (job: { state: JobState; requester: { platform: Platform } }, previous?: JobState) => {
       if (previous === undefined) this.#accepted.inc({ platform: job.requester.platform });

@@ -8,7 +8,7 @@
  * `main.ts` adds signals and exit codes.
  */
 import type { Config } from '../config/config.ts';
-import { createEngineFromConfig } from '../engine/create-engine.ts';
+import { createEngineFromConfig, storeUrlOf } from '../engine/create-engine.ts';
 import type { EngineApi } from '../engine/engine-api.ts';
 import type { EngineOptions } from '../engine/engine-options.ts';
 import type { Job } from '../engine/job.ts';
@@ -65,7 +65,8 @@ export async function startBot(
   };
   try {
     // The store first: a second process on the same SQLite file is refused before anything starts.
-    const store = await openStore(config.STORE_URL, { logger: logger.child({ component: 'store' }) });
+    // Redis in distributed mode (no local store), else SQLite with its one-process lock.
+    const store = await openStore(storeUrlOf(config), { logger: logger.child({ component: 'store' }) });
     let engineOwnsStore = false;
     stops.push(async () => {
       if (!engineOwnsStore) await store.close();

@@ -13,6 +13,7 @@ import type { SimulatorTiming } from '../simulator/simulator-options.ts';
 
 export interface Upstream {
   baseUrl: string;
+  /** The (first) key to talk to it with. */
   apiKey: string;
   simulated: boolean;
   /**
@@ -38,13 +39,15 @@ export const EMBEDDED_SIMULATOR_TIMING = {
 export const EMBEDDED_SIMULATOR_MS_PER_VIDEO_SECOND = 2000;
 
 export async function startUpstream(
-  config: Pick<Config, 'VIDEO_API_BASE_URL' | 'VIDEO_API_KEY' | 'VIDEO_API_MAX_CONCURRENCY' | 'DATA_DIR'>,
+  config: Pick<Config, 'VIDEO_API_BASE_URL' | 'VIDEO_API_KEYS' | 'VIDEO_API_MAX_CONCURRENCY' | 'DATA_DIR'>,
   options: { logger?: Logger; timing?: SimulatorTiming } = {},
 ): Promise<Upstream> {
-  if (config.VIDEO_API_BASE_URL && config.VIDEO_API_KEY) {
+  const [firstKey] = config.VIDEO_API_KEYS;
+  if (config.VIDEO_API_BASE_URL && firstKey) {
     return {
       baseUrl: config.VIDEO_API_BASE_URL,
-      apiKey: config.VIDEO_API_KEY,
+      // The first key of the pool; the engine builds one client per key itself.
+      apiKey: firstKey,
       simulated: false,
       close: async () => {},
     };

@@ -195,6 +195,8 @@ export type RawConfig = z.output<typeof schema>;
 export interface Config extends RawConfig {
   /** True when no upstream is configured and the built-in simulator serves videos. */
   readonly simulated: boolean;
+  /** `VIDEO_API_KEY` split at commas: a pool of keys, each with `VIDEO_API_MAX_CONCURRENCY`. */
+  readonly VIDEO_API_KEYS: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -223,7 +225,12 @@ export function loadConfig(
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   const c = result.data;
+  const keys = (c.VIDEO_API_KEY ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
   for (const s of [
+    ...keys,
     c.VIDEO_API_KEY,
     c.DISCORD_TOKEN,
     c.SLACK_BOT_TOKEN,
@@ -234,7 +241,11 @@ export function loadConfig(
   ]) {
     registerSecret(s);
   }
-  return Object.freeze({ ...c, simulated: c.VIDEO_API_BASE_URL === undefined });
+  return Object.freeze({
+    ...c,
+    simulated: c.VIDEO_API_BASE_URL === undefined,
+    VIDEO_API_KEYS: Object.freeze(keys),
+  });
 }
 
 /** The store the CLI uses: `CLI_STORE_URL`, or its own file beside the bot's data. */

@@ -1,6 +1,7 @@
 /**
- * Build an {@link Engine} from the parsed configuration: opens the store named by
- * `STORE_URL` and a `VideoClient` for the configured upstream (or the simulator's URL).
+ * Build an {@link Engine} from the parsed configuration: opens the store (`REDIS_URL` when set,
+ * else `STORE_URL`) and a `VideoClient` for the configured upstream (or the simulator's URL).
+ * `REDIS_URL` also turns on the distributed mode (BullMQ scheduling, quotas in Redis).
  */
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../log/logger.ts';
@@ -9,9 +10,11 @@ import type { VideoApi } from '../video/video.ts';
 import { VideoClient } from '../video/video-client.ts';
 import { Engine } from './engine.ts';
 import type { EngineOptions } from './engine-options.ts';
+import type { BackendFactory } from './scheduling/backends.ts';
 import { openStore, type Store } from './store.ts';
 import { StoredDialectMemory } from './stored-dialect-memory.ts';
 import type { FileShare } from './surface.ts';
+import { keyFingerprint } from './video-key-pool.ts';
 
 export interface EngineDeps {
   logger?: Logger;
@@ -21,7 +24,10 @@ export interface EngineDeps {
   simulatorBaseUrl?: string;
   simulatorApiKey?: string;
   fileShare?: FileShare;
-  /** Use this store instead of opening `STORE_URL` (the app shares it with health checks and metrics). */
+  /**
+   * Use this store instead of opening one (the app shares it with health checks and metrics).
+   * With `REDIS_URL` it must be `openStore(config.REDIS_URL)`: every instance shares the records.
+   */
   store?: Store;
   /** Extra engine options (timing knobs, clock). */
   overrides?: Partial<EngineOptions>;
@@ -30,11 +36,14 @@ export interface EngineDeps {
 /** Open the store and build the engine (not started: call `start()`). `stop()` closes the store. */
 export async function createEngineFromConfig(config: Config, deps: EngineDeps = {}): Promise<Engine> {
   const logger = deps.logger ?? silentLogger;
-  const store = deps.store ?? (await openStore(config.STORE_URL, { logger }));
-  const client = deps.client ?? buildClient(config, deps, logger, store);
+  const store = deps.store ?? (await openStore(storeUrlOf(config), { logger }));
+  const clients = deps.client ? [deps.client] : buildClients(config, deps, logger, store);
+  const keys = deps.client ? [] : apiKeysOf(config, deps);
   const options: EngineOptions = {
     store,
-    client,
+    client: clients[0]!,
+    extraKeyClients: clients.slice(1),
+    keyFingerprints: keys.map(keyFingerprint),
     logger,
     dataDir: config.DATA_DIR,
     choices: { models: config.VIDEO_MODELS, sizes: config.VIDEO_SIZES, seconds: config.VIDEO_SECONDS },
@@ -52,21 +61,39 @@ export async function createEngineFromConfig(config: Config, deps: EngineDeps = 
     jobDeadlineMs: config.VIDEO_JOB_DEADLINE_MINUTES * 60_000,
     timing: { progressIntervalMs: config.PROGRESS_EDIT_INTERVAL_MS },
     closeStoreOnStop: true,
+    ...(config.REDIS_URL ? { backend: await distributedBackend(config.REDIS_URL) } : {}),
     ...(deps.fileShare ? { fileShare: deps.fileShare } : {}),
     ...deps.overrides,
   };
   return new Engine(options);
 }
 
-function buildClient(config: Config, deps: EngineDeps, logger: Logger, store: Store): VideoApi {
+/** Loaded only in distributed mode: BullMQ and the Redis clients are not needed otherwise. */
+async function distributedBackend(redisUrl: string): Promise<BackendFactory> {
+  const { redisBackend } = await import('./scheduling/redis-backend.ts');
+  return redisBackend(redisUrl);
+}
+
+/** Where the records live: Redis in distributed mode (no instance needs a local store), else `STORE_URL`. */
+export function storeUrlOf(config: Pick<Config, 'REDIS_URL' | 'STORE_URL'>): string {
+  return config.REDIS_URL ?? config.STORE_URL;
+}
+
+function apiKeysOf(config: Config, deps: EngineDeps): readonly string[] {
+  if (config.VIDEO_API_KEYS.length > 0) return config.VIDEO_API_KEYS;
+  return deps.simulatorApiKey ? [deps.simulatorApiKey] : [];
+}
+
+/** One client per key of the pool (`VIDEO_API_KEY=k1,k2,...`). */
+function buildClients(config: Config, deps: EngineDeps, logger: Logger, store: Store): VideoApi[] {
   const baseUrl = config.VIDEO_API_BASE_URL ?? deps.simulatorBaseUrl;
-  const apiKey = config.VIDEO_API_KEY ?? deps.simulatorApiKey;
-  if (!baseUrl || !apiKey) {
+  const keys = apiKeysOf(config, deps);
+  if (!baseUrl || keys.length === 0) {
     throw new Error(
       'no video upstream: set VIDEO_API_BASE_URL and VIDEO_API_KEY, or start the built-in simulator',
     );
   }
-  return buildVideoClient(config, { baseUrl, apiKey, logger, store });
+  return keys.map((apiKey) => buildVideoClient(config, { baseUrl, apiKey, logger, store }));
 }
 
 /**

@@ -18,29 +18,74 @@ import type { DeliveredVideo, MessageRef } from './surface.ts';
 
 const THUMBNAIL_MAX_BYTES = 2 * 1024 * 1024;
 const SHARED_KEY = 'index:shared-files';
-const delivering = new WeakMap<EngineCore, Set<string>>();
 
-/** Start delivering a completed job (once per job at a time). */
-export function startDelivery(core: EngineCore, job: Job, video?: Video): void {
-  let set = delivering.get(core);
-  if (!set) {
-    set = new Set();
-    delivering.set(core, set);
-  }
-  if (set.has(job.id)) return;
-  set.add(job.id);
-  const mine = set;
-  void deliver(core, job.id, video)
-    .catch((err: unknown) => core.problem('delivery failed', err, job.id))
-    .finally(() => mine.delete(job.id));
+/**
+ * Takes the result to the chat once. In distributed mode another instance may run the same job
+ * after a stall; `guard` (a Redis SET NX) then says whether this one may post it.
+ */
+export interface DeliveryGuard {
+  /** True when this process may post job `jobId`'s result (the first to ask wins). */
+  claim(jobId: string): Promise<boolean>;
+  /** The post failed or was cut off: let the next try claim it again. */
+  release(jobId: string): Promise<void>;
 }
 
-async function deliver(core: EngineCore, jobId: string, known?: Video): Promise<void> {
+export class Delivery {
+  /** Jobs being delivered right now (one delivery per job at a time). */
+  readonly #delivering = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly core: EngineCore,
+    private readonly guard?: DeliveryGuard,
+  ) {}
+
+  /** Start delivering a completed job (once per job at a time). */
+  start(job: Job, video?: Video): void {
+    void this.run(job, video);
+  }
+
+  /** Deliver a completed job; resolves when it is delivered, or left to a later try. Never throws. */
+  run(job: Job, video?: Video): Promise<void> {
+    const running = this.#delivering.get(job.id);
+    if (running) return running;
+    const core = this.core;
+    const done = this.#guarded(job.id, video)
+      .catch((err: unknown) => core.problem('delivery failed', err, job.id))
+      .finally(() => this.#delivering.delete(job.id));
+    this.#delivering.set(job.id, done);
+    return done;
+  }
+
+  /** Delete shared files whose link expired (on start and hourly). */
+  sweepSharedFiles(): Promise<number> {
+    return sweepSharedFiles(this.core);
+  }
+
+  async #guarded(jobId: string, video: Video | undefined): Promise<void> {
+    if (!this.guard) {
+      await deliver(this.core, jobId, video);
+      return;
+    }
+    if (!(await this.guard.claim(jobId))) {
+      this.core.logger.info('result already being posted by another instance', { job: jobId });
+      return;
+    }
+    let delivered = false;
+    try {
+      delivered = await deliver(this.core, jobId, video);
+    } finally {
+      if (!delivered) await this.guard.release(jobId);
+    }
+  }
+}
+
+/** Returns true once the surface confirmed and the job is written as delivered. */
+async function deliver(core: EngineCore, jobId: string, known?: Video): Promise<boolean> {
   const job = core.active.get(jobId);
-  if (!job?.videoId || job.state !== 'completed') return;
+  if (!job?.videoId || job.state !== 'completed') return false;
   const file = join(core.deps.dataDir, 'videos', `${jobId}.mp4`);
   const fetched = await fetchResult(core, job, file, known);
-  if (!fetched) return;
+  if (!fetched) return false;
   const { bytes, video } = fetched;
   const thumbnail = await fetchThumbnail(core, job, video);
   const lineage = await core.lineage.chain(video.id, job.place.platform);
@@ -78,7 +123,7 @@ async function deliver(core: EngineCore, jobId: string, known?: Video): Promise<
     },
     { attempts: 0, baseMs: deliveryRetryBaseMs, maxMs: deliveryRetryMaxMs },
   );
-  if (!ok) return; // stopping: the job stays `completed` and is delivered after restart
+  if (!ok) return false; // stopping: the job stays `completed` and is delivered after restart
   const patch: Partial<Job> = {
     state: 'delivered',
     deliveredAt: core.now(),
@@ -91,6 +136,7 @@ async function deliver(core: EngineCore, jobId: string, known?: Video): Promise<
     core.problem('bookkeeping after delivery', err, jobId),
   );
   if (!shared && !core.deps.keepFiles) await rm(file, { force: true });
+  return true;
 }
 
 /** Download the MP4 once; retried on transient errors until the result expires. */
@@ -102,7 +148,7 @@ async function fetchResult(core: EngineCore, job: Job, file: string, known?: Vid
       if (!video) {
         const id = job.videoId!;
         video = await core.upstream('retrieve', job.id, () =>
-          core.client.retrieve(id, { signal: core.abort.signal }),
+          core.clientFor(job).retrieve(id, { signal: core.abort.signal }),
         );
       }
       // A complete file from before a restart is reused: it was only renamed into place once verified.
@@ -129,7 +175,7 @@ async function downloadTo(core: EngineCore, job: Job, video: Video, file: string
   await mkdir(join(core.deps.dataDir, 'videos'), { recursive: true });
   const part = `${file}.part`;
   const download = await core.upstream('download', job.id, () =>
-    core.client.download(video, 'video', { signal: core.abort.signal }),
+    core.clientFor(job).download(video, 'video', { signal: core.abort.signal }),
   );
   await pipeline(download.body, createWriteStream(part));
   const { size } = await stat(part);
@@ -150,7 +196,7 @@ async function fetchThumbnail(
 ): Promise<DeliveredVideo['thumbnail']> {
   try {
     const d = await core.upstream('download', job.id, () =>
-      core.client.download(video, 'thumbnail', { signal: core.abort.signal }),
+      core.clientFor(job).download(video, 'thumbnail', { signal: core.abort.signal }),
     );
     const chunks: Uint8Array[] = [];
     let total = 0;
@@ -199,8 +245,7 @@ async function rememberShared(core: EngineCore, path: string, expiresAt: number)
   });
 }
 
-/** Delete shared files whose link expired (on start and hourly). */
-export async function sweepSharedFiles(core: EngineCore): Promise<number> {
+async function sweepSharedFiles(core: EngineCore): Promise<number> {
   return core.mutex.run(SHARED_KEY, async () => {
     const list = (await core.deps.store.get<SharedFile[]>(SHARED_KEY)) ?? [];
     const now = core.now();

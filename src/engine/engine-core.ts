@@ -1,28 +1,29 @@
 /**
  * The engine's shared state and its one way to change a job: {@link EngineCore.update}
  * writes the record (and the active index) before anything else hears of it.
- * The submission, polling, delivery and recovery modules work through this.
+ * The submission, polling, delivery and recovery classes work through this; which jobs run
+ * when is the scheduler's business (`scheduling/`), so the core holds no queue and no timer.
  */
 import { setMaxListeners } from 'node:events';
 import type { Logger } from '../log/logger.ts';
 import type { VideoApi } from '../video/video.ts';
 import { DurationStats } from './duration-stats.ts';
-import { EngineEvents, type UpstreamOp } from './engine-events.ts';
+import type { EngineEvents, UpstreamOp } from './engine-events.ts';
 import type { ResolvedTiming } from './engine-options.ts';
-import { FairQueue } from './fair-queue.ts';
 import { type Job, type JobError, TERMINAL_JOB_STATES } from './job.ts';
 import { JobNotifier, realClock } from './job-notifier.ts';
 import { JobStore } from './job-store.ts';
-import { KeyedMutex } from './keyed-mutex.ts';
+import type { KeyedMutex } from './keyed-mutex.ts';
 import { Lineage } from './lineage.ts';
-import { PollLoop } from './poll-loop.ts';
-import type { QuotaBook } from './quota.ts';
+import type { QuotaLedger } from './quota-ledger.ts';
 import type { Store } from './store.ts';
 import type { FileShare, JobView, Surface } from './surface.ts';
+import type { VideoKeyPool } from './video-key-pool.ts';
 
 export interface CoreDeps {
   store: Store;
-  client: VideoApi;
+  /** One client per upstream key. */
+  pool: VideoKeyPool;
   logger: Logger;
   timing: ResolvedTiming;
   maxConcurrency: number;
@@ -31,37 +32,52 @@ export interface CoreDeps {
   fileShare: FileShare | undefined;
   now: () => number;
   random: () => number;
+  /** Locks for read-modify-write of stored records (shared with the quota book). */
+  mutex: KeyedMutex;
+  quota: QuotaLedger;
+  /** Every non-terminal job this process knows, by id (shared with the quota book). */
+  active: Map<string, Job>;
+  events: EngineEvents;
+  /** Where waiting jobs stand, for progress views. */
+  positions: QueuePositions;
+  /** The job index (the active set): in the store, or a Redis set in distributed mode. */
+  jobs?: JobStore;
+  /**
+   * Other instances change jobs too (distributed mode): every change starts from the stored
+   * record, and a job stored as ended stays ended.
+   */
+  shared?: boolean;
+}
+
+/** What a progress view needs to know about the queue. */
+export interface QueuePositions {
+  /** 1-based place of a waiting job, when known. */
+  position(jobId: string): number | undefined;
+  readonly size: number;
 }
 
 export class EngineCore {
-  readonly mutex = new KeyedMutex();
-  readonly events = new EngineEvents();
+  readonly mutex: KeyedMutex;
+  readonly events: EngineEvents;
   readonly jobs: JobStore;
   readonly lineage: Lineage;
-  readonly queue = new FairQueue();
-  /** Every non-terminal job, by id. Authoritative while running (one process owns the store). */
-  readonly active = new Map<string, Job>();
-  /** Jobs holding an upstream slot (being submitted, submitted, running). */
-  readonly slots = new Set<string>();
-  /** Per-job poll bookkeeping. */
-  readonly pollState = new Map<string, { polls: number; errors: number; hintMs?: number }>();
+  readonly quota: QuotaLedger;
+  /** Every non-terminal job this process knows, by id. */
+  readonly active: Map<string, Job>;
+  /** Jobs holding an upstream slot (being submitted, submitted, running), with their key. */
+  readonly slots = new Map<string, number>();
   readonly durations: DurationStats;
   readonly surfaces = new Map<string, Surface>();
   readonly notifier: JobNotifier;
-  readonly poll: PollLoop;
   /** Aborted by `stop()`; every upstream call listens to it, so no listener cap applies. */
   readonly abort = withoutListenerCap(new AbortController());
-  /** Submissions paused until (after a 429). */
-  pausedUntil = 0;
-  /** Set by the engine: submits the next waiting jobs while slots are free. */
-  pump: () => void = () => {};
-  /** Set by the engine: one poll check of a job. */
-  check: (jobId: string) => Promise<number | undefined> = async () => undefined;
-  /** Set by the engine (needs the quota book). */
-  quota!: QuotaBook;
 
   constructor(readonly deps: CoreDeps) {
-    this.jobs = new JobStore(deps.store, this.mutex);
+    this.mutex = deps.mutex;
+    this.events = deps.events;
+    this.quota = deps.quota;
+    this.active = deps.active;
+    this.jobs = deps.jobs ?? new JobStore(deps.store, this.mutex);
     this.lineage = new Lineage(deps.store, this.mutex);
     this.durations = new DurationStats(deps.timing.fallbackMsPerVideoSecond);
     this.notifier = new JobNotifier({
@@ -86,19 +102,21 @@ export class EngineCore {
         if (next.videoId && ref.link) await this.lineage.setLink(next.videoId, next.place.platform, ref.link);
       },
     });
-    this.poll = new PollLoop({
-      maxConcurrent: deps.timing.maxConcurrentPolls,
-      now: deps.now,
-      check: (id) => this.check(id),
-      onError: (jobId, error) => this.problem('poll check', error, jobId),
-    });
   }
 
   /** Jobs that just became terminal, kept briefly so their final surface update can render them. */
   readonly finished = new Map<string, Job>();
 
-  get client(): VideoApi {
-    return this.deps.client;
+  /** The client of the key `job` sticks to. */
+  clientFor(job: { keyIndex?: number }): VideoApi {
+    return this.deps.pool.client(job.keyIndex);
+  }
+
+  /** Slots held on key `index`. */
+  slotsOn(index: number): number {
+    let n = 0;
+    for (const k of this.slots.values()) if (k === index) n++;
+    return n;
   }
 
   get logger(): Logger {
@@ -126,9 +144,13 @@ export class EngineCore {
 
   #update(id: string, patch: Partial<Job>, onlyActive: boolean): Promise<Job | undefined> {
     return this.mutex.run(`job:${id}`, async () => {
-      if (onlyActive && !this.active.has(id)) return undefined;
-      const current = this.active.get(id) ?? this.finished.get(id) ?? (await this.jobs.get(id));
+      const current = this.deps.shared
+        ? await this.#storedUnlessEnded(id)
+        : (this.active.get(id) ?? this.finished.get(id) ?? (await this.jobs.get(id)));
       if (!current) return undefined;
+      if (onlyActive && (this.deps.shared ? TERMINAL_JOB_STATES.has(current.state) : !this.active.has(id))) {
+        return undefined;
+      }
       const next: Job = { ...current, ...patch, updatedAt: this.now() };
       await this.jobs.put(next);
       if (TERMINAL_JOB_STATES.has(next.state)) {
@@ -138,12 +160,30 @@ export class EngineCore {
         if (this.finished.size > 500) this.finished.delete(this.finished.keys().next().value!);
         // A job whose requester is still owed the notice stays listed, so a restart sends it.
         if (!next.noticePending) await this.jobs.removeActive(id);
+        await this.quota.ended(next);
       } else {
         this.active.set(id, next);
       }
       if (next.state !== current.state) this.events.emit('state', next, current.state);
       return next;
     });
+  }
+
+  /** The stored record; once another instance ended the job, this process forgets it too. */
+  async #storedUnlessEnded(id: string): Promise<Job | undefined> {
+    const stored = (await this.jobs.get(id)) ?? this.active.get(id) ?? this.finished.get(id);
+    if (stored && TERMINAL_JOB_STATES.has(stored.state) && this.active.delete(id)) {
+      this.finished.set(id, stored);
+    }
+    return stored;
+  }
+
+  /** Another instance ended this job: stop treating it as active here. */
+  forget(id: string): void {
+    const job = this.active.get(id);
+    if (!job) return;
+    this.active.delete(id);
+    this.finished.set(id, job);
   }
 
   /** Fail a job: refund first when it was not the user's fault (idempotent), then write, then tell. */
@@ -153,8 +193,6 @@ export class EngineCore {
       this.releaseSlot(job.id);
       return job;
     }
-    this.poll.remove(job.id);
-    this.queue.remove(job.id);
     if (options.refund) await this.quota.refund(job);
     const next = await this.updateIfActive(job, {
       state: options.state ?? 'failed',
@@ -188,15 +226,14 @@ export class EngineCore {
       .catch((err: unknown) => this.problem('clearing a sent notice', err, job.id));
   }
 
-  acquireSlot(jobId: string): void {
-    this.slots.add(jobId);
+  acquireSlot(jobId: string, keyIndex = 0): void {
+    this.slots.set(jobId, keyIndex);
     this.events.emit('inflight', this.slots.size);
   }
 
   releaseSlot(jobId: string): void {
     if (!this.slots.delete(jobId)) return;
     this.events.emit('inflight', this.slots.size);
-    this.pump();
   }
 
   /** Time an upstream call and report it. */
@@ -225,10 +262,10 @@ export class EngineCore {
   }
 
   view(job: Job): JobView {
-    const position = job.state === 'waiting' ? this.queue.position(job.id) : undefined;
+    const position = job.state === 'waiting' ? this.deps.positions.position(job.id) : undefined;
     const out: JobView = {
       job,
-      queueLength: this.queue.size,
+      queueLength: this.deps.positions.size,
       elapsedMs: Math.max(0, this.now() - job.createdAt),
     };
     if (position !== undefined) out.position = position;

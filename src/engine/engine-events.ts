@@ -24,6 +24,8 @@ export interface EngineEventMap {
   inflight: [count: number];
   /** A job's surface confirmed delivery. */
   delivered: [job: Job];
+  /** An upstream key left the pool (the upstream refused it). */
+  keys: [info: { disabled: number; total: number }];
   /** Something went wrong that the engine handled (logged too). */
   problem: [info: { jobId?: string; what: string; error: unknown }];
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../log/logger.ts';
 import type { VideoApi } from '../video/video.ts';
 import { type PollTiming, webhookPollTiming } from './poll-schedule.ts';
 import type { QuotaLimits } from './quota.ts';
+import type { BackendFactory } from './scheduling/backends.ts';
 import type { Store } from './store.ts';
 import type { FileShare } from './surface.ts';
 
@@ -64,7 +65,15 @@ export const DEFAULT_TIMING = {
 
 export interface EngineOptions {
   store: Store;
+  /** The upstream client (of the pool's first key). */
   client: VideoApi;
+  /**
+   * Clients of the pool's further keys (`VIDEO_API_KEY=k1,k2,...`), each with its own
+   * `maxConcurrency`. @default []
+   */
+  extraKeyClients?: readonly VideoApi[];
+  /** Short fingerprints of the keys, in pool order, for logs (see `keyFingerprint`). */
+  keyFingerprints?: readonly string[];
   logger?: Logger;
   /** Downloads go to `<dataDir>/videos`, fitted images to `<dataDir>/images`. */
   dataDir: string;
@@ -72,7 +81,7 @@ export interface EngineOptions {
   /** The built-in simulator is the upstream. @default false */
   simulated?: boolean;
   limits: QuotaLimits;
-  /** Upstream jobs in flight at most (`VIDEO_API_MAX_CONCURRENCY`). @default 2 */
+  /** Upstream jobs in flight at most, per key (`VIDEO_API_MAX_CONCURRENCY`). @default 2 */
   maxConcurrency?: number;
   /** Give up following a job this long after it was accepted (`VIDEO_JOB_DEADLINE_MINUTES`). @default 3600000 */
   jobDeadlineMs?: number;
@@ -95,6 +104,15 @@ export interface EngineOptions {
    * @default false
    */
   webhooks?: boolean;
+  /**
+   * How jobs are scheduled. @default one process (fair queue and poll loop in memory).
+   * Distributed mode: `redisBackend(REDIS_URL)` from `scheduling/redis-backend.ts` (quotas, the
+   * active index and delivery claims in Redis, BullMQ runs the jobs; the store should be Redis
+   * too: `openStore(REDIS_URL)`), so any number of instances share the work.
+   */
+  backend?: BackendFactory;
+  /** Distributed-mode knobs (tests lower the takeover time and isolate queues by prefix). */
+  distributed?: { lockMs?: number; prefix?: string; deliveryConcurrency?: number };
   /** Injectable clock. @default Date.now */
   now?: () => number;
   /** Injectable randomness for jitter. @default Math.random */

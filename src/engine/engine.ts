@@ -12,7 +12,7 @@ import { sleep } from '../async/sleep.ts';
 import { silentLogger } from '../log/logger.ts';
 import { InvalidParameterError } from '../video/errors.ts';
 import { fitImage as realFitImage } from '../video/image-fit.ts';
-import { sweepSharedFiles } from './delivery.ts';
+import type { Delivery } from './delivery.ts';
 import type {
   Actor,
   EngineApi,
@@ -25,25 +25,30 @@ import type {
   VideoRequest,
 } from './engine-api.ts';
 import { EngineCore } from './engine-core.ts';
-import type { EngineEvents } from './engine-events.ts';
+import { EngineEvents } from './engine-events.ts';
 import { type EngineOptions, type ImageFitter, resolveTiming } from './engine-options.ts';
 import { type Job, type JobImage, type Platform, TERMINAL_JOB_STATES } from './job.ts';
 import { newJobId } from './job-store.ts';
-import { checkJob } from './poll-check.ts';
-import { QuotaBook } from './quota.ts';
-import { type RecoveryReport, recover } from './recovery.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
+import type { QuotaLedger } from './quota-ledger.ts';
+import type { RecoveryReport } from './recovery.ts';
 import { checkRequest } from './request-check.ts';
+import { type Backend, inProcessBackend } from './scheduling/backends.ts';
+import type { Scheduler } from './scheduling/scheduler.ts';
 import { Settings } from './settings.ts';
 import { StoreError } from './store.ts';
-import { pump, stopPump, userKeyOf } from './submission.ts';
 import type { LineageEntry, Surface } from './surface.ts';
+import { VideoKeyPool } from './video-key-pool.ts';
 
 export class Engine implements EngineApi {
   readonly choices: EngineApi['choices'];
   readonly simulated: boolean;
   readonly #core: EngineCore;
   readonly #settings: Settings;
-  readonly #quota: QuotaBook;
+  readonly #quota: QuotaLedger;
+  readonly #scheduler: Scheduler;
+  readonly #delivery: Delivery;
+  readonly #backend: Backend;
   readonly #o: EngineOptions;
   readonly #fit: ImageFitter;
   #state: 'new' | 'running' | 'stopped' = 'new';
@@ -54,9 +59,29 @@ export class Engine implements EngineApi {
     this.choices = options.choices;
     this.simulated = options.simulated ?? false;
     this.#fit = options.fitImage ?? ((data, size) => realFitImage(data, size));
+    const mutex = new KeyedMutex();
+    this.#settings = new Settings(options.store);
+    const parts = { options, settings: this.#settings, mutex };
+    const backend = (options.backend ?? inProcessBackend)(parts);
+    this.#backend = backend;
+    this.#quota = backend.quota;
+    const events = new EngineEvents();
+    const pool = new VideoKeyPool(
+      [options.client, ...(options.extraKeyClients ?? [])],
+      options.logger ?? silentLogger,
+      events,
+      options.keyFingerprints,
+    );
     const core = new EngineCore({
+      events,
+      mutex,
+      active: backend.active,
+      quota: backend.quota,
+      positions: backend.positions,
+      jobs: backend.jobs,
+      shared: backend.shared,
       store: options.store,
-      client: options.client,
+      pool,
       logger: options.logger ?? silentLogger,
       timing: resolveTiming(options.timing, options.webhooks ?? false),
       maxConcurrency: options.maxConcurrency ?? 2,
@@ -67,18 +92,9 @@ export class Engine implements EngineApi {
       random: options.random ?? Math.random,
     });
     this.#core = core;
-    this.#settings = new Settings(options.store);
-    this.#quota = new QuotaBook(options.store, core.mutex, this.#settings, options.limits, (u) =>
-      [...core.active.values()].filter(
-        (j) =>
-          j.requester.platform === u.platform &&
-          j.requester.userId === u.userId &&
-          j.place.workspaceId === u.workspaceId,
-      ),
-    );
-    core.quota = this.#quota;
-    core.pump = () => pump(core);
-    core.check = (id) => checkJob(core, id);
+    const { scheduler, delivery } = backend.build(core);
+    this.#scheduler = scheduler;
+    this.#delivery = delivery;
   }
 
   /** State changes, upstream calls, in-flight count, deliveries. */
@@ -86,7 +102,12 @@ export class Engine implements EngineApi {
     return this.#core.events;
   }
 
-  /** Upstream slots held right now (≤ `maxConcurrency` through our own submissions). */
+  /** Upstream keys the upstream refused, taken out of the pool (alert when above 0). */
+  get keysDisabled(): number {
+    return this.#core.deps.pool.disabledCount;
+  }
+
+  /** Upstream slots held right now (≤ `maxConcurrency` per key through our own submissions). */
   get inFlight(): number {
     return this.#core.slots.size;
   }
@@ -96,14 +117,15 @@ export class Engine implements EngineApi {
     if (this.#state !== 'new') throw new Error('the engine can be started once');
     this.#state = 'running';
     await mkdir(this.#o.dataDir, { recursive: true });
-    const report = await recover(this.#core, { repairScan: this.#o.repairScan ?? true });
+    const report = await this.#scheduler.start({ repairScan: this.#o.repairScan ?? true });
     this.#core.logger.info('engine started', { ...report });
     const sweep = () =>
-      void sweepSharedFiles(this.#core).catch((err: unknown) => this.#core.problem('shared file sweep', err));
+      void this.#delivery
+        .sweepSharedFiles()
+        .catch((err: unknown) => this.#core.problem('shared file sweep', err));
     sweep();
     this.#sweep = setInterval(sweep, this.#core.deps.timing.sharedSweepMs);
     this.#sweep.unref();
-    this.#core.pump();
     return report;
   }
 
@@ -112,12 +134,13 @@ export class Engine implements EngineApi {
     if (this.#state === 'stopped') return;
     this.#state = 'stopped';
     const core = this.#core;
+    // The scheduler aborts the core at the right moment (distributed: after it took no more work).
+    await this.#scheduler.stop();
     core.abort.abort();
-    core.poll.stop();
-    stopPump(core);
     if (this.#sweep) clearInterval(this.#sweep);
     const deadline = Date.now() + 5000;
     while (core.mutex.size > 0 && Date.now() < deadline) await sleep(10);
+    await this.#backend.close();
     if (this.#o.closeStoreOnStop) await this.#o.store.close();
   }
 
@@ -133,7 +156,7 @@ export class Engine implements EngineApi {
       request,
       this.choices,
       this.#o.maxPromptChars ?? 4000,
-      core.client,
+      core.deps.pool.any(),
       now,
       core.abort.signal,
     );
@@ -174,10 +197,8 @@ export class Engine implements EngineApi {
       return { ok: false, refusal };
     }
     core.events.emit('state', job, undefined);
-    core.queue.push(job.id, userKeyOf(job));
-    const position = core.queue.position(job.id) ?? 1;
+    const position = await this.#scheduler.enqueue(job);
     core.notifier.accepted(job.id);
-    core.pump();
     core.logger.info('job accepted', { job: job.id, kind: job.kind, position });
     return { ok: true, value: { job: core.active.get(job.id) ?? job, position } };
   }
@@ -226,7 +247,7 @@ export class Engine implements EngineApi {
 
   async cancel(jobId: string, actor: Actor): Promise<Outcome<Job>> {
     const core = this.#core;
-    const job = core.active.get(jobId) ?? (await this.getJob(jobId));
+    const job = await this.getJob(jobId);
     if (!job) return refused('not_found');
     const own = job.requester.platform === actor.platform && job.requester.userId === actor.userId;
     if (!own && !this.#quota.isExempt(actor)) {
@@ -235,8 +256,7 @@ export class Engine implements EngineApi {
     if (TERMINAL_JOB_STATES.has(job.state) || job.state === 'completed') {
       return refused('already_finished', { state: job.state });
     }
-    const waiting = core.queue.remove(job.id);
-    core.poll.remove(job.id);
+    const waiting = await this.#scheduler.withdraw(job.id);
     // Waiting in our queue: nothing reached the upstream, so it is refunded.
     if (waiting) await this.#quota.refund(job);
     const by = { userId: actor.userId, displayName: actor.displayName };
@@ -250,7 +270,7 @@ export class Engine implements EngineApi {
     if (!job.submitInFlight) core.releaseSlot(job.id); // an in-flight POST releases its own slot
     if (job.videoId) {
       const videoId = job.videoId;
-      await core.upstream('delete', job.id, () => core.client.delete(videoId)).catch(() => undefined);
+      await core.upstream('delete', job.id, () => core.clientFor(job).delete(videoId)).catch(() => undefined);
     }
     core.finalNotice(done);
     core.logger.info('job cancelled', { job: job.id, refunded: waiting });
@@ -258,6 +278,8 @@ export class Engine implements EngineApi {
   }
 
   async getJob(jobId: string): Promise<Job | undefined> {
+    // Distributed: another instance may have moved the job on; the stored record is the truth.
+    if (this.#backend.shared) return (await this.#core.jobs.get(jobId)) ?? this.#core.finished.get(jobId);
     return (
       this.#core.active.get(jobId) ?? this.#core.finished.get(jobId) ?? (await this.#core.jobs.get(jobId))
     );
@@ -317,7 +339,7 @@ export class Engine implements EngineApi {
 
   /** Check a running job now instead of at its scheduled time (webhooks, tests). */
   pollNow(jobId: string): void {
-    this.#core.poll.pokeNow(jobId);
+    this.#scheduler.pokeNow(jobId);
   }
 
   /** Resolves when every surface update queued so far has been sent (tests). */

@@ -9,13 +9,13 @@
  * from the index.
  */
 import { randomBytes } from 'node:crypto';
+import { type ActiveIndex, StoredActiveIndex } from './active-index.ts';
 import type { RecentVideo } from './engine-api.ts';
 import type { Job, Platform } from './job.ts';
 import type { KeyedMutex } from './keyed-mutex.ts';
 import { normaliseVideoId } from './lineage.ts';
 import type { Store } from './store.ts';
 
-const ACTIVE_KEY = 'index:active';
 const RECENT_CAP = 200;
 
 /** A recent video with what the autocomplete filters by. */
@@ -30,14 +30,10 @@ export function newJobId(nowMs: number): string {
 }
 
 export class JobStore {
-  /** The active index as last written (loaded at start); changes are flushed in batches. */
-  #active = new Set<string>();
-  #flushing: Promise<void> | undefined;
-  #dirty = false;
-
   constructor(
     private readonly store: Store,
     private readonly mutex: KeyedMutex,
+    private readonly index: ActiveIndex = new StoredActiveIndex(store),
   ) {}
 
   get(id: string): Promise<Job | undefined> {
@@ -58,21 +54,17 @@ export class JobStore {
     return (await this.store.scan<Job>('jobs:')).map(([, job]) => job);
   }
 
-  async loadActive(): Promise<string[]> {
-    const ids = (await this.store.get<string[]>(ACTIVE_KEY)) ?? [];
-    this.#active = new Set(ids);
-    return ids;
+  loadActive(): Promise<string[]> {
+    return this.index.load();
   }
 
   /** Add ids to the active index; resolves once a write containing them is done. */
   addActive(...ids: string[]): Promise<void> {
-    for (const id of ids) this.#active.add(id);
-    return this.#flush();
+    return this.index.add(...ids);
   }
 
   removeActive(...ids: string[]): Promise<void> {
-    for (const id of ids) this.#active.delete(id);
-    return this.#flush();
+    return this.index.remove(...ids);
   }
 
   /** Upstream video id → our job id. */
@@ -95,27 +87,5 @@ export class JobStore {
 
   async recent(platform: Platform, workspaceId: string): Promise<RecentRecord[]> {
     return (await this.store.get<RecentRecord[]>(`index:recent:${platform}:${workspaceId}`)) ?? [];
-  }
-
-  /**
-   * Coalesce index writes: while one write runs, later changes wait for the next one, which
-   * carries all of them. Every caller resolves after a write that includes its change.
-   */
-  #flush(): Promise<void> {
-    this.#dirty = true;
-    // A running flush re-checks `#dirty` before it settles, so it will carry this change.
-    if (this.#flushing) return this.#flushing;
-    const run = (async () => {
-      try {
-        while (this.#dirty) {
-          this.#dirty = false;
-          await this.store.set(ACTIVE_KEY, [...this.#active]);
-        }
-      } finally {
-        this.#flushing = undefined;
-      }
-    })();
-    this.#flushing = run;
-    return run;
   }
 }

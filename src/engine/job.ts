@@ -128,6 +128,8 @@ export interface Job {
   startedAt?: number;
   completedAt?: number;
   deliveredAt?: number;
+  /** Which upstream key of the pool created (or will create) it: its index, never the key. */
+  keyIndex?: number;
   /** Upstream result expiry (ms epoch). */
   resultExpiresAt?: number;
   /** Give up following the job after this (ms epoch). */

@@ -5,26 +5,72 @@
  */
 import { RetryAfterError, VideoNotFoundError } from '../video/errors.ts';
 import type { PollHint, Video } from '../video/video.ts';
-import { startDelivery } from './delivery.ts';
 import type { EngineCore } from './engine-core.ts';
+import type { Job } from './job.ts';
 import { expiredBeforeDelivery, generationError, lostUpstream, refundFor, timedOut } from './job-errors.ts';
 import { nextPollDelay } from './poll-schedule.ts';
 
-export async function checkJob(core: EngineCore, jobId: string): Promise<number | undefined> {
+/** Poll bookkeeping of one followed job. */
+export interface PollState {
+  polls: number;
+  errors: number;
+  hintMs?: number;
+}
+
+export class PollCheck {
+  constructor(
+    private readonly core: EngineCore,
+    /** Per-job bookkeeping, shared with whoever starts following a job. */
+    readonly states: Map<string, PollState>,
+    /** A job was written as completed (its slot released): deliver it. */
+    private readonly onCompleted: (job: Job, video: Video) => void,
+  ) {}
+
+  /** One check of `jobId`: the delay until the next one, or `undefined` to stop following it. */
+  check(jobId: string): Promise<number | undefined> {
+    return checkJob(this.core, this.states, this.onCompleted, jobId);
+  }
+
+  /** The delay before the first check of a just-adopted job. */
+  firstDelay(job: Job, hintMs: number | undefined): number {
+    this.states.set(job.id, { polls: 0, errors: 0, ...(hintMs ? { hintMs } : {}) });
+    return nextPollDelay(
+      this.core.deps.timing.poll,
+      {
+        polls: 0,
+        expectedRunMs: this.core.durations.expectedMs(job.seconds),
+        runningForMs: 0,
+        progress: job.progress,
+        hintMs,
+        consecutiveErrors: 0,
+      },
+      this.core.deps.random,
+    );
+  }
+}
+
+type Completed = (job: Job, video: Video) => void;
+
+async function checkJob(
+  core: EngineCore,
+  states: Map<string, PollState>,
+  onCompleted: Completed,
+  jobId: string,
+): Promise<number | undefined> {
   const job = core.active.get(jobId);
   if (!job?.videoId || (job.state !== 'submitted' && job.state !== 'in_progress')) return undefined;
   const videoId = job.videoId;
   if (core.now() >= job.deadlineAt) {
     await core.fail(job, timedOut(), { refund: true });
-    await core.upstream('delete', job.id, () => core.client.delete(videoId)).catch(() => undefined);
+    await core.upstream('delete', job.id, () => core.clientFor(job).delete(videoId)).catch(() => undefined);
     return undefined;
   }
-  const state = core.pollState.get(jobId) ?? { polls: 0, errors: 0 };
-  core.pollState.set(jobId, state);
+  const state = states.get(jobId) ?? { polls: 0, errors: 0 };
+  states.set(jobId, state);
   let video: Video & PollHint;
   try {
     video = await core.upstream('retrieve', jobId, () =>
-      core.client.retrieve(videoId, { signal: core.abort.signal }),
+      core.clientFor(job).retrieve(videoId, { signal: core.abort.signal }),
     );
     state.errors = 0;
     if (video.pollAfterMs !== undefined) state.hintMs = video.pollAfterMs;
@@ -43,7 +89,7 @@ export async function checkJob(core: EngineCore, jobId: string): Promise<number 
     state.polls += 1;
   }
   try {
-    const follow = await apply(core, jobId, video);
+    const follow = await apply(core, states, onCompleted, jobId, video);
     return follow ? delayFor(core, jobId, state) : undefined;
   } catch (err) {
     // The answer could not be written (store busy or unwritable): keep following the job with
@@ -55,11 +101,7 @@ export async function checkJob(core: EngineCore, jobId: string): Promise<number 
   }
 }
 
-function delayFor(
-  core: EngineCore,
-  jobId: string,
-  state: { polls: number; errors: number; hintMs?: number },
-) {
+function delayFor(core: EngineCore, jobId: string, state: PollState) {
   const job = core.active.get(jobId);
   if (!job) return undefined;
   const running = core.now() - (job.startedAt ?? job.submittedAt ?? job.createdAt);
@@ -78,7 +120,13 @@ function delayFor(
 }
 
 /** Apply an upstream answer. Returns true while the job should still be polled. */
-async function apply(core: EngineCore, jobId: string, video: Video): Promise<boolean> {
+async function apply(
+  core: EngineCore,
+  states: Map<string, PollState>,
+  onCompleted: Completed,
+  jobId: string,
+  video: Video,
+): Promise<boolean> {
   const job = core.active.get(jobId);
   if (!job) return false;
   switch (video.status) {
@@ -103,20 +151,20 @@ async function apply(core: EngineCore, jobId: string, video: Video): Promise<boo
       const done = await core.updateIfActive(job, patch);
       if (!done) return false;
       core.durations.record(done.seconds, now - (done.submittedAt ?? done.createdAt));
-      core.pollState.delete(jobId);
+      states.delete(jobId);
       core.releaseSlot(jobId);
-      startDelivery(core, done, video);
+      onCompleted(done, video);
       return false;
     }
     case 'expired':
       await core.fail(job, expiredBeforeDelivery(), { refund: true, state: 'expired' });
-      core.pollState.delete(jobId);
+      states.delete(jobId);
       return false;
     default: {
       // failed, or cancelled by someone else upstream
       const error = generationError(video.error);
       await core.fail(job, error, { refund: refundFor(error) });
-      core.pollState.delete(jobId);
+      states.delete(jobId);
       return false;
     }
   }

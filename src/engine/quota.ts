@@ -13,10 +13,11 @@
  * job happens under the user's lock alone, so submits of different users write their jobs
  * side by side. The stored format (`{ jobs }`) is unchanged.
  */
-import type { Actor, QuotaUsage, Refusal, UserLimits } from './engine-api.ts';
+import type { Actor, QuotaUsage, Refusal } from './engine-api.ts';
 import type { Job, Platform } from './job.ts';
 import type { KeyedMutex } from './keyed-mutex.ts';
-import { quotaDay, quotaDayEndsAt } from './quota-day.ts';
+import { type QuotaLedger, type UserKey, quotaUserOf as userOf } from './quota-ledger.ts';
+import { QuotaRules } from './quota-rules.ts';
 import type { Settings } from './settings.ts';
 import type { Store } from './store.ts';
 
@@ -46,42 +47,29 @@ interface Tally {
 /** Usage records kept in memory (most recently used last); old days fall out first. */
 const CACHED_RECORDS = 10_000;
 
-interface EffectiveLimits {
-  dailyVideos: number;
-  dailySeconds: number;
-  activeJobs: number;
-  workspaceCap: number;
-}
-
-type UserKey = { platform: Platform; workspaceId: string; userId: string };
-
 /** Counts a user's non-terminal jobs (owned by the engine's in-memory registry). */
 export type ActiveJobs = (user: UserKey) => Job[];
 
-export class QuotaBook {
+export class QuotaBook implements QuotaLedger {
   readonly #records = new Map<string, Tally>();
-  /** The latest quota day seen: every moment in [from, until) belongs to it. */
-  #today: { day: string; from: number; until: number } | undefined;
+  private readonly rules: QuotaRules;
 
   constructor(
     private readonly store: Store,
     private readonly mutex: KeyedMutex,
-    private readonly settings: Settings,
-    private readonly limits: QuotaLimits,
+    settings: Settings,
+    limits: QuotaLimits,
     private readonly activeJobs: ActiveJobs,
-  ) {}
-
-  /** Admins (by config or by the adapter's own judgement) are never charged. */
-  isExempt(actor: Actor): boolean {
-    if (actor.isAdmin) return true;
-    const users = this.limits.adminUsers;
-    if (users.includes(actor.userId) || users.includes(`${actor.platform}:${actor.userId}`)) return true;
-    return (actor.roles ?? []).some((r) => this.limits.adminRoles.includes(r));
+  ) {
+    this.rules = new QuotaRules(settings, limits);
   }
 
-  /** The quota day (`YYYY-MM-DD` in the quota time zone) of `nowMs`. */
+  isExempt(actor: Actor): boolean {
+    return this.rules.isExempt(actor);
+  }
+
   day(nowMs: number): string {
-    return this.#dayOf(nowMs).day;
+    return this.rules.dayOf(nowMs).day;
   }
 
   /**
@@ -98,13 +86,13 @@ export class QuotaBook {
         await persist();
         return undefined;
       }
-      const limits = await this.#effectiveLimits(user);
+      const limits = await this.rules.effectiveLimits(user);
       const usage = await this.#record(userKey);
       const refusal =
-        this.#checkUser(job, usage, limits) ??
+        this.rules.checkUser(job, this.#activeOthers(job), usage, limits) ??
         (await this.mutex.run(wsKey, async () => {
           const ws = await this.#record(wsKey);
-          const refused = this.#checkWorkspace(job, ws, limits);
+          const refused = this.rules.checkWorkspace(job, ws.count, limits);
           if (refused) return refused;
           // Charge first, then write the job: a crash in between leaves an id reconcile() drops.
           await this.#charge(job.id, [
@@ -127,6 +115,19 @@ export class QuotaBook {
     await this.#remove(workspaceKey(user.platform, user.workspaceId, job.quotaDay), [job.id]);
   }
 
+  /** Nothing to do: a job in progress is counted from the engine's own registry. */
+  async ended(_job: Job): Promise<void> {}
+
+  /** Drop charges of today and yesterday whose job was never written (after a crash). */
+  async reconcileOrphans(jobExists: (ids: string[]) => Promise<Set<string>>, nowMs: number) {
+    const entries = await this.store.scan<UsageRecord>('quotas:');
+    // Only recent days matter; older days no longer limit anyone.
+    const recentDays = new Set([this.day(nowMs), this.day(nowMs - 86_400_000)]);
+    const recent = entries.filter(([key]) => recentDays.has(key.slice(key.lastIndexOf(':') + 1)));
+    const present = await jobExists([...new Set(recent.flatMap(([, r]) => Object.keys(r?.jobs ?? {})))]);
+    return this.reconcile(recent, (id) => present.has(id));
+  }
+
   /** Forget a user's usage for the current day (admin). */
   async resetUser(user: UserKey, nowMs: number): Promise<void> {
     const key = usageKey(user, this.day(nowMs));
@@ -138,25 +139,16 @@ export class QuotaBook {
 
   /** Usage and limits as `/quota` shows them. */
   async usage(actor: Actor, workspaceId: string, nowMs: number): Promise<QuotaUsage> {
-    const { day, until } = this.#dayOf(nowMs);
+    const { day, until } = this.rules.dayOf(nowMs);
     const user = { platform: actor.platform, workspaceId, userId: actor.userId };
     const exempt = this.isExempt(actor);
     // Unlocked reads: a charge being written may show a moment early, which is harmless here.
     const usage = await this.#record(usageKey(user, day));
     const ws = await this.#record(workspaceKey(actor.platform, workspaceId, day));
-    const limits = await this.#effectiveLimits(user);
+    const limits = await this.rules.effectiveLimits(user);
     const active = this.activeJobs(user);
-    const lim = (n: number) => (exempt || n <= 0 ? null : n);
-    return {
-      day,
-      timeZone: this.limits.timeZone,
-      resetsAt: until,
-      exempt,
-      videos: { used: usage.count, limit: lim(limits.dailyVideos) },
-      seconds: { used: usage.seconds, limit: lim(limits.dailySeconds) },
-      active: { used: active.length, limit: exempt ? null : limits.activeJobs, jobs: active },
-      workspace: { used: ws.count, limit: lim(limits.workspaceCap) },
-    };
+    const { count: videos, seconds } = usage;
+    return this.rules.report({ day, until, exempt, limits, videos, seconds, active, workspace: ws.count });
   }
 
   /**
@@ -223,6 +215,11 @@ export class QuotaBook {
     }
   }
 
+  /** The requester's other jobs in progress. */
+  #activeOthers(job: Job): number {
+    return this.activeJobs(userOf(job)).filter((j) => j.id !== job.id).length;
+  }
+
   /** The record at `key`, from memory or else the store (an empty one when there is none). */
   async #record(key: string): Promise<Tally> {
     const cached = this.#records.get(key);
@@ -243,91 +240,6 @@ export class QuotaBook {
     this.#remember(key, tally);
     return tally;
   }
-
-  async #effectiveLimits(user: UserKey): Promise<EffectiveLimits> {
-    const [override, cap] = await Promise.all([
-      this.settings.userLimits(user.platform, user.workspaceId, user.userId),
-      this.settings.workspaceCap(user.platform, user.workspaceId),
-    ]);
-    const o: UserLimits = override ?? {};
-    return {
-      dailyVideos: o.dailyVideos ?? this.limits.dailyVideos,
-      dailySeconds: o.dailySeconds ?? this.limits.dailySeconds,
-      activeJobs: o.activeJobs ?? this.limits.activeJobs,
-      workspaceCap: cap ?? this.limits.workspaceDailyVideos,
-    };
-  }
-
-  /** The user's own limits: jobs in progress, videos and video-seconds today. */
-  #checkUser(job: Job, usage: Tally, limits: EffectiveLimits): Refusal | undefined {
-    const active = this.activeJobs(userOf(job)).filter((j) => j.id !== job.id).length;
-    if (active >= limits.activeJobs) {
-      return { code: 'quota_active_jobs', values: { used: active, limit: limits.activeJobs } };
-    }
-    const count = usage.count;
-    if (limits.dailyVideos > 0 && count >= limits.dailyVideos) {
-      return {
-        code: 'quota_daily_videos',
-        values: { used: count, limit: limits.dailyVideos, ...this.#resets(job.createdAt) },
-      };
-    }
-    const seconds = usage.seconds;
-    if (limits.dailySeconds > 0 && seconds + job.seconds > limits.dailySeconds) {
-      return {
-        code: 'quota_daily_seconds',
-        values: {
-          used: seconds,
-          limit: limits.dailySeconds,
-          requested: job.seconds,
-          ...this.#resets(job.createdAt),
-        },
-      };
-    }
-    return undefined;
-  }
-
-  /** The workspace's daily cap (checked after the user's own limits, under the workspace lock). */
-  #checkWorkspace(job: Job, ws: Tally, limits: EffectiveLimits): Refusal | undefined {
-    if (limits.workspaceCap > 0 && ws.count >= limits.workspaceCap) {
-      return {
-        code: 'quota_workspace',
-        values: { used: ws.count, limit: limits.workspaceCap, ...this.#resets(job.createdAt) },
-      };
-    }
-    return undefined;
-  }
-
-  /** When the quota day of `nowMs` ends, for a refusal (built only then: it is a few date formats). */
-  #resets(nowMs: number): { resetsAt: number; timeZone: string } {
-    return { resetsAt: this.#dayOf(nowMs).until, timeZone: this.limits.timeZone };
-  }
-
-  /**
-   * The quota day of `atMs` and when it ends. The latest day is remembered as an interval, so
-   * the common case (now, again) costs two comparisons instead of date formatting; a day is one
-   * contiguous interval, so any moment between two seen in it belongs to it too.
-   */
-  #dayOf(atMs: number): { day: string; until: number } {
-    const today = this.#today;
-    if (today && atMs >= today.from && atMs < today.until) return today;
-    const day = quotaDay(atMs, this.limits.timeZone);
-    if (today && day === today.day) {
-      today.from = Math.min(today.from, atMs);
-      return today;
-    }
-    const until = quotaDayEndsAt(atMs, this.limits.timeZone);
-    // Only a later day replaces the remembered one (recovery also asks about yesterday).
-    if (!today || atMs >= today.until) this.#today = { day, from: atMs, until };
-    return { day, until };
-  }
-}
-
-function userOf(job: Job): UserKey {
-  return {
-    platform: job.requester.platform,
-    workspaceId: job.place.workspaceId,
-    userId: job.requester.userId,
-  };
 }
 
 function usageKey(u: UserKey, day: string): string {

@@ -3,10 +3,25 @@
  * is submitted twice. Loads in batches (one index read, one `getMany`, one optional scan),
  * so thousands of stored jobs come back in a few queries.
  */
-import { startDelivery } from './delivery.ts';
 import type { EngineCore } from './engine-core.ts';
 import { type Job, TERMINAL_JOB_STATES } from './job.ts';
-import { resolveUnknownSubmission, userKeyOf } from './submission.ts';
+
+/** What the scheduler does with each job found unfinished. */
+export interface Resumer {
+  /** Never sent: queue it. */
+  waiting(job: Job): void;
+  /** Running upstream: follow it (first checks spread over `spreadMs`). */
+  following(job: Job, spreadMs: number): void;
+  /** Finished upstream, not yet delivered. */
+  completed(job: Job): void;
+  /** A POST may have reached the server before the crash: find it, never re-POST. */
+  unknown(job: Job): void;
+  /**
+   * Distributed mode: jobs are not taken into this process's registry (whoever runs one takes
+   * it), and an owed notice goes here instead of being sent straight away.
+   */
+  shared?: { owed(job: Job): void };
+}
 
 export interface RecoveryReport {
   resumed: number;
@@ -24,7 +39,11 @@ export interface RecoveryReport {
   notices: number;
 }
 
-export async function recover(core: EngineCore, options: { repairScan: boolean }): Promise<RecoveryReport> {
+export async function recover(
+  core: EngineCore,
+  options: { repairScan: boolean },
+  resume: Resumer,
+): Promise<RecoveryReport> {
   const ids = await core.jobs.loadActive();
   const listed = await core.jobs.getMany(ids);
   const byId = new Map<string, Job>();
@@ -61,33 +80,31 @@ export async function recover(core: EngineCore, options: { repairScan: boolean }
     notices: owed.size,
   };
   for (const job of owed.values()) {
+    if (resume.shared) {
+      resume.shared.owed(job);
+      continue;
+    }
     core.finished.set(job.id, job);
     if (!job.place.messageRef) core.notifier.accepted(job.id);
     core.finalNotice(job);
   }
-  const now = core.now();
   const spread = core.deps.timing.poll.firstMinMs;
   for (const job of jobs) {
-    core.active.set(job.id, job);
-    if (!job.place.messageRef) core.notifier.accepted(job.id);
+    if (!resume.shared) {
+      core.active.set(job.id, job);
+      if (!job.place.messageRef) core.notifier.accepted(job.id);
+    }
     if (job.state === 'waiting' && !job.submitInFlight) {
-      core.queue.push(job.id, userKeyOf(job));
+      resume.waiting(job);
       report.waiting += 1;
     } else if ((job.state === 'submitted' || job.state === 'in_progress') && job.videoId) {
-      core.acquireSlot(job.id);
-      core.pollState.set(job.id, { polls: 1, errors: 0 });
-      // Spread the first checks so a restart does not burst the upstream.
-      core.poll.schedule(job.id, now + Math.floor(core.deps.random() * spread));
+      resume.following(job, spread);
       report.polling += 1;
     } else if (job.state === 'completed') {
-      startDelivery(core, job);
+      resume.completed(job);
       report.delivering += 1;
     } else {
-      // A POST may have reached the server before the crash: find it, never re-POST.
-      core.acquireSlot(job.id);
-      void resolveUnknownSubmission(core, job).catch((err: unknown) =>
-        core.problem('resolving an unknown submission', err, job.id),
-      );
+      resume.unknown(job);
       report.unknownSubmissions += 1;
     }
   }
@@ -95,18 +112,10 @@ export async function recover(core: EngineCore, options: { repairScan: boolean }
 }
 
 /** Drop charges whose job was never written (crash between charging and writing the job). */
-async function reconcileQuotas(core: EngineCore, knownIds: Set<string> | undefined): Promise<number> {
-  const entries = await core.deps.store.scan<{ jobs: Record<string, number> }>('quotas:');
-  // Only recent days matter; older days no longer limit anyone.
-  const recentDays = new Set([core.quota.day(core.now()), core.quota.day(core.now() - 86_400_000)]);
-  const recent = entries.filter(([key]) => recentDays.has(key.slice(key.lastIndexOf(':') + 1)));
-  let exists: (id: string) => boolean;
-  if (knownIds) exists = (id) => knownIds.has(id);
-  else {
-    const ids = [...new Set(recent.flatMap(([, r]) => Object.keys(r?.jobs ?? {})))];
+function reconcileQuotas(core: EngineCore, knownIds: Set<string> | undefined): Promise<number> {
+  return core.quota.reconcileOrphans(async (ids) => {
+    if (knownIds) return new Set(ids.filter((id) => knownIds.has(id)));
     const found = await core.jobs.getMany(ids);
-    const present = new Set(ids.filter((_, i) => found[i] !== undefined));
-    exists = (id) => present.has(id);
-  }
-  return core.quota.reconcile(recent, exists);
+    return new Set(ids.filter((_, i) => found[i] !== undefined));
+  }, core.now());
 }

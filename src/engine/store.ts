@@ -2,9 +2,11 @@
  * The bot's durable store: one Keyv over `@keyv/sqlite` (or memory), keys grouped by
  * prefix into namespaces (`jobs:`, `quotas:`, `lineage:`, `settings:`, `index:`).
  *
- * A single process owns a SQLite store: the per-key locks that make read-modify-write safe
- * (`KeyedMutex`) live in that process, so opening one takes an exclusive lock beside the file
- * (see `store-lock.ts`) and a second process is refused.
+ * With SQLite a single process owns the store: the per-key locks that make read-modify-write
+ * safe (`KeyedMutex`) live in that process, so opening one takes an exclusive lock beside the file
+ * (see `store-lock.ts`) and a second process is refused. With `redis://` (distributed mode) every
+ * instance shares it; what must be atomic across instances (quota charges, delivery claims) is done
+ * by Redis itself, not through Keyv.
  *
  * Keyv swallows adapter errors unless `throwOnErrors` is set; it is, and every failure is
  * rethrown as a {@link StoreError} that says what to check.
@@ -45,10 +47,14 @@ export interface OpenStoreOptions {
 
 const NAMESPACE = 'reelbot';
 
-/** Open the store named by `STORE_URL` (`sqlite://path`, `memory:`). Creates the directory of the file. */
+/**
+ * Open the store named by `STORE_URL` (`sqlite://path`, `memory:`) or `REDIS_URL`
+ * (`redis://`, `rediss://`). Creates the directory of a SQLite file.
+ */
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const logger = options.logger ?? silentLogger;
   if (/^memory:?$/.test(url)) return new KeyvStore(new Keyv({ namespace: NAMESPACE }), 'memory:', logger);
+  if (/^rediss?:\/\//.test(url)) return openRedisStore(url, logger);
   const match = /^sqlite:\/\/(.+)$/.exec(url);
   if (!match?.[1]) throw new StoreError(`STORE_URL "${url}" is not sqlite://path or memory:`, url);
   const file = resolve(match[1]);
@@ -87,6 +93,18 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       { cause: err },
     );
   }
+  return store;
+}
+
+async function openRedisStore(url: string, logger: Logger): Promise<Store> {
+  // The location never shows the password of the URL.
+  const location = url.replace(/\/\/[^@/]*@/, '//***@');
+  // Loaded only for Redis: the client is not needed by a bot on SQLite.
+  const { default: KeyvRedis } = await import('@keyv/redis');
+  const adapter = new KeyvRedis(url, { throwOnErrors: true, throwOnConnectError: true });
+  const store = new KeyvStore(new Keyv({ store: adapter, namespace: NAMESPACE }), location, logger);
+  // Connect now so a wrong URL fails at start, not at the first user's request.
+  await store.get('index:probe');
   return store;
 }
 

@@ -133,10 +133,15 @@ function authenticate(ctx: SimContext, req: IncomingMessage): string {
   const header = req.headers.authorization ?? '';
   const bearer = /^Bearer\s+(.+)$/i.exec(header)?.[1];
   const presented = bearer ?? (ctx.dialect.acceptsBareKey ? header : '');
-  const want = Buffer.from(ctx.options.apiKey);
   const got = Buffer.from(presented.trim());
-  if (got.length !== want.length || !timingSafeEqual(got, want)) throw unauthorized();
-  return createHash('sha256').update(want).digest('hex').slice(0, 16);
+  // Every accepted key is compared (no early exit), so timing says nothing about which matched.
+  let match: Buffer | undefined;
+  for (const key of [ctx.options.apiKey, ...ctx.options.extraApiKeys]) {
+    const want = Buffer.from(key);
+    if (got.length === want.length && timingSafeEqual(got, want)) match = want;
+  }
+  if (!match) throw unauthorized();
+  return createHash('sha256').update(match).digest('hex').slice(0, 16);
 }
 
 /** Same body in every dialect; never echoes the key that was sent. */

@@ -50,6 +50,8 @@ export interface SimulatorOptions {
   dialect?: SimulatorDialect;
   /** Bearer key required on every route except asset URLs. @default 'sim-key' */
   apiKey?: string;
+  /** More keys accepted, each its own account with its own `concurrencyPerKey` (key pools). @default [] */
+  extraApiKeys?: readonly string[];
   /** @default '127.0.0.1' */
   host?: string;
   /** @default 0 (any free port) */
@@ -97,6 +99,7 @@ export interface SimulatorOptions {
 export interface ResolvedSimulatorOptions {
   readonly dialect: SimulatorDialect;
   readonly apiKey: string;
+  readonly extraApiKeys: readonly string[];
   readonly host: string;
   readonly port: number;
   readonly timing: Readonly<Required<SimulatorTiming>>;
@@ -160,6 +163,7 @@ export function resolveSimulatorOptions(options: SimulatorOptions = {}): Resolve
   return {
     dialect: options.dialect ?? d.dialect,
     apiKey: options.apiKey ?? d.apiKey,
+    extraApiKeys: [...(options.extraApiKeys ?? [])],
     host: options.host ?? d.host,
     port: options.port ?? d.port,
     timing,

@@ -54,15 +54,29 @@ export function request(userId: string, prompt: string, extra: Partial<VideoRequ
   };
 }
 
-export function clientFor(sim: Simulator): VideoClient {
-  return new VideoClient({
-    baseUrl: sim.url,
-    apiKey: sim.options.apiKey,
-    dialect: clientDialectFor(sim.options.dialect),
-    retry: rapidRetryPolicy,
-    timeoutMs: 2000,
-  });
+export function clientFor(sim: Simulator, apiKey = sim.options.apiKey): VideoClient {
+  return simClient(sim.url, apiKey, clientDialectFor(sim.options.dialect));
 }
+
+/** A client with the fast retry policy for a simulator at `baseUrl` (child processes know only the URL). */
+export function simClient(
+  baseUrl: string,
+  apiKey: string,
+  dialect: ConstructorParameters<typeof VideoClient>[0]['dialect'] = 'openai',
+): VideoClient {
+  return new VideoClient({ baseUrl, apiKey, dialect, retry: rapidRetryPolicy, timeoutMs: 2000 });
+}
+
+/** The quota limits of the engine tests: high enough that only the limit under test bites. */
+export const TEST_LIMITS: EngineOptions['limits'] = {
+  dailyVideos: 50,
+  dailySeconds: 1000,
+  activeJobs: 20,
+  workspaceDailyVideos: 500,
+  timeZone: 'UTC',
+  adminUsers: ['cli:admin'],
+  adminRoles: [],
+};
 
 export interface Harness {
   sim: Simulator;
@@ -93,15 +107,7 @@ export async function startHarness(
     client: clientFor(sim),
     dataDir: join(dir, 'data'),
     choices: { models: ['sora-2'], sizes: ['1280x720', '720x1280'], seconds: [4, 8, 12] },
-    limits: {
-      dailyVideos: 50,
-      dailySeconds: 1000,
-      activeJobs: 20,
-      workspaceDailyVideos: 500,
-      timeZone: 'UTC',
-      adminUsers: ['cli:admin'],
-      adminRoles: [],
-    },
+    limits: TEST_LIMITS,
     maxConcurrency: 2,
     timing: TEST_TIMING,
     ...o.engine,
@@ -204,6 +210,12 @@ export function waitForState(engine: Engine, jobId: string, ...states: Job['stat
 export function submitted(outcome: Awaited<ReturnType<Engine['submit']>>): { job: Job; position: number } {
   if (!outcome.ok) throw new Error(`refused: ${JSON.stringify(outcome.refusal)}`);
   return outcome.value;
+}
+
+/** 429 answers the simulator gave to creates and remixes. */
+export function rateLimitedCreates(sim: Simulator): number {
+  return sim.stats.requests().filter((r) => (r.route === 'create' || r.route === 'remix') && r.status === 429)
+    .length;
 }
 
 export type { Platform };

@@ -15,6 +15,7 @@ import {
   submitError,
   timedOut,
 } from '../../src/engine/job-errors.ts';
+import { jobErrorText } from '../../src/presentation/job-error-text.ts';
 import {
   ContentPolicyError,
   DialectMismatchError,
@@ -27,7 +28,6 @@ import {
   UpstreamServerError,
   VideoNotFoundError,
 } from '../../src/video/errors.ts';
-import { jobErrorText } from '../../src/presentation/job-error-text.ts';
 import { rapidRetryPolicy } from '../../src/video/retry-policy.ts';
 import { VideoClient } from '../../src/video/video-client.ts';
 import { type Harness, request, startHarness, submitted, waitForState } from './engine-harness.ts';

@@ -12,7 +12,7 @@ function collector() {
 
 const configFor = (url: string | undefined, key = TEST_KEY) => ({
   VIDEO_API_BASE_URL: url,
-  VIDEO_API_KEY: key,
+  VIDEO_API_KEYS: [key],
   VIDEO_API_DIALECT: 'auto' as const,
   VIDEO_API_TIMEOUT_MS: 5_000,
   simulated: url === undefined,

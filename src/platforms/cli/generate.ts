@@ -44,6 +44,11 @@ const IMAGE_TYPES: Record<string, string> = {
   webp: 'image/webp',
 };
 
+function embedded(config: Config): Config {
+  const { REDIS_URL: _redis, ...rest } = config;
+  return rest;
+}
+
 /** Run one job to its end. Returns the process exit code. */
 export async function runGenerate(config: Config, args: GenerateArgs, io: GenerateIo): Promise<number> {
   const image = args.imagePath ? await readImage(args.imagePath) : undefined;
@@ -52,7 +57,9 @@ export async function runGenerate(config: Config, args: GenerateArgs, io: Genera
   // on stop; the client keeps what it learns of the upstream there.
   const store = await openStore(cliStoreUrl(config), { logger: io.logger });
   const client = buildVideoClient(config, { ...upstream, logger: io.logger, store });
-  const engine = await createEngineFromConfig(config, {
+  // Always embedded: in distributed mode the CLI must not join the bot's queues (their records are
+  // in Redis, not in the CLI's store).
+  const engine = await createEngineFromConfig(embedded(config), {
     logger: io.logger,
     client,
     store,

@@ -33,7 +33,7 @@ export interface ProbeReport {
 
 type ProbeConfig = Pick<
   Config,
-  'VIDEO_API_BASE_URL' | 'VIDEO_API_KEY' | 'VIDEO_API_DIALECT' | 'VIDEO_API_TIMEOUT_MS' | 'simulated'
+  'VIDEO_API_BASE_URL' | 'VIDEO_API_KEYS' | 'VIDEO_API_DIALECT' | 'VIDEO_API_TIMEOUT_MS' | 'simulated'
 > &
   Partial<Pick<Config, 'DATA_DIR'>>;
 
@@ -48,7 +48,8 @@ export async function runProbe(config: ProbeConfig, out: ProbeOut, deps: ProbeDe
     const report = await probeUpstream(
       {
         baseUrl: sim?.url ?? config.VIDEO_API_BASE_URL ?? '',
-        apiKey: sim?.options.apiKey ?? config.VIDEO_API_KEY ?? '',
+        // With a pool of keys, the first one speaks for the upstream.
+        apiKey: sim?.options.apiKey ?? config.VIDEO_API_KEYS[0] ?? '',
         dialect: config.VIDEO_API_DIALECT,
         timeoutMs: config.VIDEO_API_TIMEOUT_MS,
         logger: deps.logger ?? silentLogger,

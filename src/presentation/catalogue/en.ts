@@ -187,7 +187,8 @@ export const en = {
     'The video service refused a setting the bot sent (size, length or model). Nothing was charged; please tell an admin, who should check VIDEO_SIZES, VIDEO_SECONDS and VIDEO_MODELS.',
   'error.dialect_mismatch':
     'The bot could not find how this video service wants the request written. Nothing was charged; please tell an admin, who should check VIDEO_API_DIALECT.',
-  'error.unsupported': 'This video service does not offer {detail}. Nothing was charged; make a new video instead.',
+  'error.unsupported':
+    'This video service does not offer {detail}. Nothing was charged; make a new video instead.',
   'error.unknown': 'The video could not be made. Please try again.',
 
   // ---- /quota ----

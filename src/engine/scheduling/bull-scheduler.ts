@@ -1,0 +1,324 @@
+/**
+ * The distributed scheduler: BullMQ on Redis, any number of instances with the same config.
+ *
+ * - One queue per upstream key, with BullMQ's global concurrency set to that key's cap: across
+ *   every instance no more jobs run upstream on a key than it allows. Our job id is the BullMQ
+ *   job id, so a job is never enqueued twice.
+ * - The BullMQ job stays active (its lock renewed by the worker) for the whole time the job runs
+ *   upstream: submit, then follow with our own status checks. It is never parked in BullMQ's
+ *   delayed set meanwhile, which would free its slot while the upstream still counts it.
+ * - A finished job moves to the `deliver` queue (no upstream slot needed for the download and
+ *   the chat post); a Redis claim makes sure one instance posts the result.
+ * - A killed worker's jobs come back through BullMQ's stalled-job check and another instance
+ *   resumes them from the stored record: following a running job, looking upstream for a create
+ *   whose outcome is unknown (never creating it blindly again).
+ * - Fairness between users without BullMQ Pro's groups: a job's priority is the number of its
+ *   requester's jobs in progress when it was accepted (their first job 1, second 2, ...), and
+ *   BullMQ serves lower numbers first, FIFO within one number. So every user's first job goes
+ *   before anyone's second: round-robin by arrival, across every instance.
+ * - `stop()` hands this instance's running jobs back to the queue (moved to wait, not failed),
+ *   so another instance picks them up at once and resumes following them.
+ */
+import { type Job as BullJob, Queue, WaitingError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Delivery } from '../delivery.ts';
+import type { EngineCore } from '../engine-core.ts';
+import { type Job, TERMINAL_JOB_STATES } from '../job.ts';
+import { PollCheck } from '../poll-check.ts';
+import { type RecoveryReport, recover } from '../recovery.ts';
+import type { RedisClaims } from '../redis-claims.ts';
+import { openRedis } from '../redis-connection.ts';
+import { backoffMs } from '../sleep.ts';
+import { type SubmitOutcome, Submitter } from '../submitter.ts';
+import { ClusterBus, type ClusterMessage } from './cluster-bus.ts';
+import type { Scheduler } from './scheduler.ts';
+
+export interface BullSchedulerOptions {
+  redisUrl: string;
+  /** Jobs one key runs upstream at once, across every instance. */
+  maxConcurrency: number;
+  /** Requester's jobs in progress, including this one (the job's priority). */
+  outstanding: (job: Job) => Promise<number>;
+  /** Sends an owed notice once across instances. */
+  notices: RedisClaims;
+  /**
+   * How long a dead worker's job waits before another instance takes it over. Lower in tests.
+   * @default 30000
+   */
+  lockMs?: number;
+  /** Deliveries one instance runs at once. @default 4 */
+  deliveryConcurrency?: number;
+  /** BullMQ key prefix (tests isolate runs with it). @default 'reelbot-bull' */
+  prefix?: string;
+}
+
+type Payload = { jobId: string };
+type Result = 'done' | 'handoff' | 'deliver';
+type Lane = number | 'deliver';
+
+export class BullScheduler implements Scheduler {
+  readonly #core: EngineCore;
+  readonly #o: BullSchedulerOptions;
+  readonly #delivery: Delivery;
+  readonly #submitter: Submitter;
+  readonly #check: PollCheck;
+  readonly #connections: Redis[] = [];
+  readonly #queues: Queue<Payload>[];
+  readonly #deliverQueue: Queue<Payload>;
+  readonly #workers: Worker<Payload>[] = [];
+  readonly #bus: ClusterBus;
+  /** Wakes the wait of a job followed here (a poke, or it ended elsewhere). */
+  readonly #wakers = new Map<string, () => void>();
+  /** Completed videos as the last status check saw them (saves the delivery a retrieve). */
+  readonly #completed = new Map<string, Parameters<Delivery['run']>[1]>();
+
+  constructor(core: EngineCore, delivery: Delivery, options: BullSchedulerOptions) {
+    this.#core = core;
+    this.#o = options;
+    this.#delivery = delivery;
+    this.#submitter = new Submitter(core);
+    this.#check = new PollCheck(core, new Map(), (job, video) => this.#completed.set(job.id, video));
+    const prefix = options.prefix ?? 'reelbot-bull';
+    const connection = this.#connect();
+    this.#queues = Array.from(
+      { length: core.deps.pool.size },
+      (_, i) => new Queue<Payload>(`videos-k${i}`, { connection, prefix }),
+    );
+    this.#deliverQueue = new Queue<Payload>('deliver', { connection, prefix });
+    this.#bus = new ClusterBus(connection, this.#connect(), (m) => this.#onMessage(m));
+    core.events.on('state', (job) => {
+      if (!TERMINAL_JOB_STATES.has(job.state)) return;
+      void this.#bus.publish({ type: 'ended', jobId: job.id }).catch(() => undefined);
+    });
+  }
+
+  async start(options: { repairScan: boolean }): Promise<RecoveryReport> {
+    const core = this.#core;
+    await this.#bus.start();
+    await Promise.all(this.#queues.map((q) => q.setGlobalConcurrency(this.#o.maxConcurrency)));
+    // Every unfinished job is (again) in its queue; ones already there are left as they are.
+    const requeue = (job: Job) => void this.enqueue(job).catch((err) => core.problem('requeue', err, job.id));
+    const report = await recover(core, options, {
+      waiting: requeue,
+      following: requeue,
+      unknown: requeue,
+      completed: (job) =>
+        void this.#toDelivery(job.id).catch((err) => core.problem('requeue delivery', err, job.id)),
+      shared: { owed: (job) => void this.#owedNotice(job) },
+    });
+    const prefix = this.#o.prefix ?? 'reelbot-bull';
+    const lockDuration = this.#o.lockMs ?? 30_000;
+    const common = {
+      prefix,
+      lockDuration,
+      stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
+      // A job is never given up because workers died under it: it is resumed from its record.
+      maxStalledCount: 1_000_000,
+      autorun: true,
+    };
+    for (const [key, queue] of this.#queues.entries()) {
+      this.#workers.push(
+        new Worker<Payload>(queue.name, (b, token) => this.#process(b, token, key), {
+          ...common,
+          connection: this.#connect(),
+          concurrency: this.#o.maxConcurrency,
+        }),
+      );
+    }
+    this.#workers.push(
+      new Worker<Payload>('deliver', (b, token) => this.#process(b, token, 'deliver'), {
+        ...common,
+        connection: this.#connect(),
+        concurrency: this.#o.deliveryConcurrency ?? 4,
+      }),
+    );
+    for (const w of this.#workers) w.on('error', (err) => core.problem('queue worker', err));
+    return report;
+  }
+
+  async enqueue(job: Job): Promise<number> {
+    const priority = Math.min(2_000_000, Math.max(1, await this.#o.outstanding(job)));
+    const queue = this.#queues[this.#core.deps.pool.pick()] ?? this.#queues[0]!;
+    await queue.add('video', { jobId: job.id }, { jobId: job.id, priority, ...REMOVE });
+    return priority;
+  }
+
+  async withdraw(jobId: string): Promise<boolean> {
+    // Removed only while waiting (a job a worker holds is locked): then nothing reached the upstream.
+    for (const q of this.#queues) {
+      if ((await q.remove(jobId)) === 1) return true;
+    }
+    return false;
+  }
+
+  pokeNow(jobId: string): void {
+    if (this.#wakers.has(jobId)) this.#wakers.get(jobId)?.();
+    else void this.#bus.publish({ type: 'poke', jobId }).catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    // Take no new jobs, then cut every running one short: each is handed back to its queue.
+    await Promise.all(this.#workers.map((w) => w.pause(true)));
+    this.#core.abort.abort();
+    await Promise.all(this.#workers.map((w) => w.close()));
+    await Promise.all([...this.#queues, this.#deliverQueue].map((q) => q.close()));
+    await Promise.all(this.#connections.map((c) => c.quit().catch(() => c.disconnect())));
+  }
+
+  #connect(): Redis {
+    const c = openRedis(this.#o.redisUrl);
+    c.on('error', (err) => this.#core.logger.debug('redis connection', { err }));
+    this.#connections.push(c);
+    return c;
+  }
+
+  #onMessage(m: ClusterMessage): void {
+    if (m.type === 'ended') this.#core.forget(m.jobId);
+    this.#wakers.get(m.jobId)?.();
+  }
+
+  async #toDelivery(jobId: string): Promise<void> {
+    await this.#deliverQueue.add('deliver', { jobId }, { jobId, ...REMOVE });
+  }
+
+  async #owedNotice(job: Job): Promise<void> {
+    if (!(await this.#o.notices.claim(job.id))) return;
+    this.#core.finished.set(job.id, job);
+    if (!job.place.messageRef) this.#core.notifier.accepted(job.id);
+    this.#core.finalNotice(job);
+  }
+
+  /** `lane`: the upstream key whose queue this is, or the delivery queue. */
+  async #process(bull: BullJob<Payload>, token: string | undefined, lane: Lane) {
+    const id = bull.data.jobId;
+    const result = await this.#run(id, lane);
+    if (result === 'deliver') await this.#toDelivery(id);
+    if (result === 'handoff') {
+      // Stopping: back to the queue, so another instance resumes it now (not after a stall).
+      await bull.moveToWait(token);
+      throw new WaitingError();
+    }
+  }
+
+  /** Take the job over from its stored record and move it on until it leaves this lane. */
+  async #run(id: string, lane: Lane): Promise<Result> {
+    const core = this.#core;
+    if (core.abort.signal.aborted) return 'handoff';
+    const stored = await core.jobs.get(id);
+    if (!stored || TERMINAL_JOB_STATES.has(stored.state)) return 'done';
+    core.active.set(id, stored);
+    // A job whose first message never went out (its instance died first) gets it now; a fresh
+    // one's message is being posted by the instance that accepted it.
+    if (!stored.place.messageRef && core.now() - stored.updatedAt > 30_000) core.notifier.accepted(id);
+    if (lane !== 'deliver') core.acquireSlot(id, lane);
+    try {
+      for (let errors = 0; ; ) {
+        try {
+          const step = await this.#step(id, lane);
+          if (step !== 'again') return step;
+          errors = 0;
+        } catch (err) {
+          if (core.abort.signal.aborted) return 'handoff';
+          core.problem('running a job', err, id);
+          errors += 1;
+          const { surfaceRetryBaseMs: base, surfaceRetryMaxMs: max } = core.deps.timing;
+          await this.#wait(id, backoffMs(errors, base, max));
+        }
+      }
+    } finally {
+      // Handed on (to another lane or instance): the copy here would go stale.
+      if (!TERMINAL_JOB_STATES.has(core.active.get(id)?.state ?? 'delivered')) core.active.delete(id);
+      core.releaseSlot(id);
+      this.#completed.delete(id);
+      this.#check.states.delete(id);
+    }
+  }
+
+  async #step(id: string, lane: Lane): Promise<Result | 'again'> {
+    const core = this.#core;
+    if (core.abort.signal.aborted) return 'handoff';
+    // Each step starts from the stored record: another instance may have moved the job on.
+    const job = await core.jobs.get(id);
+    if (!job || TERMINAL_JOB_STATES.has(job.state)) {
+      core.forget(id);
+      return 'done';
+    }
+    core.active.set(id, job);
+    if (job.state === 'completed') {
+      if (lane !== 'deliver') return 'deliver';
+      await this.#delivery.run(job, this.#completed.get(id));
+      if (core.active.get(id)?.state !== 'completed') return 'done';
+      // Not posted (the chat refused, or another instance holds the claim): try again shortly.
+      if (!(await this.#wait(id, core.deps.timing.deliveryRetryBaseMs))) return 'handoff';
+      return 'again';
+    }
+    if (lane === 'deliver') return 'done'; // not finished upstream: its own queue runs it
+    if (job.state === 'waiting') {
+      if (!job.submitInFlight && !core.deps.pool.isEnabled(lane)) {
+        // Its key left the pool before the job was created: another key's queue takes it.
+        await this.enqueue(job);
+        return 'done';
+      }
+      const outcome = job.submitInFlight
+        ? await this.#submitter.resolveUnknown(job)
+        : await this.#submitter.submit(job, lane);
+      return this.#after(outcome);
+    }
+    if (job.videoId) {
+      await this.#follow(job, this.#check.states.has(id) ? undefined : 0);
+      return 'again';
+    }
+    return 'done';
+  }
+
+  async #after(outcome: SubmitOutcome): Promise<Result | 'again'> {
+    switch (outcome.kind) {
+      case 'adopted': {
+        const { job, video } = outcome;
+        await this.#follow(job, this.#check.firstDelay(job, video.pollAfterMs));
+        return 'again';
+      }
+      case 'retry':
+        // The slot stays held while we wait (the upstream asked us to slow down).
+        await this.#wait(outcome.job.id, outcome.pauseMs ?? 0);
+        return 'again';
+      case 'ended':
+        return 'done';
+      case 'stopped':
+        return 'handoff';
+    }
+  }
+
+  /** Follow a running job with status checks until it leaves `submitted`/`in_progress`. */
+  async #follow(job: Job, firstDelayMs: number | undefined): Promise<void> {
+    let delay = firstDelayMs ?? 0;
+    for (;;) {
+      if (!(await this.#wait(job.id, delay))) return;
+      const next = await this.#check.check(job.id);
+      if (next === undefined) return;
+      delay = next;
+    }
+  }
+
+  /** Wait `ms`, or less when poked; false when stopping. */
+  #wait(jobId: string, ms: number): Promise<boolean> {
+    const signal = this.#core.abort.signal;
+    if (signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (v: boolean) => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        if (this.#wakers.get(jobId) === wake) this.#wakers.delete(jobId);
+        resolve(v);
+      };
+      const onAbort = () => done(false);
+      const wake = () => done(true);
+      const timer = setTimeout(wake, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#wakers.set(jobId, wake);
+    });
+  }
+}
+
+/** Finished BullMQ entries are dropped: our own record is the history. */
+const REMOVE = { removeOnComplete: true, removeOnFail: true } as const;

@@ -1,0 +1,47 @@
+/**
+ * The distributed backend (`REDIS_URL`): quotas, the active index and claims in Redis, BullMQ
+ * runs the jobs. Imported only in distributed mode; `createEngineFromConfig` does it.
+ */
+import type { Redis } from 'ioredis';
+import { RedisActiveIndex } from '../active-index.ts';
+import { Delivery } from '../delivery.ts';
+import { JobStore } from '../job-store.ts';
+import { RedisClaims } from '../redis-claims.ts';
+import { openRedis } from '../redis-connection.ts';
+import { RedisQuotaBook } from '../redis-quota-book.ts';
+import type { Backend, BackendFactory, BackendParts } from './backends.ts';
+import { BullScheduler } from './bull-scheduler.ts';
+
+/** Any number of instances: quotas, index and claims in Redis, BullMQ runs the jobs. */
+export function redisBackend(redisUrl: string): BackendFactory {
+  return (parts) => build(parts, redisUrl);
+}
+
+function build({ options, settings, mutex }: BackendParts, redisUrl: string): Backend {
+  const redis: Redis = openRedis(redisUrl);
+  redis.on('error', (err) => options.logger?.debug('redis connection', { err }));
+  const jobs = new JobStore(options.store, mutex, new RedisActiveIndex(redis));
+  const quota = new RedisQuotaBook(redis, settings, options.limits, (ids) => jobs.getMany(ids));
+  return {
+    quota,
+    jobs,
+    // Positions live in Redis (BullMQ's prioritised set); views show the state without one.
+    positions: { position: () => undefined, size: 0 },
+    shared: true,
+    active: new Map(),
+    build(core) {
+      const delivery = new Delivery(core, new RedisClaims(redis, 'delivery'));
+      const scheduler = new BullScheduler(core, delivery, {
+        redisUrl,
+        maxConcurrency: options.maxConcurrency ?? 2,
+        outstanding: (job) => quota.outstanding(job),
+        notices: new RedisClaims(redis, 'notice'),
+        ...options.distributed,
+      });
+      return { delivery, scheduler };
+    },
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

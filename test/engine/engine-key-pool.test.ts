@@ -1,0 +1,103 @@
+/**
+ * A pool of upstream keys (`VIDEO_API_KEY=k1,k2`): each key has its own cap, a job sticks to the
+ * key that created it, and a key the upstream refuses leaves the pool (logged without the key)
+ * while its jobs go to the other key.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/log/logger.ts';
+import { type Simulator, startSimulator } from '../../src/simulator/simulator.ts';
+import { ended, expectPromisesKept } from '../reliability/outcome-checks.ts';
+import {
+  clientFor,
+  type Harness,
+  rateLimitedCreates,
+  request,
+  startHarness,
+  submitted,
+} from './engine-harness.ts';
+
+const SECOND_KEY = 'sim-key-two';
+
+async function poolSim(): Promise<Simulator> {
+  return startSimulator({
+    timing: { queuedMs: 20, msPerVideoSecond: 60, minRunMs: 200, jitter: 0 },
+    concurrencyPerKey: 2,
+    overLimit: 'reject',
+    extraApiKeys: [SECOND_KEY],
+  });
+}
+
+let h: Harness | undefined;
+let sim: Simulator | undefined;
+afterEach(async () => {
+  await h?.close();
+  await sim?.close();
+  h = undefined;
+  sim = undefined;
+});
+
+describe('upstream key pool', () => {
+  it('two keys with a cap of 2 each run four jobs at once, with no 429, each job following on its own key', async () => {
+    sim = await poolSim();
+    const s = sim;
+    h = await startHarness({
+      simulator: s,
+      engine: { client: clientFor(s, s.options.apiKey), extraKeyClients: [clientFor(s, SECOND_KEY)] },
+    });
+    let most = 0;
+    h.engine.events.on('inflight', (n) => {
+      most = Math.max(most, n);
+    });
+    const jobs = [];
+    for (let i = 0; i < 4; i++)
+      jobs.push(submitted(await h.engine.submit(request(`u${i}`, `pool ${i}`))).job);
+    const done = await ended(
+      h.engine,
+      jobs.map((j) => j.id),
+      30_000,
+    );
+    expect(done.map((j) => j.state)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
+    expect(most).toBe(4);
+    expect(rateLimitedCreates(s)).toBe(0);
+    expect(done.map((j) => j.keyIndex).sort()).toEqual([0, 0, 1, 1]);
+    await expectPromisesKept({ engine: h.engine, sim: s, surface: h.surface }, done, [
+      'u0',
+      'u1',
+      'u2',
+      'u3',
+    ]);
+  }, 60_000);
+
+  it('a key the upstream refuses (401) leaves the pool with an alert and no secret logged; its jobs run on the other key', async () => {
+    sim = await poolSim();
+    const s = sim;
+    const lines: string[] = [];
+    const revoked = 'sk-revoked-0123456789abcdef';
+    h = await startHarness({
+      simulator: s,
+      engine: {
+        client: clientFor(s, revoked),
+        extraKeyClients: [clientFor(s, SECOND_KEY)],
+        logger: createLogger({ level: 'info', sink: (l) => lines.push(l) }),
+      },
+    });
+    const keyEvents: number[] = [];
+    h.engine.events.on('keys', (k) => keyEvents.push(k.disabled));
+    const jobs = [];
+    for (let i = 0; i < 3; i++)
+      jobs.push(submitted(await h.engine.submit(request(`v${i}`, `revoked ${i}`))).job);
+    const done = await ended(
+      h.engine,
+      jobs.map((j) => j.id),
+      30_000,
+    );
+    expect(done.map((j) => j.state)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(done.every((j) => j.keyIndex === 1)).toBe(true);
+    expect(h.engine.keysDisabled).toBe(1);
+    expect(keyEvents).toEqual([1]);
+    const alert = lines.find((l) => l.includes('taken out of the pool'));
+    expect(alert).toBeDefined();
+    expect(lines.join('\n')).not.toContain(revoked);
+    await expectPromisesKept({ engine: h.engine, sim: s, surface: h.surface }, done, ['v0', 'v1', 'v2']);
+  }, 60_000);
+});
