@@ -21,6 +21,7 @@
  */
 import { type Job as BullJob, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { retry } from '../../async/retry.ts';
 import type { Delivery } from '../delivery.ts';
 import type { EngineCore } from '../engine-core.ts';
 import { type Job, TERMINAL_JOB_STATES } from '../job.ts';
@@ -182,7 +183,7 @@ export class BullScheduler implements Scheduler {
   }
 
   async #owedNotice(job: Job): Promise<void> {
-    if (!(await this.#o.notices.claim(job.id))) return;
+    if (!(await this.#o.notices.claimOnce(job.id))) return;
     this.#core.finished.set(job.id, job);
     if (!job.place.messageRef) this.#core.notifier.accepted(job.id);
     this.#core.finalNotice(job);
@@ -191,8 +192,21 @@ export class BullScheduler implements Scheduler {
   /** `lane`: the upstream key whose queue this is, or the delivery queue. */
   async #process(bull: BullJob<Payload>, token: string | undefined, lane: Lane) {
     const id = bull.data.jobId;
-    const result = await this.#run(id, lane);
-    if (result === 'deliver') await this.#toDelivery(id);
+    let result = await this.#run(id, lane);
+    if (result === 'deliver') {
+      // Finished upstream: it must reach the delivery queue (Redis may be restarting), or it
+      // stays here to be taken over; a failed BullMQ job would be dropped with its result.
+      const core = this.#core;
+      const { surfaceRetryBaseMs: base, surfaceRetryMaxMs: max } = core.deps.timing;
+      await retry(() => this.#toDelivery(id), {
+        attempts: 0,
+        delayMs: (n) => backoffMs(n, base, max),
+        onRetry: (err) => core.problem('handing a result to delivery', err, id),
+        signal: core.abort.signal,
+      }).catch(() => {
+        result = 'handoff';
+      });
+    }
     if (result === 'handoff') {
       // Stopping: back to the queue, so another instance resumes it now (not after a stall).
       await bull.moveToWait(token);
