@@ -126,3 +126,9 @@ export function resolveTiming(t: EngineOptions['timing'], webhooks = false): Res
   const poll = { ...DEFAULT_TIMING.poll, ...t?.poll };
   return { ...DEFAULT_TIMING, ...t, poll: webhooks ? webhookPollTiming(poll) : poll };
 }
+
+/**
+ * Distributed mode: how long a job, a result claim or a key slot of an instance that stopped
+ * renewing it (killed) stays its own. Another instance takes over within 1.5 of these.
+ */
+export const DEFAULT_LOCK_MS = 20_000;

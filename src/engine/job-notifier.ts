@@ -107,6 +107,20 @@ export class JobNotifier {
     return done;
   }
 
+  /**
+   * The job moves on to another instance (its delivery, or a takeover): drop pending progress and
+   * wait for the update in flight, so no edit from here lands after the other instance's.
+   */
+  async release(jobId: string): Promise<void> {
+    const ch = this.#channels.get(jobId);
+    if (!ch) return;
+    ch.closed = true;
+    if (ch.timer !== undefined) this.o.clock.clearTimeout(ch.timer);
+    ch.timer = undefined;
+    await ch.tail;
+    if (this.#channels.get(jobId) === ch) this.#channels.delete(jobId);
+  }
+
   /** Wait until every channel is idle (tests, shutdown). */
   async idle(): Promise<void> {
     await Promise.all([...this.#channels.values()].map((c) => c.tail));

@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DeliveryGuard } from './delivery.ts';
+import { DEFAULT_LOCK_MS } from './engine-options.ts';
 
 /** Deletes the claim only when this process still holds it. */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -18,7 +19,7 @@ const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call(
 
 export interface RedisClaimOptions {
   kind?: 'delivery' | 'notice';
-  /** How long a claim outlives a holder that stopped renewing it. @default 30000 */
+  /** How long a claim outlives a holder that stopped renewing it. @default DEFAULT_LOCK_MS */
   holdMs?: number;
   /** How long a settled claim is kept. @default 15 minutes */
   keepMs?: number;
@@ -37,7 +38,7 @@ export class RedisClaims implements DeliveryGuard {
     options: RedisClaimOptions = {},
   ) {
     this.#kind = options.kind ?? 'delivery';
-    this.#holdMs = options.holdMs ?? 30_000;
+    this.#holdMs = options.holdMs ?? DEFAULT_LOCK_MS;
     this.#keepMs = options.keepMs ?? 15 * 60_000;
   }
 

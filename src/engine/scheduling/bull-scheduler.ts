@@ -19,6 +19,9 @@
  *   BullMQ serves lower numbers first, FIFO within one number. So every user's first job goes
  *   before anyone's second: round-robin by arrival, across every instance and every key (one
  *   queue orders them all).
+ * - A sweep every few lock periods queues again any unfinished job found in no queue (a BullMQ
+ *   entry lost with Redis, say): adding an id already queued changes nothing, so it is safe to
+ *   run on every instance.
  * - `stop()` hands this instance's running jobs back to the queue (moved to wait, not failed),
  *   so another instance picks them up at once and resumes following them.
  */
@@ -27,6 +30,7 @@ import type { Redis } from 'ioredis';
 import { retry } from '../../async/retry.ts';
 import type { Delivery } from '../delivery.ts';
 import type { EngineCore } from '../engine-core.ts';
+import { DEFAULT_LOCK_MS } from '../engine-options.ts';
 import { type Job, TERMINAL_JOB_STATES } from '../job.ts';
 import { PollCheck } from '../poll-check.ts';
 import { type RecoveryReport, recover } from '../recovery.ts';
@@ -48,7 +52,7 @@ export interface BullSchedulerOptions {
   notices: RedisClaims;
   /**
    * How long a dead worker's job waits before another instance takes it over. Lower in tests.
-   * @default 30000
+   * @default DEFAULT_LOCK_MS (20 s)
    */
   lockMs?: number;
   /** Deliveries one instance runs at once. @default 4 */
@@ -77,6 +81,7 @@ export class BullScheduler implements Scheduler {
   readonly #wakers = new Map<string, () => void>();
   /** Completed videos as the last status check saw them (saves the delivery a retrieve). */
   readonly #completed = new Map<string, Parameters<Delivery['run']>[1]>();
+  #sweeper: NodeJS.Timeout | undefined;
 
   constructor(core: EngineCore, delivery: Delivery, options: BullSchedulerOptions) {
     this.#core = core;
@@ -87,7 +92,12 @@ export class BullScheduler implements Scheduler {
     const prefix = options.prefix ?? 'reelbot-bull';
     const connection = this.#connect();
     this.#queue = new Queue<Payload>('videos', { connection, prefix });
-    this.#slots = new RedisKeySlots(connection, prefix, options.maxConcurrency, options.lockMs ?? 30_000);
+    this.#slots = new RedisKeySlots(
+      connection,
+      prefix,
+      options.maxConcurrency,
+      options.lockMs ?? DEFAULT_LOCK_MS,
+    );
     this.#deliverQueue = new Queue<Payload>('deliver', { connection, prefix });
     this.#bus = new ClusterBus(connection, this.#connect(), (m) => this.#onMessage(m));
     core.events.on('state', (job) => {
@@ -111,7 +121,7 @@ export class BullScheduler implements Scheduler {
       shared: { owed: (job) => void this.#owedNotice(job) },
     });
     const prefix = this.#o.prefix ?? 'reelbot-bull';
-    const lockDuration = this.#o.lockMs ?? 30_000;
+    const lockDuration = this.#o.lockMs ?? DEFAULT_LOCK_MS;
     const common = {
       prefix,
       lockDuration,
@@ -135,6 +145,12 @@ export class BullScheduler implements Scheduler {
       }),
     );
     for (const w of this.#workers) w.on('error', (err) => core.problem('queue worker', err));
+    const every = Math.max(10_000, 5 * lockDuration);
+    this.#sweeper = setInterval(
+      () => void this.#sweep(lockDuration).catch((e) => core.problem('queue sweep', e)),
+      every,
+    );
+    this.#sweeper.unref();
     return report;
   }
 
@@ -156,6 +172,7 @@ export class BullScheduler implements Scheduler {
 
   async stop(): Promise<void> {
     // Take no new jobs, then cut every running one short: each is handed back to its queue.
+    clearInterval(this.#sweeper);
     await Promise.all(this.#workers.map((w) => w.pause(true)));
     this.#core.abort.abort();
     await Promise.all(this.#workers.map((w) => w.close()));
@@ -185,6 +202,25 @@ export class BullScheduler implements Scheduler {
     await this.#deliverQueue.add('deliver', { jobId }, { jobId, ...REMOVE });
   }
 
+  /** Queue again each unfinished job, quiet for two lock periods, that no queue holds. */
+  async #sweep(lockMs: number): Promise<number> {
+    const core = this.#core;
+    const jobs = await core.jobs.getMany(await core.jobs.loadActive());
+    const quietSince = core.now() - 2 * lockMs;
+    let requeued = 0;
+    for (const job of jobs) {
+      if (!job || TERMINAL_JOB_STATES.has(job.state) || job.updatedAt > quietSince) continue;
+      // A finished job may still be on its way out of the video queue.
+      const held = await Promise.all([this.#queue, this.#deliverQueue].map((q) => q.getJobState(job.id)));
+      if (held.some((state) => state !== 'unknown')) continue;
+      core.logger.warn('unfinished job found in no queue: queued again', { job: job.id, state: job.state });
+      if (job.state === 'completed') await this.#toDelivery(job.id);
+      else await this.enqueue(job);
+      requeued += 1;
+    }
+    return requeued;
+  }
+
   async #owedNotice(job: Job): Promise<void> {
     if (!(await this.#o.notices.claimOnce(job.id))) return;
     this.#core.finished.set(job.id, job);
@@ -196,6 +232,8 @@ export class BullScheduler implements Scheduler {
   async #process(bull: BullJob<Payload>, token: string | undefined, lane: Lane) {
     const id = bull.data.jobId;
     let result = await this.#run(id, lane);
+    // Leaving this instance: its job-message edits end before another instance's begin.
+    if (result !== 'done') await this.#core.notifier.release(id);
     if (result === 'deliver') {
       // Finished upstream: it must reach the delivery queue (Redis may be restarting), or it
       // stays here to be taken over; a failed BullMQ job would be dropped with its result.
@@ -211,8 +249,10 @@ export class BullScheduler implements Scheduler {
       });
     }
     if (result === 'handoff') {
-      // Stopping: back to the queue, so another instance resumes it now (not after a stall).
-      await bull.moveToWait(token);
+      // Stopping: back to the queue, so another instance resumes it now. Should Redis refuse,
+      // the job stays active without a lock and the stalled-job check hands it on later: never
+      // failed, which would drop it.
+      await bull.moveToWait(token).catch((err) => this.#core.problem('handing a job back', err, id));
       throw new WaitingError();
     }
   }
@@ -220,17 +260,22 @@ export class BullScheduler implements Scheduler {
   /** Take the job over from its stored record and move it on until it leaves this lane. */
   async #run(id: string, lane: Lane): Promise<Result> {
     const core = this.#core;
-    if (core.abort.signal.aborted) return 'handoff';
-    const stored = await core.jobs.get(id);
-    if (!stored || TERMINAL_JOB_STATES.has(stored.state)) return 'done';
-    core.active.set(id, stored);
-    // A job whose first message never went out (its instance died first) gets it now; a fresh
-    // one's message is being posted by the instance that accepted it.
-    if (!stored.place.messageRef && core.now() - stored.updatedAt > 30_000) core.notifier.accepted(id);
     let key: number | undefined;
+    let taken = false;
     try {
       for (let errors = 0; ; ) {
         try {
+          if (core.abort.signal.aborted) return 'handoff';
+          if (!taken) {
+            const stored = await core.jobs.get(id);
+            if (!stored || TERMINAL_JOB_STATES.has(stored.state)) return 'done';
+            core.active.set(id, stored);
+            taken = true;
+            // A job whose first message never went out (its instance died first) gets it now; a
+            // fresh one's message is being posted by the instance that accepted it.
+            if (!stored.place.messageRef && core.now() - stored.updatedAt > 30_000)
+              core.notifier.accepted(id);
+          }
           // A finished job only passes through on its way to delivery: no upstream slot.
           if (lane === 'video' && core.active.get(id)?.state !== 'completed') {
             key = await this.#holdKey(id, key);
@@ -249,7 +294,8 @@ export class BullScheduler implements Scheduler {
       }
     } finally {
       // Handed on (to another lane or instance): the copy here would go stale.
-      if (!TERMINAL_JOB_STATES.has(core.active.get(id)?.state ?? 'delivered')) core.active.delete(id);
+      if (taken && !TERMINAL_JOB_STATES.has(core.active.get(id)?.state ?? 'delivered'))
+        core.active.delete(id);
       if (key !== undefined) {
         await this.#slots
           .release(key, id)

@@ -5,6 +5,7 @@
 import type { Redis } from 'ioredis';
 import { RedisActiveIndex } from '../active-index.ts';
 import { Delivery } from '../delivery.ts';
+import { DEFAULT_LOCK_MS } from '../engine-options.ts';
 import { JobStore } from '../job-store.ts';
 import { RedisClaims } from '../redis-claims.ts';
 import { openRedis } from '../redis-connection.ts';
@@ -32,7 +33,7 @@ function build({ options, settings, mutex }: BackendParts, redisUrl: string): Ba
     build(core) {
       // A delivery claim is held as long as a BullMQ job lock: a killed holder frees it as soon
       // as its job is taken over.
-      const holdMs = options.distributed?.lockMs ?? 30_000;
+      const holdMs = options.distributed?.lockMs ?? DEFAULT_LOCK_MS;
       const delivery = new Delivery(core, new RedisClaims(redis, { kind: 'delivery', holdMs }));
       const scheduler = new BullScheduler(core, delivery, {
         redisUrl,
