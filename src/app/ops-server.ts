@@ -11,6 +11,7 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
+import { prometheusContentType } from 'prom-client';
 import type { WebhookReceiver } from '../engine/webhook-receiver.ts';
 import { type Logger, silentLogger } from '../log/logger.ts';
 import {
@@ -20,7 +21,6 @@ import {
 } from '../platforms/discord/interaction-endpoint.ts';
 import type { HealthReport } from './bot-health.ts';
 import type { LocalFileShare } from './local-file-share.ts';
-import { PROMETHEUS_CONTENT_TYPE } from './prometheus-registry.ts';
 
 export interface OpsServerOptions {
   /** `METRICS_PORT`; 0 picks a free port. */
@@ -28,7 +28,8 @@ export interface OpsServerOptions {
   /** `METRICS_HOST`. @default '127.0.0.1' */
   host?: string;
   health: () => Promise<HealthReport>;
-  metrics: { render(): string };
+  /** The `/metrics` page, in the Prometheus text format. */
+  metrics: { render(): Promise<string> | string };
   /** Serves `/files/...` when set (`PUBLIC_URL` configured). */
   files?: Pick<LocalFileShare, 'lookup'>;
   /** Serves `POST /webhooks/video` when set (`WEBHOOK_SECRET` configured). */
@@ -101,9 +102,9 @@ async function handle(o: OpsServerOptions, logger: Logger, req: IncomingMessage,
     return;
   }
   if (path === '/metrics') {
-    const body = o.metrics.render();
+    const body = await o.metrics.render();
     res.writeHead(200, {
-      'content-type': PROMETHEUS_CONTENT_TYPE,
+      'content-type': prometheusContentType,
       'content-length': Buffer.byteLength(body),
       'cache-control': 'no-store',
     });
