@@ -5,7 +5,7 @@
  * let in-flight writes finish, close within 10 s; jobs resume on the next start.
  */
 import { type RunningBot, startBot } from './app/run-bot.ts';
-import { type Config, ConfigError, loadConfig } from './config/config.ts';
+import { type Config, ConfigError, configSecrets, loadConfig } from './config/config.ts';
 import { StoreError } from './engine/store.ts';
 import { createLogger } from './log/logger.ts';
 
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     process.stderr.write(NO_PLATFORM);
     process.exit(2);
   }
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  const logger = createLogger({ level: config.LOG_LEVEL, secrets: configSecrets(config) });
   let running: RunningBot;
   try {
     running = await startBot(config, logger);
