@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream';
 import { prometheusContentType } from 'prom-client';
 import type { WebhookReceiver } from '../engine/webhook-receiver.ts';
 import { type Logger, silentLogger } from '../log/logger.ts';
+import { readCapped } from '../net/read-capped.ts';
 import {
   INTERACTIONS_MAX_BYTES,
   INTERACTIONS_PATH,
@@ -173,25 +174,8 @@ async function readPost(
 /** The request body, or `'too_large'` as soon as it passes `limit` bytes. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
   if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.resolve('too_large');
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    const onData = (chunk: Buffer) => {
-      bytes += chunk.byteLength;
-      if (bytes > limit) {
-        req.off('data', onData);
-        req.off('end', onEnd);
-        req.pause();
-        resolve('too_large');
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => resolve(Buffer.concat(chunks));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.once('error', reject);
-  });
+  // Not destroyed when the cap is hit, so the 413 answer still reaches the client.
+  return readCapped(req.iterator({ destroyOnReturn: false }), limit);
 }
 
 async function serveFile(
