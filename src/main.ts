@@ -13,8 +13,8 @@ import { createLogger } from './log/logger.ts';
 const SHUTDOWN_LIMIT_MS = 10_000;
 
 const NO_PLATFORM = `reelbot has no chat platform to join. Set at least one in .env (see .env.example):
-  Discord: DISCORD_TOKEN (and DISCORD_GUILD_ID for instant command registration) — README "Discord setup"
-  Slack:   SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) — README "Slack setup"
+  Discord: DISCORD_TOKEN (and DISCORD_GUILD_ID for instant command registration) — docs/discord.md
+  Slack:   SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) — docs/slack.md
 Meanwhile the engine works from the terminal: npm run cli -- video "a red fox in snow" --out fox.mp4
 `;
 

@@ -89,7 +89,7 @@ export async function upstreamCalls(ctx: BenchContext): Promise<ScenarioResult> 
   try {
     const names = {
       engine: 'reelbot',
-      seed: 'seed SDK loop 20 s',
+      seed: 'SDK example loop 20 s',
       curl: 'curl loop 5 s',
       sdk: 'SDK cadence 5 s',
       engineHinted: 'reelbot, hint 10 s',
