@@ -120,7 +120,9 @@ describe('errorFromResponse', () => {
 
   it('redacts the key when an upstream echoes it back', () => {
     const key = 'sk-echoed-secret-key-123456';
-    const err = errorFromResponse(meta, 401, {}, json({ message: `Incorrect API key provided: ${key}` }), [key]);
+    const err = errorFromResponse(meta, 401, {}, json({ message: `Incorrect API key provided: ${key}` }), [
+      key,
+    ]);
     expect(JSON.stringify(err)).not.toContain(key);
     expect(err.upstreamMessage).toContain('[redacted]');
   });
