@@ -103,6 +103,11 @@ const schema = z.object({
       .regex(/^rediss?:\/\/\S+$/, 'must be a Redis URL such as redis://host:6379 (rediss:// for TLS)')
       .optional(),
   ),
+  /**
+   * Distributed mode: how long a job held by an instance that died waits before another instance
+   * takes it over (the BullMQ lock; renewed every third of it while the holder lives).
+   */
+  REDIS_LOCK_MS: intFrom(30_000, 1000, 600_000),
 
   QUOTA_DAILY_VIDEOS: intFrom(10, 0, 100_000),
   QUOTA_DAILY_SECONDS: intFrom(120, 0, 10_000_000),

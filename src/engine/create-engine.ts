@@ -61,7 +61,12 @@ export async function createEngineFromConfig(config: Config, deps: EngineDeps = 
     jobDeadlineMs: config.VIDEO_JOB_DEADLINE_MINUTES * 60_000,
     timing: { progressIntervalMs: config.PROGRESS_EDIT_INTERVAL_MS },
     closeStoreOnStop: true,
-    ...(config.REDIS_URL ? { backend: await distributedBackend(config.REDIS_URL) } : {}),
+    ...(config.REDIS_URL
+      ? {
+          backend: await distributedBackend(config.REDIS_URL),
+          distributed: { lockMs: config.REDIS_LOCK_MS },
+        }
+      : {}),
     ...(deps.fileShare ? { fileShare: deps.fileShare } : {}),
     ...deps.overrides,
   };

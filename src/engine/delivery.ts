@@ -31,6 +31,8 @@ export interface DeliveryGuard {
   claim(jobId: string): Promise<boolean>;
   /** The post failed or was cut off: let the next try claim it again. */
   release(jobId: string): Promise<void>;
+  /** Posted: keep the claim so a duplicate run does not post again. */
+  settle(jobId: string): Promise<void>;
 }
 
 export class Delivery {
@@ -77,7 +79,7 @@ export class Delivery {
     try {
       delivered = await deliver(this.core, jobId, video);
     } finally {
-      if (!delivered) await this.guard.release(jobId);
+      await (delivered ? this.guard.settle(jobId) : this.guard.release(jobId));
     }
   }
 }

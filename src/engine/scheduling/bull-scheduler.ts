@@ -1,9 +1,11 @@
 /**
  * The distributed scheduler: BullMQ on Redis, any number of instances with the same config.
  *
- * - One queue per upstream key, with BullMQ's global concurrency set to that key's cap: across
- *   every instance no more jobs run upstream on a key than it allows. Our job id is the BullMQ
- *   job id, so a job is never enqueued twice.
+ * - One queue for every job that needs the upstream, with BullMQ's global concurrency set to the
+ *   pool's capacity (keys × cap), and per-key slots counted in Redis (`RedisKeySlots`): across
+ *   every instance no more jobs run upstream on a key than it allows. A job created on a key
+ *   stays on it; a waiting one takes whichever key has a free slot. Our job id is the BullMQ job
+ *   id, so a job is never enqueued twice.
  * - The BullMQ job stays active (its lock renewed by the worker) for the whole time the job runs
  *   upstream: submit, then follow with our own status checks. It is never parked in BullMQ's
  *   delayed set meanwhile, which would free its slot while the upstream still counts it.
@@ -15,12 +17,14 @@
  * - Fairness between users without BullMQ Pro's groups: a job's priority is the number of its
  *   requester's jobs in progress when it was accepted (their first job 1, second 2, ...), and
  *   BullMQ serves lower numbers first, FIFO within one number. So every user's first job goes
- *   before anyone's second: round-robin by arrival, across every instance.
+ *   before anyone's second: round-robin by arrival, across every instance and every key (one
+ *   queue orders them all).
  * - `stop()` hands this instance's running jobs back to the queue (moved to wait, not failed),
  *   so another instance picks them up at once and resumes following them.
  */
 import { type Job as BullJob, Queue, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { retry } from '../../async/retry.ts';
 import type { Delivery } from '../delivery.ts';
 import type { EngineCore } from '../engine-core.ts';
 import { type Job, TERMINAL_JOB_STATES } from '../job.ts';
@@ -28,6 +32,7 @@ import { PollCheck } from '../poll-check.ts';
 import { type RecoveryReport, recover } from '../recovery.ts';
 import type { RedisClaims } from '../redis-claims.ts';
 import { openRedis } from '../redis-connection.ts';
+import { RedisKeySlots } from '../redis-key-slots.ts';
 import { backoffMs } from '../sleep.ts';
 import { type SubmitOutcome, Submitter } from '../submitter.ts';
 import { ClusterBus, type ClusterMessage } from './cluster-bus.ts';
@@ -54,7 +59,7 @@ export interface BullSchedulerOptions {
 
 type Payload = { jobId: string };
 type Result = 'done' | 'handoff' | 'deliver';
-type Lane = number | 'deliver';
+type Lane = 'video' | 'deliver';
 
 export class BullScheduler implements Scheduler {
   readonly #core: EngineCore;
@@ -63,7 +68,8 @@ export class BullScheduler implements Scheduler {
   readonly #submitter: Submitter;
   readonly #check: PollCheck;
   readonly #connections: Redis[] = [];
-  readonly #queues: Queue<Payload>[];
+  readonly #queue: Queue<Payload>;
+  readonly #slots: RedisKeySlots;
   readonly #deliverQueue: Queue<Payload>;
   readonly #workers: Worker<Payload>[] = [];
   readonly #bus: ClusterBus;
@@ -80,10 +86,8 @@ export class BullScheduler implements Scheduler {
     this.#check = new PollCheck(core, new Map(), (job, video) => this.#completed.set(job.id, video));
     const prefix = options.prefix ?? 'reelbot-bull';
     const connection = this.#connect();
-    this.#queues = Array.from(
-      { length: core.deps.pool.size },
-      (_, i) => new Queue<Payload>(`videos-k${i}`, { connection, prefix }),
-    );
+    this.#queue = new Queue<Payload>('videos', { connection, prefix });
+    this.#slots = new RedisKeySlots(connection, prefix, options.maxConcurrency, options.lockMs ?? 30_000);
     this.#deliverQueue = new Queue<Payload>('deliver', { connection, prefix });
     this.#bus = new ClusterBus(connection, this.#connect(), (m) => this.#onMessage(m));
     core.events.on('state', (job) => {
@@ -95,7 +99,7 @@ export class BullScheduler implements Scheduler {
   async start(options: { repairScan: boolean }): Promise<RecoveryReport> {
     const core = this.#core;
     await this.#bus.start();
-    await Promise.all(this.#queues.map((q) => q.setGlobalConcurrency(this.#o.maxConcurrency)));
+    await this.#queue.setGlobalConcurrency(this.#capacity());
     // Every unfinished job is (again) in its queue; ones already there are left as they are.
     const requeue = (job: Job) => void this.enqueue(job).catch((err) => core.problem('requeue', err, job.id));
     const report = await recover(core, options, {
@@ -116,15 +120,13 @@ export class BullScheduler implements Scheduler {
       maxStalledCount: 1_000_000,
       autorun: true,
     };
-    for (const [key, queue] of this.#queues.entries()) {
-      this.#workers.push(
-        new Worker<Payload>(queue.name, (b, token) => this.#process(b, token, key), {
-          ...common,
-          connection: this.#connect(),
-          concurrency: this.#o.maxConcurrency,
-        }),
-      );
-    }
+    this.#workers.push(
+      new Worker<Payload>(this.#queue.name, (b, token) => this.#process(b, token, 'video'), {
+        ...common,
+        connection: this.#connect(),
+        concurrency: this.#capacity(),
+      }),
+    );
     this.#workers.push(
       new Worker<Payload>('deliver', (b, token) => this.#process(b, token, 'deliver'), {
         ...common,
@@ -138,17 +140,13 @@ export class BullScheduler implements Scheduler {
 
   async enqueue(job: Job): Promise<number> {
     const priority = Math.min(2_000_000, Math.max(1, await this.#o.outstanding(job)));
-    const queue = this.#queues[this.#core.deps.pool.pick()] ?? this.#queues[0]!;
-    await queue.add('video', { jobId: job.id }, { jobId: job.id, priority, ...REMOVE });
+    await this.#queue.add('video', { jobId: job.id }, { jobId: job.id, priority, ...REMOVE });
     return priority;
   }
 
   async withdraw(jobId: string): Promise<boolean> {
     // Removed only while waiting (a job a worker holds is locked): then nothing reached the upstream.
-    for (const q of this.#queues) {
-      if ((await q.remove(jobId)) === 1) return true;
-    }
-    return false;
+    return (await this.#queue.remove(jobId)) === 1;
   }
 
   pokeNow(jobId: string): void {
@@ -161,8 +159,14 @@ export class BullScheduler implements Scheduler {
     await Promise.all(this.#workers.map((w) => w.pause(true)));
     this.#core.abort.abort();
     await Promise.all(this.#workers.map((w) => w.close()));
-    await Promise.all([...this.#queues, this.#deliverQueue].map((q) => q.close()));
+    this.#slots.close();
+    await Promise.all([this.#queue, this.#deliverQueue].map((q) => q.close()));
     await Promise.all(this.#connections.map((c) => c.quit().catch(() => c.disconnect())));
+  }
+
+  /** Jobs the whole pool runs upstream at once. */
+  #capacity(): number {
+    return this.#core.deps.pool.size * this.#o.maxConcurrency;
   }
 
   #connect(): Redis {
@@ -182,17 +186,30 @@ export class BullScheduler implements Scheduler {
   }
 
   async #owedNotice(job: Job): Promise<void> {
-    if (!(await this.#o.notices.claim(job.id))) return;
+    if (!(await this.#o.notices.claimOnce(job.id))) return;
     this.#core.finished.set(job.id, job);
     if (!job.place.messageRef) this.#core.notifier.accepted(job.id);
     this.#core.finalNotice(job);
   }
 
-  /** `lane`: the upstream key whose queue this is, or the delivery queue. */
+  /** `lane`: the queue of jobs that need the upstream, or the delivery queue. */
   async #process(bull: BullJob<Payload>, token: string | undefined, lane: Lane) {
     const id = bull.data.jobId;
-    const result = await this.#run(id, lane);
-    if (result === 'deliver') await this.#toDelivery(id);
+    let result = await this.#run(id, lane);
+    if (result === 'deliver') {
+      // Finished upstream: it must reach the delivery queue (Redis may be restarting), or it
+      // stays here to be taken over; a failed BullMQ job would be dropped with its result.
+      const core = this.#core;
+      const { surfaceRetryBaseMs: base, surfaceRetryMaxMs: max } = core.deps.timing;
+      await retry(() => this.#toDelivery(id), {
+        attempts: 0,
+        delayMs: (n) => backoffMs(n, base, max),
+        onRetry: (err) => core.problem('handing a result to delivery', err, id),
+        signal: core.abort.signal,
+      }).catch(() => {
+        result = 'handoff';
+      });
+    }
     if (result === 'handoff') {
       // Stopping: back to the queue, so another instance resumes it now (not after a stall).
       await bull.moveToWait(token);
@@ -210,11 +227,16 @@ export class BullScheduler implements Scheduler {
     // A job whose first message never went out (its instance died first) gets it now; a fresh
     // one's message is being posted by the instance that accepted it.
     if (!stored.place.messageRef && core.now() - stored.updatedAt > 30_000) core.notifier.accepted(id);
-    if (lane !== 'deliver') core.acquireSlot(id, lane);
+    let key: number | undefined;
     try {
       for (let errors = 0; ; ) {
         try {
-          const step = await this.#step(id, lane);
+          // A finished job only passes through on its way to delivery: no upstream slot.
+          if (lane === 'video' && core.active.get(id)?.state !== 'completed') {
+            key = await this.#holdKey(id, key);
+            if (key === undefined) return 'handoff';
+          }
+          const step = await this.#step(id, lane, key);
           if (step !== 'again') return step;
           errors = 0;
         } catch (err) {
@@ -228,13 +250,50 @@ export class BullScheduler implements Scheduler {
     } finally {
       // Handed on (to another lane or instance): the copy here would go stale.
       if (!TERMINAL_JOB_STATES.has(core.active.get(id)?.state ?? 'delivered')) core.active.delete(id);
+      if (key !== undefined) {
+        await this.#slots
+          .release(key, id)
+          .catch((err) => core.problem('releasing an upstream slot', err, id));
+      }
       core.releaseSlot(id);
       this.#completed.delete(id);
       this.#check.states.delete(id);
     }
   }
 
-  async #step(id: string, lane: Lane): Promise<Result | 'again'> {
+  /**
+   * The key whose upstream slot job `id` holds, taking one first: its own key once it may have
+   * been created upstream, else any key of the pool with a free slot (after a refused key, another
+   * one). Waits while every slot is taken; undefined when stopping.
+   */
+  async #holdKey(id: string, held: number | undefined): Promise<number | undefined> {
+    const core = this.#core;
+    const pool = core.deps.pool;
+    const job = core.active.get(id);
+    const created = job?.keyIndex !== undefined && (job.submitInFlight === true || job.videoId !== undefined);
+    const own = created ? job.keyIndex : undefined;
+    if (held !== undefined && (own === undefined ? pool.isEnabled(held) : own === held)) return held;
+    if (held !== undefined) {
+      await this.#slots.release(held, id);
+      core.releaseSlot(id);
+    }
+    for (;;) {
+      const first = pool.pick();
+      const live = pool.enabled();
+      const keys =
+        own !== undefined ? [own] : [...live.filter((k) => k >= first), ...live.filter((k) => k < first)];
+      for (const k of keys) {
+        if (await this.#slots.acquire(k, id)) {
+          core.acquireSlot(id, k);
+          return k;
+        }
+      }
+      // Only while a dead instance's slot runs out (the queue's concurrency matches the pool).
+      if (!(await this.#wait(id, SLOT_RETRY_MS))) return undefined;
+    }
+  }
+
+  async #step(id: string, lane: Lane, key: number | undefined): Promise<Result | 'again'> {
     const core = this.#core;
     if (core.abort.signal.aborted) return 'handoff';
     // Each step starts from the stored record: another instance may have moved the job on.
@@ -254,14 +313,9 @@ export class BullScheduler implements Scheduler {
     }
     if (lane === 'deliver') return 'done'; // not finished upstream: its own queue runs it
     if (job.state === 'waiting') {
-      if (!job.submitInFlight && !core.deps.pool.isEnabled(lane)) {
-        // Its key left the pool before the job was created: another key's queue takes it.
-        await this.enqueue(job);
-        return 'done';
-      }
       const outcome = job.submitInFlight
         ? await this.#submitter.resolveUnknown(job)
-        : await this.#submitter.submit(job, lane);
+        : await this.#submitter.submit(job, key ?? 0);
       return this.#after(outcome);
     }
     if (job.videoId) {
@@ -319,6 +373,9 @@ export class BullScheduler implements Scheduler {
     });
   }
 }
+
+/** How often a job waiting for a key's slot looks again. */
+const SLOT_RETRY_MS = 250;
 
 /** Finished BullMQ entries are dropped: our own record is the history. */
 const REMOVE = { removeOnComplete: true, removeOnFail: true } as const;

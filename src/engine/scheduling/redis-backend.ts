@@ -30,12 +30,15 @@ function build({ options, settings, mutex }: BackendParts, redisUrl: string): Ba
     shared: true,
     active: new Map(),
     build(core) {
-      const delivery = new Delivery(core, new RedisClaims(redis, 'delivery'));
+      // A delivery claim is held as long as a BullMQ job lock: a killed holder frees it as soon
+      // as its job is taken over.
+      const holdMs = options.distributed?.lockMs ?? 30_000;
+      const delivery = new Delivery(core, new RedisClaims(redis, { kind: 'delivery', holdMs }));
       const scheduler = new BullScheduler(core, delivery, {
         redisUrl,
         maxConcurrency: options.maxConcurrency ?? 2,
         outstanding: (job) => quota.outstanding(job),
-        notices: new RedisClaims(redis, 'notice'),
+        notices: new RedisClaims(redis, { kind: 'notice' }),
         ...options.distributed,
       });
       return { delivery, scheduler };

@@ -157,6 +157,10 @@ export class FakeDiscord {
     };
     return this.endpoint.save(url, ping);
   }
+  /** Spread interactions over several instances' endpoints in turn (a load balancer). */
+  balanceInteractions(urls: string[]): void {
+    this.endpoint.balance(urls);
+  }
   /** POST any payload to the endpoint URL, signed as chosen (tests of the app's checks). */
   postToEndpoint(payload: Json, signing?: InteractionSigning): Promise<EndpointReply> {
     return this.endpoint.post(payload, signing);

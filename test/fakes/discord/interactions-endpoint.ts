@@ -26,6 +26,9 @@ export class InteractionsEndpointSender {
   /** The Public Key as the portal shows it: 64 hex digits. */
   readonly publicKey: string;
   url: string | undefined;
+  /** Instances behind a load balancer (see `balance`). */
+  #targets: string[] = [];
+  #turn = 0;
 
   constructor() {
     const pair = generateKeyPairSync('ed25519');
@@ -35,9 +38,33 @@ export class InteractionsEndpointSender {
     this.publicKey = Buffer.from(x, 'base64url').toString('hex');
   }
 
-  /** POST `payload` to the endpoint URL, signed as Discord signs. */
+  /**
+   * The endpoint URL is a load balancer in front of `urls`: each POST goes to the next instance in
+   * turn, and one that cannot be reached (killed) is skipped for the next, as a balancer's health
+   * check would.
+   */
+  balance(urls: string[]): void {
+    this.#targets = [...urls];
+    this.url = urls[0];
+  }
+
+  /** POST `payload` to the endpoint URL (or the next instance behind it), signed as Discord signs. */
   async post(payload: Json, signing: InteractionSigning = {}): Promise<EndpointReply> {
     if (!this.url) throw new Error('fake discord: no Interactions Endpoint URL set');
+    if (this.#targets.length < 2) return this.#postTo(this.url, payload, signing);
+    let last: unknown;
+    for (let i = 0; i < this.#targets.length; i++) {
+      const url = this.#targets[this.#turn++ % this.#targets.length]!;
+      try {
+        return await this.#postTo(url, payload, signing);
+      } catch (err) {
+        last = err;
+      }
+    }
+    throw last;
+  }
+
+  async #postTo(url: string, payload: Json, signing: InteractionSigning): Promise<EndpointReply> {
     const body = JSON.stringify(payload);
     const timestamp = String(signing.timestampSec ?? Math.floor(Date.now() / 1000));
     const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -46,7 +73,7 @@ export class InteractionsEndpointSender {
       headers['x-signature-ed25519'] = sign(null, Buffer.from(timestamp + body), key).toString('hex');
       headers['x-signature-timestamp'] = timestamp;
     }
-    const res = await fetch(this.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
     const text = await res.text();
     let json: Json | undefined;
     try {
