@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import type { CardSpec } from './card.ts';
 import { type CardLayout, layoutCard } from './layout-card.ts';
 import { paintCardBase, paintCardMotion } from './paint-card.ts';
@@ -49,9 +48,11 @@ export function renderSpritesheetPng(spec: CardSpec): Promise<Buffer> {
 /**
  * The top-left `width × height` region of an RGB canvas as an 8-bit truecolour PNG, encoded by
  * sharp (libvips) off the event loop. Level 9 without adaptive filtering: the flat cards then
- * come out smallest, a few KB.
+ * come out smallest, a few KB. sharp is loaded on the first PNG, not with this module: loading
+ * libvips takes about a second and ~20 MB, which a simulator serving only MP4s never needs.
  */
-function encodePng(canvas: RgbCanvas, width = canvas.width, height = canvas.height): Promise<Buffer> {
+async function encodePng(canvas: RgbCanvas, width = canvas.width, height = canvas.height): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
   const image = sharp(canvas.data, { raw: { width: canvas.width, height: canvas.height, channels: 3 } });
   const region =
     width === canvas.width && height === canvas.height
