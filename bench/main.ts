@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the bot against its targets and against the poll loops users write today,
  * on the simulator and the local fake Discord. Prints one table (stdout) and writes it as JSON
- * to `bench/results/<timestamp>.json`. See README.md, "Benchmark", for how to read it.
+ * to `bench/results/<timestamp>.json`. See docs/benchmark.md for how to read it.
  *
  * Options: `--quick` (smoke run, smaller and faster), `--only=1,3` (some scenarios),
  * `--out=DIR` (where the JSON goes).

@@ -5,7 +5,7 @@
  * let in-flight writes finish, close within 10 s; jobs resume on the next start.
  */
 import { type RunningBot, startBot } from './app/run-bot.ts';
-import { type Config, ConfigError, loadConfig } from './config/config.ts';
+import { type Config, ConfigError, configSecrets, loadConfig } from './config/config.ts';
 import { StoreError } from './engine/store.ts';
 import { createLogger } from './log/logger.ts';
 
@@ -13,8 +13,8 @@ import { createLogger } from './log/logger.ts';
 const SHUTDOWN_LIMIT_MS = 10_000;
 
 const NO_PLATFORM = `reelbot has no chat platform to join. Set at least one in .env (see .env.example):
-  Discord: DISCORD_TOKEN (and DISCORD_GUILD_ID for instant command registration) — README "Discord setup"
-  Slack:   SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) — README "Slack setup"
+  Discord: DISCORD_TOKEN (and DISCORD_GUILD_ID for instant command registration) — docs/discord.md
+  Slack:   SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) — docs/slack.md
 Meanwhile the engine works from the terminal: npm run cli -- video "a red fox in snow" --out fox.mp4
 `;
 
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     process.stderr.write(NO_PLATFORM);
     process.exit(2);
   }
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  const logger = createLogger({ level: config.LOG_LEVEL, secrets: configSecrets(config) });
   let running: RunningBot;
   try {
     running = await startBot(config, logger);

@@ -10,7 +10,7 @@ import type { CardSpec } from '../../src/simulator/media/card.ts';
 import type { MediaRenderer, MediaVariant } from '../../src/simulator/media-cache.ts';
 import type { SimulatorInternals } from '../../src/simulator/simulator.ts';
 
-const drawn = new Map<string, Buffer>();
+const drawn = new Map<string, Promise<Buffer>>();
 
 function shapeKey(variant: MediaVariant, spec: CardSpec): string {
   return [variant, spec.width, spec.height, spec.seconds, spec.keyframeIntervalSeconds ?? 'first'].join(':');
@@ -22,7 +22,7 @@ export const reusedRenderer: MediaRenderer = {
     const key = shapeKey(variant, spec);
     let bytes = drawn.get(key);
     if (!bytes) {
-      bytes = cardRenderer.render(variant, { ...spec, title: 'reelbot bench', lines: [] });
+      bytes = Promise.resolve(cardRenderer.render(variant, { ...spec, title: 'reelbot bench', lines: [] }));
       drawn.set(key, bytes);
     }
     return bytes;
@@ -34,12 +34,12 @@ export const reusedRenderer: MediaRenderer = {
 export const benchSimInternals: SimulatorInternals = { loadRenderer: async () => reusedRenderer };
 
 /** Draw a shape ahead of time, outside any measurement. Returns the video's size in bytes. */
-export function prewarm(shape: {
+export async function prewarm(shape: {
   width: number;
   height: number;
   seconds: number;
   keyframeIntervalSeconds?: number;
-}): number {
+}): Promise<number> {
   const spec: CardSpec = {
     ...shape,
     title: 'reelbot bench',
@@ -47,6 +47,6 @@ export function prewarm(shape: {
     badge: 'SIMULATED',
     ...cardRenderer.palette('reelbot bench'),
   };
-  reusedRenderer.render('thumbnail', spec);
-  return reusedRenderer.render('video', spec).length;
+  await reusedRenderer.render('thumbnail', spec);
+  return (await reusedRenderer.render('video', spec)).length;
 }

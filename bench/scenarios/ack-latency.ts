@@ -106,7 +106,7 @@ export async function ackLatency(ctx: BenchContext): Promise<ScenarioResult & { 
     },
   });
   // Drawn once before anything is timed (the first delivery would otherwise stall the fake).
-  prewarm({ width: 1280, height: 720, seconds: 12 });
+  await prewarm({ width: 1280, height: 720, seconds: 12 });
   try {
     // The first commands load and compile code paths (lazy modules, JIT): a cold start is not
     // what 500 people typing at once meet, so it is kept out of the figures.

@@ -60,7 +60,7 @@ function callsOf(requests: RecordedRequest[], keys: string[], throttleMs: number
 
 export async function chatCalls(ctx: BenchContext): Promise<ScenarioResult> {
   const throttleMs = Math.max(MIN_THROTTLE_MS, Math.round(DEFAULT_THROTTLE_MS * ctx.scale));
-  prewarm({ width: 1280, height: 720, seconds: 12 });
+  await prewarm({ width: 1280, height: 720, seconds: 12 });
   const rig = await DiscordRig.start({
     sim: { timing: scaledSimTiming(ctx.scale, SIXTY_SECOND_JOB), concurrencyPerKey: JOBS },
     engineTiming: { ...scaledEngineTiming(ctx.scale), progressIntervalMs: throttleMs },

@@ -40,7 +40,7 @@ async function deliverAtOnce(
     seconds: 4,
     ...(keyframeIntervalSeconds ? { keyframeIntervalSeconds } : {}),
   };
-  const fileBytes = prewarm(shape);
+  const fileBytes = await prewarm(shape);
   const rig = await DiscordRig.start({
     sim: {
       timing: { queuedMs: 100, msPerVideoSecond: 100, minRunMs: 300, jitter: 0 },

@@ -82,7 +82,7 @@ async function runOnce(): Promise<FairnessRun> {
 }
 
 export async function fairness(ctx: BenchContext): Promise<ScenarioResult> {
-  prewarm({ width: 1280, height: 720, seconds: 4 });
+  await prewarm({ width: 1280, height: 720, seconds: 4 });
   const runs: FairnessRun[] = [];
   for (let i = 0; i < (ctx.quick ? 1 : 3); i++) runs.push(await runOnce());
   const worst = Math.min(...runs.map((r) => r.othersFirst));

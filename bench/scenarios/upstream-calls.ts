@@ -71,9 +71,9 @@ export async function upstreamCalls(ctx: BenchContext): Promise<ScenarioResult> 
   const { scale } = ctx;
   const perDuration = ctx.quick ? 1 : 3;
   const durations = [4, 8, 12].flatMap((s) => Array<number>(perDuration).fill(s));
-  prewarm({ width: 1280, height: 720, seconds: 4 });
-  prewarm({ width: 1280, height: 720, seconds: 8 });
-  prewarm({ width: 1280, height: 720, seconds: 12 });
+  await prewarm({ width: 1280, height: 720, seconds: 4 });
+  await prewarm({ width: 1280, height: 720, seconds: 8 });
+  await prewarm({ width: 1280, height: 720, seconds: 12 });
   const common = { timing: scaledSimTiming(scale), concurrencyPerKey: 10_000 } as const;
   const plain = await startSimulator(common, benchSimInternals);
   const hinted = await startSimulator(
@@ -89,7 +89,7 @@ export async function upstreamCalls(ctx: BenchContext): Promise<ScenarioResult> 
   try {
     const names = {
       engine: 'reelbot',
-      seed: 'seed SDK loop 20 s',
+      seed: 'SDK example loop 20 s',
       curl: 'curl loop 5 s',
       sdk: 'SDK cadence 5 s',
       engineHinted: 'reelbot, hint 10 s',

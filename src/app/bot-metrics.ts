@@ -2,13 +2,18 @@
  * The bot's Prometheus metrics, fed by the engine's events (state changes, upstream calls,
  * in-flight slots, deliveries, problems), by the {@link meterEngineApi} decorator the
  * platforms receive (refusals, delivery attempts) and by the process itself (memory,
- * event-loop delay). What each metric means is written up in README.md, "Metrics".
+ * event-loop delay). What each metric means is written up in docs/operations.md, "Metrics".
+ *
+ * Built on `prom-client` with a registry of its own per bot (never the library's global
+ * one), so two bots in one process (tests, benchmarks) never share or collide on a series.
+ * Its default process collectors are not used: they cannot be stopped per registry, and the
+ * few process figures the bot shows are read at scrape time below.
  */
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EngineEvents } from '../engine/engine-events.ts';
 import { JOB_STATES, type JobState, type Platform } from '../engine/job.ts';
-import { type Counter, type Gauge, type Histogram, Registry } from './prometheus-registry.ts';
 
 /** What the metrics read from the engine. */
 export interface MeteredEngine {
@@ -33,92 +38,114 @@ export interface BotMetricsOptions {
  */
 export const UPSTREAM_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] as const;
 
+type Set = (value: number, labels?: Record<string, string>) => void;
+
 export class BotMetrics {
   readonly registry = new Registry();
-  readonly #jobs: Gauge;
-  readonly #accepted: Counter;
-  readonly #latency: Histogram;
-  readonly #calls: Counter;
-  readonly #errors: Counter;
-  readonly #deliveries: Counter;
-  readonly #deliveryFailures: Counter;
-  readonly #refusals: Counter;
-  readonly #problems: Counter;
+  /** Jobs by state: kept here so the queue-depth gauge can read it synchronously. */
+  readonly #jobCounts = new Map<JobState, number>(JOB_STATES.map((s) => [s, 0]));
+  readonly #accepted: Counter<'platform'>;
+  readonly #latency: Histogram<'op'>;
+  readonly #calls: Counter<'op' | 'outcome'>;
+  readonly #errors: Counter<'error' | 'op'>;
+  readonly #deliveries: Counter<'platform'>;
+  readonly #deliveryFailures: Counter<'platform'>;
+  readonly #refusals: Counter<'code'>;
+  readonly #problems: Counter<'what'>;
   readonly #loopDelay = monitorEventLoopDelay({ resolution: 20 });
   #inFlight: () => number = () => 0;
   #keysDisabled: () => number = () => 0;
   #unsubscribe: () => void = () => {};
 
   constructor(options: BotMetricsOptions) {
-    const r = this.registry;
-    r.gauge(
+    const version = options.version ?? packageVersion();
+    this.#gauge(
       'reelbot_info',
       'Always 1; labels carry the version and whether the simulator is the upstream.',
-      (set) => set(1, { version: options.version ?? packageVersion(), simulated: String(options.simulated) }),
+      ['simulated', 'version'],
+      (set) => set(1, { simulated: String(options.simulated), version }),
     );
-    this.#jobs = r.gauge(
+    this.#gauge(
       'reelbot_jobs',
       'Stored jobs by state (counted from the store at start, then kept current).',
+      ['state'],
+      (set) => {
+        for (const [state, n] of this.#jobCounts) set(n, { state });
+      },
     );
-    for (const state of JOB_STATES) this.#jobs.set(0, { state });
-    r.gauge('reelbot_queue_depth', "Jobs waiting in the bot's own fair queue for an upstream slot.", (set) =>
-      set(this.#jobs.value({ state: 'waiting' })),
+    this.#gauge(
+      'reelbot_queue_depth',
+      "Jobs waiting in the bot's own fair queue for an upstream slot.",
+      [],
+      (set) => set(this.#jobCounts.get('waiting') ?? 0),
     );
-    this.#accepted = r.counter(
+    this.#accepted = this.#counter(
       'reelbot_jobs_accepted_total',
       'Jobs accepted since the process started, by platform.',
+      ['platform'],
     );
-    r.gauge(
+    this.#gauge(
       'reelbot_upstream_in_flight',
       'Upstream jobs the bot holds a concurrency slot for right now.',
+      [],
       (set) => set(this.#inFlight()),
     );
-    r.gauge(
+    this.#gauge(
       'reelbot_api_keys_disabled',
       'Upstream API keys the upstream refused (401/403), taken out of the pool: alert above 0.',
+      [],
       (set) => set(this.#keysDisabled()),
     );
-    r.gauge(
+    this.#gauge(
       'reelbot_upstream_max_concurrency',
       'VIDEO_API_MAX_CONCURRENCY: the most upstream jobs at once.',
+      [],
       (set) => set(options.maxConcurrency),
     );
-    this.#latency = r.histogram(
-      'reelbot_upstream_request_duration_seconds',
-      'Duration of upstream /v1/videos calls by operation, successful or not.',
-      UPSTREAM_BUCKETS_S,
-    );
-    this.#calls = r.counter(
+    this.#latency = new Histogram({
+      name: 'reelbot_upstream_request_duration_seconds',
+      help: 'Duration of upstream /v1/videos calls by operation, successful or not.',
+      labelNames: ['op'],
+      buckets: [...UPSTREAM_BUCKETS_S],
+      registers: [this.registry],
+    });
+    this.#calls = this.#counter(
       'reelbot_upstream_requests_total',
       'Upstream calls by operation and outcome (ok, error).',
+      ['op', 'outcome'],
     );
-    this.#errors = r.counter(
+    this.#errors = this.#counter(
       'reelbot_upstream_errors_total',
       'Failed upstream calls by operation and error class.',
+      ['error', 'op'],
     );
-    this.#deliveries = r.counter(
+    this.#deliveries = this.#counter(
       'reelbot_deliveries_total',
       'Videos the chat platform confirmed, by platform.',
+      ['platform'],
     );
-    this.#deliveryFailures = r.counter(
+    this.#deliveryFailures = this.#counter(
       'reelbot_delivery_failures_total',
       'Delivery attempts the chat platform refused or that failed (each is retried), by platform.',
+      ['platform'],
     );
-    this.#refusals = r.counter(
+    this.#refusals = this.#counter(
       'reelbot_submit_refusals_total',
       'Requests refused before anything was charged, by refusal code (quota_*, invalid_parameter, ...).',
+      ['code'],
     );
-    this.#problems = r.counter(
+    this.#problems = this.#counter(
       'reelbot_engine_problems_total',
       'Problems the engine handled and logged, by kind.',
+      ['what'],
     );
     this.#registerProcessMetrics();
     this.#loopDelay.enable();
   }
 
   /** Count the jobs already stored, by state. Call once, before {@link observe} and `engine.start()`. */
-  seedJobStates(jobs: Iterable<{ state: JobState }>): void {
-    for (const job of jobs) this.#jobs.inc({ state: job.state });
+  countStoredJobs(jobs: Iterable<{ state: JobState }>): void {
+    for (const job of jobs) this.#addJobs(job.state, 1);
   }
 
   /** Follow the engine's events until {@link close}. */
@@ -129,13 +156,13 @@ export class BotMetrics {
     const { events } = engine;
     const onState = (job: { state: JobState; requester: { platform: Platform } }, previous?: JobState) => {
       if (previous === undefined) this.#accepted.inc({ platform: job.requester.platform });
-      else this.#jobs.dec({ state: previous });
-      this.#jobs.inc({ state: job.state });
+      else this.#addJobs(previous, -1);
+      this.#addJobs(job.state, 1);
     };
     const onUpstream = (call: { op: string; ok: boolean; error?: string; ms: number }) => {
-      this.#latency.observe(call.ms / 1000, { op: call.op });
+      this.#latency.observe({ op: call.op }, call.ms / 1000);
       this.#calls.inc({ op: call.op, outcome: call.ok ? 'ok' : 'error' });
-      if (!call.ok) this.#errors.inc({ op: call.op, error: call.error ?? 'Error' });
+      if (!call.ok) this.#errors.inc({ error: call.error ?? 'Error', op: call.op });
     };
     const onDelivered = (job: { place: { platform: Platform } }) =>
       this.#deliveries.inc({ platform: job.place.platform });
@@ -162,9 +189,9 @@ export class BotMetrics {
     this.#deliveryFailures.inc({ platform });
   }
 
-  /** The page `/metrics` serves. */
-  render(): string {
-    return this.registry.render();
+  /** The page `/metrics` serves, in the Prometheus text format. */
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 
   /** Stop listening and stop the event-loop monitor. */
@@ -174,20 +201,41 @@ export class BotMetrics {
     this.#loopDelay.disable();
   }
 
+  #addJobs(state: JobState, by: number): void {
+    this.#jobCounts.set(state, (this.#jobCounts.get(state) ?? 0) + by);
+  }
+
+  #counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  /** A gauge whose values are read at scrape time. */
+  #gauge(name: string, help: string, labelNames: string[], read: (set: Set) => void): void {
+    const gauge: Gauge = new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      collect: () => read((value, labels) => (labels ? gauge.set(labels, value) : gauge.set(value))),
+    });
+  }
+
   #registerProcessMetrics(): void {
-    const r = this.registry;
     const startS = Math.round((Date.now() - process.uptime() * 1000) / 1000);
-    r.gauge('process_start_time_seconds', 'Start time of the process since the Unix epoch.', (set) =>
+    this.#gauge('process_start_time_seconds', 'Start time of the process since the Unix epoch.', [], (set) =>
       set(startS),
     );
-    r.gauge('process_resident_memory_bytes', 'Resident set size of the process.', (set) =>
+    this.#gauge('process_resident_memory_bytes', 'Resident set size of the process.', [], (set) =>
       set(process.memoryUsage.rss()),
     );
-    r.gauge('nodejs_heap_used_bytes', 'V8 heap in use.', (set) => set(process.memoryUsage().heapUsed));
+    this.#gauge('nodejs_heap_used_bytes', 'V8 heap in use.', [], (set) =>
+      set(process.memoryUsage().heapUsed),
+    );
     // Delay percentiles since the previous scrape: a stall shows once, then the window restarts.
-    r.gauge(
+    this.#gauge(
       'nodejs_eventloop_delay_seconds',
       'Event-loop delay since the previous scrape, by quantile.',
+      ['quantile'],
       (set) => {
         const h = this.#loopDelay;
         const s = (ns: number) => (Number.isFinite(ns) ? ns / 1e9 : 0);

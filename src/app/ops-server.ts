@@ -11,8 +11,10 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream';
+import { prometheusContentType } from 'prom-client';
 import type { WebhookReceiver } from '../engine/webhook-receiver.ts';
 import { type Logger, silentLogger } from '../log/logger.ts';
+import { readCapped } from '../net/read-capped.ts';
 import {
   INTERACTIONS_MAX_BYTES,
   INTERACTIONS_PATH,
@@ -20,7 +22,6 @@ import {
 } from '../platforms/discord/interaction-endpoint.ts';
 import type { HealthReport } from './bot-health.ts';
 import type { LocalFileShare } from './local-file-share.ts';
-import { PROMETHEUS_CONTENT_TYPE } from './prometheus-registry.ts';
 
 export interface OpsServerOptions {
   /** `METRICS_PORT`; 0 picks a free port. */
@@ -28,7 +29,8 @@ export interface OpsServerOptions {
   /** `METRICS_HOST`. @default '127.0.0.1' */
   host?: string;
   health: () => Promise<HealthReport>;
-  metrics: { render(): string };
+  /** The `/metrics` page, in the Prometheus text format. */
+  metrics: { render(): Promise<string> | string };
   /** Serves `/files/...` when set (`PUBLIC_URL` configured). */
   files?: Pick<LocalFileShare, 'lookup'>;
   /** Serves `POST /webhooks/video` when set (`WEBHOOK_SECRET` configured). */
@@ -101,9 +103,9 @@ async function handle(o: OpsServerOptions, logger: Logger, req: IncomingMessage,
     return;
   }
   if (path === '/metrics') {
-    const body = o.metrics.render();
+    const body = await o.metrics.render();
     res.writeHead(200, {
-      'content-type': PROMETHEUS_CONTENT_TYPE,
+      'content-type': prometheusContentType,
       'content-length': Buffer.byteLength(body),
       'cache-control': 'no-store',
     });
@@ -172,25 +174,8 @@ async function readPost(
 /** The request body, or `'too_large'` as soon as it passes `limit` bytes. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
   if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.resolve('too_large');
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    const onData = (chunk: Buffer) => {
-      bytes += chunk.byteLength;
-      if (bytes > limit) {
-        req.off('data', onData);
-        req.off('end', onEnd);
-        req.pause();
-        resolve('too_large');
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => resolve(Buffer.concat(chunks));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.once('error', reject);
-  });
+  // Not destroyed when the cap is hit, so the 413 answer still reaches the client.
+  return readCapped(req.iterator({ destroyOnReturn: false }), limit);
 }
 
 async function serveFile(

@@ -182,7 +182,7 @@ async function startMetrics(config: Config, store: Store): Promise<BotMetrics | 
     simulated: config.simulated,
   });
   // One read of every stored job at start; state events keep the counts current afterwards.
-  metrics.seedJobStates((await store.scan<Job>('jobs:')).map(([, job]) => job));
+  metrics.countStoredJobs((await store.scan<Job>('jobs:')).map(([, job]) => job));
   return metrics;
 }
 

@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { registerSecret } from '../log/logger.ts';
 
 export const DIALECTS = ['auto', 'openai', 'body-remix', 'form', 'json-remix-size', 'gateway'] as const;
 export type DialectSetting = (typeof DIALECTS)[number];
@@ -234,23 +233,25 @@ export function loadConfig(
     .split(',')
     .map((k) => k.trim())
     .filter((k) => k.length > 0);
-  for (const s of [
-    ...keys,
-    c.VIDEO_API_KEY,
-    c.DISCORD_TOKEN,
-    c.SLACK_BOT_TOKEN,
-    c.SLACK_APP_TOKEN,
-    c.SLACK_SIGNING_SECRET,
-    c.WEBHOOK_SECRET,
-    c.REDIS_URL,
-  ]) {
-    registerSecret(s);
-  }
   return Object.freeze({
     ...c,
     simulated: c.VIDEO_API_BASE_URL === undefined,
     VIDEO_API_KEYS: Object.freeze(keys),
   });
+}
+
+/** Every secret in `config`, for the logger to redact (`createLogger({ secrets })`). */
+export function configSecrets(config: Config): string[] {
+  return [
+    ...config.VIDEO_API_KEYS,
+    config.VIDEO_API_KEY,
+    config.DISCORD_TOKEN,
+    config.SLACK_BOT_TOKEN,
+    config.SLACK_APP_TOKEN,
+    config.SLACK_SIGNING_SECRET,
+    config.WEBHOOK_SECRET,
+    config.REDIS_URL,
+  ].filter((s): s is string => s !== undefined);
 }
 
 /** The store the CLI uses: `CLI_STORE_URL`, or its own file beside the bot's data. */

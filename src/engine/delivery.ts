@@ -1,19 +1,22 @@
 /**
  * Delivery of a finished video: download it once (streamed to `<dataDir>/videos/<jobId>.mp4`)
  * right after completion, hand it to the surface, and mark the job delivered only once the
- * surface confirmed. A rejected delivery is retried with capped exponential backoff and
- * never dropped; a result that expired before we got it ends as `expired`, refunded.
+ * surface confirmed. A failed download and a rejected delivery are each retried with capped
+ * exponential backoff (`src/async/retry.ts`) and never dropped; a result that expired before
+ * we got it ends as `expired`, refunded.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { retry } from '../async/retry.ts';
+import { readCapped } from '../net/read-capped.ts';
 import { SourceExpiredError, VideoNotFoundError } from '../video/errors.ts';
 import type { Video } from '../video/video.ts';
 import type { EngineCore } from './engine-core.ts';
 import type { Job } from './job.ts';
 import { expiredBeforeDelivery } from './job-errors.ts';
-import { backoffMs, sleep } from './sleep.ts';
+import { backoffMs } from './sleep.ts';
 import type { DeliveredVideo, MessageRef } from './surface.ts';
 
 const THUMBNAIL_MAX_BYTES = 2 * 1024 * 1024;
@@ -141,36 +144,49 @@ async function deliver(core: EngineCore, jobId: string, known?: Video): Promise<
   return true;
 }
 
-/** Download the MP4 once; retried on transient errors until the result expires. */
+/**
+ * Download the MP4 once, retried (with the one retry loop) on any error until it works, the
+ * result expires or the engine stops. The only retrier of the MP4 stream (the transport does not
+ * retry streams); a status check the transport already gave up on is re-run by the next try.
+ */
 async function fetchResult(core: EngineCore, job: Job, file: string, known?: Video) {
   let video = known;
   const existing = await stat(file).catch(() => undefined);
-  for (let attempt = 1; !core.abort.signal.aborted; attempt++) {
-    try {
-      if (!video) {
-        const id = job.videoId!;
-        video = await core.upstream('retrieve', job.id, () =>
-          core.clientFor(job).retrieve(id, { signal: core.abort.signal }),
-        );
-      }
-      // A complete file from before a restart is reused: it was only renamed into place once verified.
-      if (existing && existing.size > 0) return { bytes: existing.size, video };
-      const bytes = await downloadTo(core, job, video, file);
-      return { bytes, video };
-    } catch (err) {
-      if (core.abort.signal.aborted) return undefined;
-      const expired = job.resultExpiresAt !== undefined && core.now() >= job.resultExpiresAt;
-      if (err instanceof SourceExpiredError || err instanceof VideoNotFoundError || expired) {
-        await core.fail(job, expiredBeforeDelivery(), { refund: true, state: 'expired' });
-        return undefined;
-      }
-      core.logger.warn('download failed, will retry', { job: job.id, attempt, err });
-      // Capped at a minute, or lower when the delivery backoff is configured lower.
-      const { deliveryRetryBaseMs: base, deliveryRetryMaxMs: max } = core.deps.timing;
-      await sleep(backoffMs(attempt, base, Math.min(max, 60_000)), core.abort.signal);
-    }
+  const { deliveryRetryBaseMs: base, deliveryRetryMaxMs: max } = core.deps.timing;
+  const gone = (err: unknown) =>
+    err instanceof SourceExpiredError ||
+    err instanceof VideoNotFoundError ||
+    (job.resultExpiresAt !== undefined && core.now() >= job.resultExpiresAt);
+  try {
+    return await retry(
+      async () => {
+        if (!video) {
+          const id = job.videoId!;
+          video = await core.upstream('retrieve', job.id, () =>
+            core.clientFor(job).retrieve(id, { signal: core.abort.signal }),
+          );
+        }
+        // A complete file from before a restart is reused: it was only renamed into place once verified.
+        if (existing && existing.size > 0) return { bytes: existing.size, video };
+        const bytes = await downloadTo(core, job, video, file);
+        return { bytes, video };
+      },
+      {
+        attempts: 0,
+        retryable: (err) => !gone(err),
+        // Capped at a minute, or lower when the delivery backoff is configured lower.
+        delayMs: (attempt) => backoffMs(attempt, base, Math.min(max, 60_000)),
+        onRetry: (err, attempt) =>
+          core.logger.warn('download failed, will retry', { job: job.id, attempt, err }),
+        signal: core.abort.signal,
+      },
+    );
+  } catch (err) {
+    if (core.abort.signal.aborted) return undefined;
+    if (!gone(err)) throw err;
+    await core.fail(job, expiredBeforeDelivery(), { refund: true, state: 'expired' });
+    return undefined;
   }
-  return undefined;
 }
 
 async function downloadTo(core: EngineCore, job: Job, video: Video, file: string): Promise<number> {
@@ -200,16 +216,11 @@ async function fetchThumbnail(
     const d = await core.upstream('download', job.id, () =>
       core.clientFor(job).download(video, 'thumbnail', { signal: core.abort.signal }),
     );
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for await (const chunk of d.body) {
-      total += chunk.byteLength;
-      if (total > THUMBNAIL_MAX_BYTES) return undefined;
-      chunks.push(chunk);
-    }
+    const data = await readCapped(d.body, THUMBNAIL_MAX_BYTES);
+    if (data === 'too_large') return undefined;
     const ext = d.contentType.includes('png') ? 'png' : d.contentType.includes('jpeg') ? 'jpg' : 'webp';
     return {
-      data: Buffer.concat(chunks),
+      data,
       contentType: d.contentType,
       fileName: `reelbot-${video.id}.${ext}`,
     };

@@ -1,28 +1,34 @@
 /**
  * Structured JSON logger with secret redaction.
  *
- * Every secret the process knows (API key, chat tokens) is registered once with
- * {@link registerSecret}; any log line that would contain one has it replaced
- * by `[redacted]` before it is written. Errors are logged by name, message and
- * (redacted) stack, never by dumping their objects, so request headers cannot leak.
+ * Each logger knows the secrets it must never write (API keys, chat tokens): given at
+ * creation (`secrets`, the app passes every secret in its config) or added for one part of the
+ * program with {@link Logger.withSecrets} (a video client adds its key). The set belongs to the
+ * logger and its children, never to the module: two bots in one process keep their own. Any
+ * line that would contain one has it replaced by `[redacted]` before it is written. Errors are
+ * logged by name, message and (redacted) stack, never by dumping their objects, so request
+ * headers cannot leak.
  */
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
-const secrets = new Set<string>();
+/** Values shorter than this are not treated as secrets (too many false hits). */
+const MIN_SECRET_LENGTH = 6;
 
-/** Remember a value that must never appear in output. Short values are ignored (too many false hits). */
-export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 6) secrets.add(value);
+/** The values of `values` worth redacting, without duplicates. */
+export function secretSet(values: Iterable<string | undefined>): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const v of values) if (v && v.length >= MIN_SECRET_LENGTH) out.add(v);
+  return out;
 }
 
-/** Replace every registered secret (and anything that looks like a bearer header) in `text`. */
-export function redact(text: string): string {
+/** Replace each of `secrets` (and anything that looks like a bearer header) in `text`. */
+export function redact(text: string, secrets: Iterable<string> = []): string {
   let out = text;
   for (const s of secrets) {
-    if (out.includes(s)) out = out.split(s).join('[redacted]');
+    if (s.length >= MIN_SECRET_LENGTH && out.includes(s)) out = out.split(s).join('[redacted]');
   }
   return out.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{6,}/gi, '$1[redacted]');
 }
@@ -34,8 +40,10 @@ export interface Logger {
   info(msg: string, fields?: LogFields): void;
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
-  /** A logger that adds `fields` to every line (e.g. `{ job: id }`). */
+  /** A logger that adds `fields` to every line (e.g. `{ job: id }`); it redacts the same secrets. */
   child(fields: LogFields): Logger;
+  /** A logger that also redacts `values`; this one is unchanged. */
+  withSecrets(values: Iterable<string | undefined>): Logger;
 }
 
 export type LogSink = (line: string) => void;
@@ -60,9 +68,15 @@ export interface LoggerOptions {
   level?: LogLevel;
   /** Where lines go. @default stderr */
   sink?: LogSink;
+  /** Values never written (replaced by `[redacted]`). @default none */
+  secrets?: Iterable<string | undefined>;
 }
 
 export function createLogger(options: LoggerOptions = {}, base: LogFields = {}): Logger {
+  return makeLogger(options, base, secretSet(options.secrets ?? []));
+}
+
+function makeLogger(options: LoggerOptions, base: LogFields, secrets: ReadonlySet<string>): Logger {
   const threshold = LEVELS[options.level ?? 'info'];
   const sink: LogSink = options.sink ?? ((line) => process.stderr.write(`${line}\n`));
   const write = (level: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields) => {
@@ -74,14 +88,15 @@ export function createLogger(options: LoggerOptions = {}, base: LogFields = {}):
     } catch {
       line = JSON.stringify({ time: record.time, level, msg, note: 'fields not serialisable' });
     }
-    sink(redact(line));
+    sink(redact(line, secrets));
   };
   return {
     debug: (m, f) => write('debug', m, f),
     info: (m, f) => write('info', m, f),
     warn: (m, f) => write('warn', m, f),
     error: (m, f) => write('error', m, f),
-    child: (fields) => createLogger(options, { ...base, ...fields }),
+    child: (fields) => makeLogger(options, { ...base, ...fields }, secrets),
+    withSecrets: (values) => makeLogger(options, base, secretSet([...secrets, ...values])),
   };
 }
 

@@ -15,7 +15,8 @@ export const MEDIA_CONTENT_TYPES: Readonly<Record<MediaVariant, string>> = {
 
 /** The drawing functions (from `./media/`); injected so the cache is testable on its own. */
 export interface MediaRenderer {
-  render(variant: MediaVariant, spec: CardSpec): Buffer;
+  /** PNGs are encoded asynchronously (sharp); the MP4 may come back at once. */
+  render(variant: MediaVariant, spec: CardSpec): Buffer | Promise<Buffer>;
   palette(seed: string): Pick<CardSpec, 'background' | 'foreground' | 'accent'>;
 }
 
@@ -55,6 +56,8 @@ export type RendererLoader = () => Promise<MediaRenderer>;
 
 export class MediaCache {
   readonly #entries = new Map<string, Buffer>();
+  /** Renders under way, so concurrent requests for one variant share a single render. */
+  readonly #pending = new Map<string, Promise<Buffer>>();
   readonly #maxBytes: number;
   readonly #load: RendererLoader;
   readonly #look: CardLook;
@@ -77,11 +80,18 @@ export class MediaCache {
       this.#entries.set(key, hit);
       return hit;
     }
+    let pending = this.#pending.get(key);
+    if (!pending) {
+      pending = this.#render(job, variant, key).finally(() => this.#pending.delete(key));
+      this.#pending.set(key, pending);
+    }
+    return pending;
+  }
+
+  async #render(job: SimJob, variant: MediaVariant, key: string): Promise<Buffer> {
     this.#renderer ??= this.#load();
     const renderer = await this.#renderer;
-    const again = this.#entries.get(key);
-    if (again) return again; // rendered by a concurrent request meanwhile
-    const bytes = renderer.render(variant, cardSpecFor(job, this.#look, renderer.palette));
+    const bytes = await renderer.render(variant, cardSpecFor(job, this.#look, renderer.palette));
     if (variant === 'video') job.videoBytes = bytes.length;
     this.#store(key, bytes);
     return bytes;

@@ -1,7 +1,8 @@
 /**
  * Turns an upstream HTTP answer or a transport failure into one of the typed errors.
  * Messages are for the person who asked; the raw upstream text only goes into
- * `upstreamMessage`, trimmed and redacted.
+ * `upstreamMessage`, trimmed and redacted (the bearer pattern always; the caller's own secrets,
+ * such as its API key, when it passes them).
  */
 import { redact } from '../log/logger.ts';
 import {
@@ -44,8 +45,8 @@ export interface UpstreamErrorBody {
 const UPSTREAM_TEXT_LIMIT = 300;
 
 /** Trim and redact upstream text before it is stored on an error. */
-export function cleanUpstreamText(text: string): string {
-  const flat = redact(text).replace(/\s+/g, ' ').trim();
+export function cleanUpstreamText(text: string, secrets: Iterable<string> = []): string {
+  const flat = redact(text, secrets).replace(/\s+/g, ' ').trim();
   return flat.length > UPSTREAM_TEXT_LIMIT ? `${flat.slice(0, UPSTREAM_TEXT_LIMIT - 1)}…` : flat;
 }
 
@@ -98,6 +99,8 @@ export function errorFromResponse(
   status: number,
   headers: ResponseHeaders,
   bodyText: string,
+  /** Values to redact from the upstream's text (the key the request carried). */
+  secrets: Iterable<string> = [],
 ): VideoApiError {
   const body = parseErrorBody(bodyText);
   const code = body?.code ?? body?.type;
@@ -106,7 +109,7 @@ export function errorFromResponse(
   if (requestId) init.requestId = requestId;
   if (code) init.code = code;
   const upstream = body?.message ?? bodyText;
-  if (upstream.trim()) init.upstreamMessage = cleanUpstreamText(upstream);
+  if (upstream.trim()) init.upstreamMessage = cleanUpstreamText(upstream, secrets);
 
   const codes = [body?.code, body?.type].filter((c): c is string => c !== undefined);
   const has = (...names: string[]) => codes.some((c) => names.includes(c.toLowerCase()));
@@ -164,12 +167,18 @@ export function errorFromResponse(
 }
 
 /** A 2xx answer we could not read. */
-export function malformedResponse(meta: RequestMeta, status: number, detail: string, cause?: unknown) {
+export function malformedResponse(
+  meta: RequestMeta,
+  status: number,
+  detail: string,
+  cause?: unknown,
+  secrets: Iterable<string> = [],
+) {
   return new MalformedResponseError(MSG.malformed, {
     method: meta.method,
     url: meta.url,
     status,
-    upstreamMessage: cleanUpstreamText(detail),
+    upstreamMessage: cleanUpstreamText(detail, secrets),
     ...(cause === undefined ? {} : { cause }),
   });
 }

@@ -5,7 +5,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { DialectSetting } from '../config/config.ts';
-import { type Logger, registerSecret, silentLogger } from '../log/logger.ts';
+import { type Logger, silentLogger } from '../log/logger.ts';
 import { assertCompleted } from './assert-completed.ts';
 import {
   characterError,
@@ -77,7 +77,7 @@ import { type JsonAnswer, type SendOptions, VideoTransport } from './video-trans
 export interface VideoClientOptions {
   /** Upstream base URL including the version prefix, e.g. `https://host/v1`. */
   baseUrl: string;
-  /** Bearer key. Registered with the logger's redaction on construction. */
+  /** Bearer key. Redacted from everything this client logs and from its errors' upstream text. */
   apiKey: string;
   /** Wire dialect, or `auto` to probe once (harmless requests only). @default 'auto' */
   dialect?: DialectSetting;
@@ -119,6 +119,7 @@ export class VideoClient implements VideoApi {
   readonly #transport: VideoTransport;
   readonly #setting: DialectSetting;
   readonly #logger: Logger;
+  readonly #apiKey: string;
   readonly #limits: RequestLimits;
   readonly #idleTimeoutMs: number;
   readonly #now: () => number;
@@ -133,9 +134,10 @@ export class VideoClient implements VideoApi {
       baseUrl: options.baseUrl,
       apiKey: options.apiKey,
     };
-    registerSecret(options.apiKey);
+    const logger = o.logger.withSecrets([options.apiKey]);
     this.#setting = o.dialect;
-    this.#logger = o.logger;
+    this.#logger = logger;
+    this.#apiKey = options.apiKey;
     this.#limits = o.limits;
     this.#idleTimeoutMs = o.downloadIdleTimeoutMs;
     this.#now = o.now;
@@ -145,7 +147,7 @@ export class VideoClient implements VideoApi {
       timeoutMs: o.timeoutMs,
       retry: o.retry,
       dispatcher: options.dispatcher,
-      logger: o.logger,
+      logger,
       userAgent: o.userAgent,
     });
     this.#known = new DialectKnowledge({
@@ -405,7 +407,7 @@ export class VideoClient implements VideoApi {
       return read();
     } catch (err) {
       if (!(err instanceof VideoShapeError)) throw err;
-      throw malformedResponse(answer.meta, answer.status, `${what}: ${err.message}`, err);
+      throw malformedResponse(answer.meta, answer.status, `${what}: ${err.message}`, err, [this.#apiKey]);
     }
   }
 

@@ -95,7 +95,7 @@ export class VideoTransport {
   /** Send, retrying what is safe, and return the parsed JSON of a 2xx answer; typed error otherwise. */
   async json(options: SendOptions): Promise<JsonAnswer> {
     const policy = this.#o.retry;
-    return retry(async () => parseJsonAnswer(await this.attemptOk(options)), {
+    return retry(async () => parseJsonAnswer(await this.attemptOk(options), [this.#o.apiKey]), {
       attempts: policy.maxRetries + 1,
       retryable: (err) => shouldRetry(options.method, err as VideoApiError),
       // A 503 may say when to come back as well as a 429 does.
@@ -121,7 +121,7 @@ export class VideoTransport {
   async attemptOk(options: SendOptions): Promise<RawAnswer> {
     const answer = await this.attempt(options);
     if (answer.status >= 200 && answer.status < 300) return answer;
-    throw errorFromResponse(answer.meta, answer.status, answer.headers, answer.text);
+    throw errorFromResponse(answer.meta, answer.status, answer.headers, answer.text, [this.#o.apiKey]);
   }
 
   /** One attempt, no retry, any status: used by probing, which reads error envelopes. */
@@ -193,7 +193,7 @@ export class VideoTransport {
         }
         if (res.statusCode < 200 || res.statusCode >= 300) {
           const text = await readText(res.body, MAX_JSON_BYTES).catch(() => '');
-          throw errorFromResponse(meta, res.statusCode, res.headers, text);
+          throw errorFromResponse(meta, res.statusCode, res.headers, text, [this.#o.apiKey]);
         }
         res.body.once('close', () => timer.clear());
         return { meta, headers: res.headers, body: res.body };
@@ -212,13 +212,13 @@ export class VideoTransport {
 }
 
 /** Parse a 2xx body as JSON (empty allowed) and read the poll hint. */
-function parseJsonAnswer(answer: RawAnswer): JsonAnswer {
+function parseJsonAnswer(answer: RawAnswer, secrets: readonly string[]): JsonAnswer {
   let body: unknown;
   if (answer.text.trim() !== '') {
     try {
       body = JSON.parse(answer.text);
     } catch (err) {
-      throw malformedResponse(answer.meta, answer.status, `not JSON: ${answer.text}`, err);
+      throw malformedResponse(answer.meta, answer.status, `not JSON: ${answer.text}`, err, secrets);
     }
   }
   const out: JsonAnswer = { meta: answer.meta, status: answer.status, headers: answer.headers, body };

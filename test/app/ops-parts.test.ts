@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkHealth } from '../../src/app/bot-health.ts';
+import { BotMetrics } from '../../src/app/bot-metrics.ts';
 import { LocalFileShare, SHARE_INDEX_FILE } from '../../src/app/local-file-share.ts';
-import { Registry } from '../../src/app/prometheus-registry.ts';
 import { loadConfig } from '../../src/config/config.ts';
+import { EngineEvents } from '../../src/engine/engine-events.ts';
+import type { Job } from '../../src/engine/job.ts';
 import { createLogger } from '../../src/log/logger.ts';
+import { sample } from './app-harness.ts';
 
 describe('checkHealth', () => {
   const answering = { get: async () => undefined };
@@ -140,29 +143,80 @@ describe('LocalFileShare', () => {
   });
 });
 
-describe('Prometheus registry', () => {
-  it('renders HELP, TYPE, escaped labels and cumulative histogram buckets', () => {
-    const r = new Registry();
-    r.counter('c_total', 'A counter.').inc({ what: 'a "quoted"\\ value\nline' }, 2);
-    const h = r.histogram('h_seconds', 'A histogram.', [0.1, 1]);
-    h.observe(0.05);
-    h.observe(0.5);
-    h.observe(5);
-    const page = r.render();
-    expect(page).toContain('# HELP c_total A counter.\n# TYPE c_total counter\n');
-    expect(page).toContain('c_total{what="a \\"quoted\\"\\\\ value\\nline"} 2');
-    expect(page).toContain(
-      'h_seconds_bucket{le="0.1"} 1\nh_seconds_bucket{le="1"} 2\nh_seconds_bucket{le="+Inf"} 3',
-    );
-    expect(page).toContain('h_seconds_sum 5.55\nh_seconds_count 3');
+describe('BotMetrics', () => {
+  const opened: BotMetrics[] = [];
+  const metricsFor = (events: EngineEvents) => {
+    const m = new BotMetrics({ maxConcurrency: 2, simulated: true, version: '9.9.9' });
+    m.observe({ events, inFlight: 1 });
+    opened.push(m);
+    return m;
+  };
+  afterEach(() => {
+    for (const m of opened.splice(0)) m.close();
   });
 
-  it('refuses duplicate names, invalid names and decreasing counters', () => {
-    const r = new Registry();
-    r.gauge('g', 'x');
-    expect(() => r.gauge('g', 'x')).toThrow(/twice/);
-    expect(() => r.counter('bad-name', 'x')).toThrow(/invalid/);
-    expect(() => r.counter('c', 'x').inc({}, -1)).toThrow(/decrease/);
+  it('every metric keeps its name and type, with HELP and TYPE lines', async () => {
+    const page = await metricsFor(new EngineEvents()).render();
+    const types = [...page.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(types).toEqual([
+      'reelbot_info gauge',
+      'reelbot_jobs gauge',
+      'reelbot_queue_depth gauge',
+      'reelbot_jobs_accepted_total counter',
+      'reelbot_upstream_in_flight gauge',
+      'reelbot_api_keys_disabled gauge',
+      'reelbot_upstream_max_concurrency gauge',
+      'reelbot_upstream_request_duration_seconds histogram',
+      'reelbot_upstream_requests_total counter',
+      'reelbot_upstream_errors_total counter',
+      'reelbot_deliveries_total counter',
+      'reelbot_delivery_failures_total counter',
+      'reelbot_submit_refusals_total counter',
+      'reelbot_engine_problems_total counter',
+      'process_start_time_seconds gauge',
+      'process_resident_memory_bytes gauge',
+      'nodejs_heap_used_bytes gauge',
+      'nodejs_eventloop_delay_seconds gauge',
+    ]);
+    expect(page.match(/^# HELP /gm)).toHaveLength(types.length);
+    expect(sample(page, 'reelbot_info', { simulated: 'true', version: '9.9.9' })).toBe(1);
+    expect(sample(page, 'reelbot_upstream_in_flight')).toBe(1);
+    expect(sample(page, 'reelbot_upstream_max_concurrency')).toBe(2);
+  });
+
+  it('upstream calls fill cumulative histogram buckets and label values are escaped', async () => {
+    const events = new EngineEvents();
+    const m = metricsFor(events);
+    for (const ms of [40, 300, 200_000]) events.emit('upstream', { op: 'retrieve', ok: true, ms });
+    events.emit('upstream', { op: 'create', ok: false, error: 'UpstreamTimeoutError', ms: 10 });
+    events.emit('problem', { what: 'a "quoted"\\ value\nline', error: new Error('x') });
+    const page = await m.render();
+    const bucket = (le: string) =>
+      sample(page, 'reelbot_upstream_request_duration_seconds_bucket', { op: 'retrieve', le });
+    expect([bucket('0.05'), bucket('0.25'), bucket('0.5'), bucket('120'), bucket('+Inf')]).toEqual([
+      1, 1, 2, 2, 3,
+    ]);
+    expect(sample(page, 'reelbot_upstream_request_duration_seconds_sum', { op: 'retrieve' })).toBe(200.34);
+    expect(sample(page, 'reelbot_upstream_requests_total', { op: 'create', outcome: 'error' })).toBe(1);
+    expect(
+      sample(page, 'reelbot_upstream_errors_total', { error: 'UpstreamTimeoutError', op: 'create' }),
+    ).toBe(1);
+    expect(page).toContain('reelbot_engine_problems_total{what="a \\"quoted\\"\\\\ value\\nline"} 1');
+  });
+
+  it('two bots in one process keep their own series', async () => {
+    const busy = new EngineEvents();
+    const first = metricsFor(busy);
+    const second = metricsFor(new EngineEvents());
+    first.countStoredJobs([{ state: 'delivered' }, { state: 'waiting' }]);
+    busy.emit('delivered', { place: { platform: 'cli' } } as Job);
+    const [a, b] = await Promise.all([first.render(), second.render()]);
+    expect(sample(a, 'reelbot_jobs', { state: 'delivered' })).toBe(1);
+    expect(sample(a, 'reelbot_queue_depth')).toBe(1);
+    expect(sample(a, 'reelbot_deliveries_total', { platform: 'cli' })).toBe(1);
+    expect(sample(b, 'reelbot_jobs', { state: 'delivered' })).toBe(0);
+    expect(sample(b, 'reelbot_queue_depth')).toBe(0);
+    expect(sample(b, 'reelbot_deliveries_total', { platform: 'cli' })).toBeUndefined();
   });
 });
 

@@ -90,9 +90,9 @@ describe('ops server of a running bot (/healthz, /metrics, /files)', () => {
     ).toBe(1);
     expect(sample(page, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(sample(page, 'nodejs_eventloop_delay_seconds', { quantile: '0.99' })).toBeGreaterThanOrEqual(0);
-    // Every non-comment line is `name{labels} value`, as Prometheus parses it.
+    // Every sample line is `name{labels} value`, as Prometheus parses it (blank lines separate families).
     for (const line of page.trim().split('\n')) {
-      if (!line.startsWith('#'))
+      if (line !== '' && !line.startsWith('#'))
         expect(line).toMatch(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+0-9.eInfNa]+$/);
     }
   });

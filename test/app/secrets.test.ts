@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Config, loadConfig } from '../../src/config/config.ts';
+import { type Config, configSecrets, loadConfig } from '../../src/config/config.ts';
 import { createEngineFromConfig } from '../../src/engine/create-engine.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import type { Actor } from '../../src/engine/engine-api.ts';
@@ -148,6 +148,14 @@ describe('secrets never leave the process: logs, errors and chat messages', () =
         expect(text, where).not.toMatch(/Bearer\s+(?!\[redacted\])\S{6,}/);
       }
     }
+  });
+
+  it('the config hands every secret to the logger the app creates', () => {
+    expect(new Set(configSecrets(config))).toEqual(new Set(Object.values(SECRETS)));
+    const written: string[] = [];
+    const appLogger = createLogger({ sink: (l) => written.push(l), secrets: configSecrets(config) });
+    appLogger.info('config', { ...SECRETS });
+    for (const f of FRAGMENTS) expect(written[0]).not.toContain(f);
   });
 
   it("failure messages shown in chat are the bot's own sentences, not the upstream body", () => {

@@ -12,11 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { REST } from 'discord.js';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MessageEditor } from '../../src/platforms/discord/message-editor.ts';
-import { Semaphore } from '../../src/platforms/discord/semaphore.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DeliveredVideo, JobView } from '../../src/engine/surface.ts';
+import { silentLogger } from '../../src/log/logger.ts';
+import { DiscordSurface } from '../../src/platforms/discord/discord-surface.ts';
+import { InteractionOrigins } from '../../src/platforms/discord/interaction-origins.ts';
+import { MessageEditor, type OutgoingFile } from '../../src/platforms/discord/message-editor.ts';
 import { streamingMakeRequest } from '../../src/platforms/discord/streaming-request.ts';
 import { FakeDiscord } from '../fakes/discord/fake-discord.ts';
+import { jobFixture, viewOf } from '../support/job-fixture.ts';
 import { DiscordHarness } from './discord-harness.ts';
 
 const MIB = 1024 * 1024;
@@ -162,38 +166,86 @@ describe('upload deadline', () => {
 });
 
 describe('upload turns', () => {
-  it('at most the limit run at once, the others start in arrival order, and a failed task gives its turn back', async () => {
-    const slots = new Semaphore(2);
-    const started: number[] = [];
-    const finish: Array<(ok: boolean) => void> = [];
+  /** A MessageEditor whose uploads finish when the test says so; nothing reaches a server. */
+  class HeldUploads extends MessageEditor {
+    readonly started: string[] = [];
+    running = 0;
+    mostAtOnce = 0;
+    readonly #finish = new Map<string, (ok: boolean) => void>();
+
+    constructor() {
+      super(new REST({ hashSweepInterval: 0, handlerSweepInterval: 0 }));
+    }
+
+    override async post(): Promise<{ id: string }> {
+      throw new Error('the job message exists: no post expected');
+    }
+
+    override edit(_channelId: string, messageId: string, _body: object, files: OutgoingFile[] = []) {
+      if (files.length === 0) return Promise.resolve();
+      this.started.push(messageId);
+      this.running += 1;
+      this.mostAtOnce = Math.max(this.mostAtOnce, this.running);
+      return new Promise<void>((resolve, reject) => {
+        this.#finish.set(messageId, (ok) => {
+          this.running -= 1;
+          if (ok) resolve();
+          else reject(new Error(`upload of ${messageId} failed`));
+        });
+      });
+    }
+
+    finish(messageId: string, ok = true): void {
+      this.#finish.get(messageId)?.(ok);
+    }
+  }
+
+  const delivered = (n: number): [JobView, DeliveredVideo] => [
+    viewOf(
+      jobFixture({
+        id: `job_${n}`,
+        state: 'completed',
+        videoId: `video_${n}`,
+        requester: { platform: 'discord', userId: 'u1', displayName: 'Alice' },
+        place: { platform: 'discord', workspaceId: 'g1', channelId: 'c1', messageRef: `m${n}` },
+      }),
+    ),
+    {
+      open: () => Readable.from([Buffer.alloc(10)]),
+      bytes: 10,
+      contentType: 'video/mp4',
+      fileName: `reelbot-video_${n}.mp4`,
+      lineage: [{ videoId: `video_${n}`, prompt: 'a fox' }],
+      share: async () => undefined,
+    },
+  ];
+
+  it('at most the limit upload at once, the others start in arrival order, and a failed upload gives its turn back', async () => {
+    const editor = new HeldUploads();
+    const surface = new DiscordSurface({
+      editor,
+      origins: new InteractionOrigins(),
+      logger: silentLogger,
+      maxConcurrentUploads: 2,
+    });
     const runs = [0, 1, 2, 3, 4].map((n) =>
-      slots
-        .run(
-          () =>
-            new Promise<number>((resolve, reject) => {
-              started.push(n);
-              finish[n] = (ok) => (ok ? resolve(n) : reject(new Error(`task ${n} failed`)));
-            }),
-        )
-        .catch((err: Error) => err.message),
+      surface.jobCompleted(...delivered(n)).then(
+        (ref) => ref?.messageRef,
+        (err: Error) => err.message,
+      ),
     );
-    await Promise.resolve();
-    expect(started).toEqual([0, 1]);
-    expect(slots.running).toBe(2);
-    expect(slots.waiting).toBe(3);
-    finish[1]!(false);
-    await runs[1];
-    expect(started).toEqual([0, 1, 2]);
-    finish[0]!(true);
-    finish[2]!(true);
-    await Promise.all([runs[0], runs[2]]);
-    expect(started).toEqual([0, 1, 2, 3, 4]);
-    expect(slots.running).toBe(2);
-    finish[3]!(true);
-    finish[4]!(true);
-    expect(await Promise.all(runs)).toEqual([0, 'task 1 failed', 2, 3, 4]);
-    expect(slots.running).toBe(0);
-    expect(slots.waiting).toBe(0);
+    await vi.waitFor(() => expect(editor.started).toEqual(['m0', 'm1']));
+    editor.finish('m1', false);
+    expect(await runs[1]).toBe('upload of m1 failed');
+    await vi.waitFor(() => expect(editor.started).toEqual(['m0', 'm1', 'm2']));
+    editor.finish('m0');
+    editor.finish('m2');
+    await vi.waitFor(() => expect(editor.started).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']));
+    editor.finish('m3');
+    editor.finish('m4');
+    expect(await Promise.all(runs)).toEqual(['m0', 'upload of m1 failed', 'm2', 'm3', 'm4']);
+    expect(editor.mostAtOnce).toBe(2);
+    expect(editor.running).toBe(0);
   });
 });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { refusalText } from '../../src/presentation/refusal-text.ts';
 import {
+  actor,
   clientFor,
   type Harness,
   RecordingSurface,
@@ -34,6 +35,18 @@ describe('delivery and lineage', () => {
     expect(fetches.filter((r) => r.status === 200).length).toBeLessThanOrEqual(2);
     const videos = join(h.dir, 'data', 'videos');
     await waitFor(() => (existsSync(videos) ? readdirSync(videos) : []).length === 0, 'local copy removed');
+  });
+
+  it('a result already gone upstream (410) is not downloaded again: the job ends expired and is refunded', async () => {
+    h = await startHarness();
+    h.sim.faults.inject({ route: 'content', kind: 'status', status: 410, times: Number.POSITIVE_INFINITY });
+    const { job } = submitted(await h.engine.submit(request('u1', 'gone too soon')));
+    const done = await waitForState(h.engine, job.id, 'expired', 'delivered');
+    expect(done.state).toBe('expired');
+    expect(done.error?.code).toBe('expired');
+    const fetches = h.sim.stats.requests({ route: 'content', videoId: done.videoId! });
+    expect(fetches.map((r) => r.status)).toEqual([410]);
+    expect((await h.engine.usage(actor('u1'), 'ws1')).videos.used).toBe(0);
   });
 
   it('a job message that cannot be posted at first is retried, and nothing else is sent before it', async () => {

@@ -64,6 +64,24 @@ describe('media cache', () => {
     expect(a.videoBytes).toBe(40);
   });
 
+  it('concurrent requests for one variant share one render and count its bytes once', async () => {
+    let renders = 0;
+    const renderer: MediaRenderer = {
+      render: async () => {
+        renders += 1;
+        await Promise.resolve();
+        return Buffer.alloc(30);
+      },
+      palette: () => ({ background: [0, 0, 0], foreground: [255, 255, 255], accent: [255, 0, 0] }),
+    };
+    const cache = new MediaCache(async () => renderer, LOOK, 1000);
+    const job = fakeJob('a', { prompt: 'A' });
+    const got = await Promise.all([1, 2, 3].map(() => cache.get(job, 'thumbnail')));
+    expect(renders).toBe(1);
+    expect(new Set(got).size).toBe(1);
+    expect(cache.size).toBe(30);
+  });
+
   it('draws a remix with the root prompt as title, the change and the source id', async () => {
     const specs: Array<{ title: string; lines?: string[] }> = [];
     const seeds: string[] = [];

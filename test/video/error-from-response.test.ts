@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { registerSecret } from '../../src/log/logger.ts';
 import {
   errorFromResponse,
   errorFromTransport,
@@ -121,8 +120,9 @@ describe('errorFromResponse', () => {
 
   it('redacts the key when an upstream echoes it back', () => {
     const key = 'sk-echoed-secret-key-123456';
-    registerSecret(key);
-    const err = errorFromResponse(meta, 401, {}, json({ message: `Incorrect API key provided: ${key}` }));
+    const err = errorFromResponse(meta, 401, {}, json({ message: `Incorrect API key provided: ${key}` }), [
+      key,
+    ]);
     expect(JSON.stringify(err)).not.toContain(key);
     expect(err.upstreamMessage).toContain('[redacted]');
   });

@@ -9,7 +9,7 @@
  * the environment or `.env`; with no upstream configured the built-in simulator serves videos.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../config/config.ts';
+import { ConfigError, configSecrets, loadConfig } from '../../config/config.ts';
 import { createLogger } from '../../log/logger.ts';
 import { isUserVideoId } from '../../video/video-id.ts';
 import { type GenerateArgs, runGenerate } from './generate.ts';
@@ -76,7 +76,10 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'video' || command === 'remix') {
       const args = parseGenerateArgs(command, rest);
       const config = loadConfig();
-      const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL });
+      const logger = createLogger({
+        level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL,
+        secrets: configSecrets(config),
+      });
       return await runGenerate(config, args, { stdout: process.stdout, stderr: process.stderr, logger });
     }
     process.stderr.write(USAGE);

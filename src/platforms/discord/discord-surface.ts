@@ -4,6 +4,7 @@
  * message, so updates continue past the 15-minute token and across restarts.
  */
 import { DiscordAPIError } from 'discord.js';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { JobError } from '../../engine/job.ts';
 import type { DeliveredVideo, JobView, MessageRef, Surface } from '../../engine/surface.ts';
 import type { Logger } from '../../log/logger.ts';
@@ -16,7 +17,6 @@ import {
   renderRunning,
 } from './job-message.ts';
 import type { MessageEditor, OutgoingFile } from './message-editor.ts';
-import { Semaphore } from './semaphore.ts';
 
 /** Discord's default per-file upload limit for bots (servers without boosts). */
 export const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
@@ -51,10 +51,11 @@ export interface DiscordSurfaceDeps {
 }
 
 export class DiscordSurface implements Surface {
-  readonly #uploads: Semaphore;
+  /** Upload turns: the others wait in arrival order; a failed upload gives its turn back. */
+  readonly #uploads: LimitFunction;
 
   constructor(private readonly d: DiscordSurfaceDeps) {
-    this.#uploads = new Semaphore(d.maxConcurrentUploads ?? DEFAULT_MAX_CONCURRENT_UPLOADS);
+    this.#uploads = pLimit(d.maxConcurrentUploads ?? DEFAULT_MAX_CONCURRENT_UPLOADS);
   }
 
   async jobAccepted(view: JobView): Promise<MessageRef> {
@@ -100,7 +101,7 @@ export class DiscordSurface implements Surface {
       };
       try {
         const body = renderDelivered(view, { lineage: video.lineage });
-        const ref = await this.#uploads.run(() => this.#put(view, body, [file]));
+        const ref = await this.#uploads(() => this.#put(view, body, [file]));
         this.d.origins.forgetJob(job.id);
         return ref;
       } catch (err) {

@@ -3,13 +3,13 @@
  * (to `DISCORD_GUILD_ID` when set — instant — else globally).
  */
 import { type APIApplication, REST, Routes } from 'discord.js';
-import { ConfigError, loadConfig } from '../../config/config.ts';
+import { ConfigError, configSecrets, loadConfig } from '../../config/config.ts';
 import { createLogger } from '../../log/logger.ts';
 import { registerCommands } from './register-commands.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  const logger = createLogger({ level: config.LOG_LEVEL, secrets: configSecrets(config) });
   if (!config.DISCORD_TOKEN) {
     logger.error(
       'DISCORD_TOKEN is not set: put the bot token from the Developer Portal (Bot → Token) in .env',

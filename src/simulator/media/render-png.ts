@@ -1,7 +1,6 @@
 import type { CardSpec } from './card.ts';
 import { type CardLayout, layoutCard } from './layout-card.ts';
 import { paintCardBase, paintCardMotion } from './paint-card.ts';
-import { encodePng } from './png-encoder.ts';
 import { createRgbCanvas, downscale, type RgbCanvas } from './rgb-canvas.ts';
 
 /** Thumbnails are at most this wide (chat previews; keeps uploads small). */
@@ -15,7 +14,7 @@ const SPRITE_TILE_MAX_WIDTH = 256;
  * (aspect kept) for larger videos.
  * @throws RangeError when the spec's size, fps or duration is out of range.
  */
-export function renderThumbnailPng(spec: CardSpec): Buffer {
+export function renderThumbnailPng(spec: CardSpec): Promise<Buffer> {
   const layout = layoutCard(spec);
   const frame = renderFrame(layout, 0);
   const { width, height } = fitWidth(layout, THUMBNAIL_MAX_WIDTH);
@@ -28,7 +27,7 @@ export function renderThumbnailPng(spec: CardSpec): Buffer {
  * most 256 px wide, tiles in reading order with no gutters.
  * @throws RangeError when the spec's size, fps or duration is out of range.
  */
-export function renderSpritesheetPng(spec: CardSpec): Buffer {
+export function renderSpritesheetPng(spec: CardSpec): Promise<Buffer> {
   const layout = layoutCard(spec);
   const tile = fitWidth(layout, SPRITE_TILE_MAX_WIDTH);
   const sheet = createRgbCanvas(tile.width * SPRITE_COLUMNS, tile.height * SPRITE_ROWS);
@@ -44,6 +43,22 @@ export function renderSpritesheetPng(spec: CardSpec): Buffer {
     blit(small, sheet, (t % SPRITE_COLUMNS) * tile.width, Math.floor(t / SPRITE_COLUMNS) * tile.height);
   }
   return encodePng(sheet);
+}
+
+/**
+ * The top-left `width × height` region of an RGB canvas as an 8-bit truecolour PNG, encoded by
+ * sharp (libvips) off the event loop. Level 9 without adaptive filtering: the flat cards then
+ * come out smallest, a few KB. sharp is loaded on the first PNG, not with this module: loading
+ * libvips takes about a second and ~20 MB, which a simulator serving only MP4s never needs.
+ */
+async function encodePng(canvas: RgbCanvas, width = canvas.width, height = canvas.height): Promise<Buffer> {
+  const { default: sharp } = await import('sharp');
+  const image = sharp(canvas.data, { raw: { width: canvas.width, height: canvas.height, channels: 3 } });
+  const region =
+    width === canvas.width && height === canvas.height
+      ? image
+      : image.extract({ left: 0, top: 0, width, height });
+  return region.png({ compressionLevel: 9 }).toBuffer();
 }
 
 function renderFrame(layout: CardLayout, index: number): RgbCanvas {

@@ -194,7 +194,9 @@ describe('wrapping full-width text', () => {
 
 describe('Chinese prompts in the PNG thumbnail', () => {
   async function inkRows(spec: CardSpec): Promise<{ rows: number[]; data: Buffer }> {
-    const { data, info } = await sharp(renderThumbnailPng(spec)).raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(await renderThumbnailPng(spec))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const layout = layoutCard(spec);
     const rows: number[] = [];
     for (let y = 0; y < Math.floor((layout.motionTop * info.height) / layout.height); y++) {

@@ -1,13 +1,11 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { crc32 } from '../../../src/simulator/media/png-encoder.ts';
 import { renderSpritesheetPng, renderThumbnailPng } from '../../../src/simulator/media/render-png.ts';
 import { cardSpec } from './card-fixtures.ts';
 
 interface PngChunk {
   type: string;
   data: Buffer;
-  crc: number;
 }
 
 function readChunks(png: Buffer): PngChunk[] {
@@ -18,7 +16,6 @@ function readChunks(png: Buffer): PngChunk[] {
     chunks.push({
       type: png.toString('latin1', at + 4, at + 8),
       data: png.subarray(at + 8, at + 8 + length),
-      crc: png.readUInt32BE(at + 8 + length),
     });
     at += 12 + length;
   }
@@ -32,36 +29,36 @@ async function pixel(png: Buffer, x: number, y: number): Promise<number[]> {
 }
 
 describe('renderThumbnailPng', () => {
-  it('writes a valid PNG: signature, 8-bit RGB IHDR, IDAT, IEND, every CRC correct', () => {
-    const png = renderThumbnailPng(cardSpec({ width: 480, height: 480 }));
+  it('writes an 8-bit RGB PNG of the video size: signature, IHDR, image data, IEND', async () => {
+    const png = await renderThumbnailPng(cardSpec({ width: 480, height: 480 }));
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    const chunks = readChunks(png);
-    expect(chunks.map((c) => c.type)).toEqual(['IHDR', 'IDAT', 'IEND']);
-    const ihdr = chunks[0]!.data;
+    const types = readChunks(png).map((c) => c.type);
+    expect(types[0]).toBe('IHDR');
+    expect(types).toContain('IDAT');
+    expect(types.at(-1)).toBe('IEND');
+    const ihdr = readChunks(png)[0]!.data;
+    // width, height, bit depth 8, colour type 2 (RGB, no alpha), no interlace
     expect([ihdr.readUInt32BE(0), ihdr.readUInt32BE(4), ihdr[8], ihdr[9], ihdr[12]]).toEqual([
       480, 480, 8, 2, 0,
     ]);
-    for (const c of chunks) {
-      expect(c.crc).toBe(crc32(Buffer.concat([Buffer.from(c.type, 'latin1'), c.data])));
-    }
-  });
-
-  it('computes the standard CRC-32 check value', () => {
-    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926);
   });
 
   it('keeps small videos at full size and scales wide ones down to 640 px, keeping the aspect', async () => {
-    expect(await sharp(renderThumbnailPng(cardSpec({ width: 480, height: 480 }))).metadata()).toMatchObject({
+    expect(
+      await sharp(await renderThumbnailPng(cardSpec({ width: 480, height: 480 }))).metadata(),
+    ).toMatchObject({
       width: 480,
       height: 480,
     });
-    expect(await sharp(renderThumbnailPng(cardSpec({ width: 1920, height: 1080 }))).metadata()).toMatchObject(
-      {
-        width: 640,
-        height: 360,
-      },
-    );
-    expect(await sharp(renderThumbnailPng(cardSpec({ width: 720, height: 1280 }))).metadata()).toMatchObject({
+    expect(
+      await sharp(await renderThumbnailPng(cardSpec({ width: 1920, height: 1080 }))).metadata(),
+    ).toMatchObject({
+      width: 640,
+      height: 360,
+    });
+    expect(
+      await sharp(await renderThumbnailPng(cardSpec({ width: 720, height: 1280 }))).metadata(),
+    ).toMatchObject({
       width: 640,
       height: 1138,
     });
@@ -74,7 +71,7 @@ describe('renderThumbnailPng', () => {
       background: [200, 30, 40],
       foreground: [250, 250, 250],
     });
-    const png = renderThumbnailPng(spec);
+    const png = await renderThumbnailPng(spec);
     expect(await pixel(png, 0, 0)).toEqual([200, 30, 40]);
     expect(await pixel(png, 639, 359)).toEqual([200, 30, 40]);
     const { data } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
@@ -84,10 +81,10 @@ describe('renderThumbnailPng', () => {
   });
 
   it('gives different prompts different pictures and the same prompt the same bytes', async () => {
-    const a = renderThumbnailPng(cardSpec({ title: 'A red fox in the snow' }));
-    const b = renderThumbnailPng(cardSpec({ title: 'A blue whale at dawn' }));
+    const a = await renderThumbnailPng(cardSpec({ title: 'A red fox in the snow' }));
+    const b = await renderThumbnailPng(cardSpec({ title: 'A blue whale at dawn' }));
     expect(Buffer.compare(a, b)).not.toBe(0);
-    expect(Buffer.compare(a, renderThumbnailPng(cardSpec({ title: 'A red fox in the snow' })))).toBe(0);
+    expect(Buffer.compare(a, await renderThumbnailPng(cardSpec({ title: 'A red fox in the snow' })))).toBe(0);
     expect(await pixel(a, 0, 0)).not.toEqual(await pixel(b, 0, 0));
   });
 
@@ -95,7 +92,11 @@ describe('renderThumbnailPng', () => {
     const original = cardSpec();
     const remix = cardSpec({ lines: ['remix: make it night', 'video_456'], background: [15, 20, 70] });
     const [a, b] = await Promise.all(
-      [original, remix].map((s) => sharp(renderThumbnailPng(s)).raw().toBuffer()),
+      [original, remix].map(async (s) =>
+        sharp(await renderThumbnailPng(s))
+          .raw()
+          .toBuffer(),
+      ),
     );
     let differing = 0;
     for (let i = 0; i < a!.length; i++) if (a![i] !== b![i]) differing++;
@@ -105,14 +106,14 @@ describe('renderThumbnailPng', () => {
 
 describe('renderSpritesheetPng', () => {
   it('lays four frames in a 2x2 grid of tiles at most 256 px wide', async () => {
-    const meta = await sharp(renderSpritesheetPng(cardSpec({ width: 1280, height: 720 }))).metadata();
+    const meta = await sharp(await renderSpritesheetPng(cardSpec({ width: 1280, height: 720 }))).metadata();
     expect([meta.width, meta.height]).toEqual([512, 288]);
-    const small = await sharp(renderSpritesheetPng(cardSpec({ width: 200, height: 100 }))).metadata();
+    const small = await sharp(await renderSpritesheetPng(cardSpec({ width: 200, height: 100 }))).metadata();
     expect([small.width, small.height]).toEqual([400, 200]);
   });
 
   it('shows the clip progressing: the tiles differ from each other', async () => {
-    const { data, info } = await sharp(renderSpritesheetPng(cardSpec()))
+    const { data, info } = await sharp(await renderSpritesheetPng(cardSpec()))
       .raw()
       .toBuffer({ resolveWithObject: true });
     const tileW = info.width / 2;

@@ -9,22 +9,22 @@ describe('loading the CJK font', () => {
     vi.useRealTimers();
   });
 
-  it('reads the font only for non-ASCII text, drops it when idle and still draws the same afterwards', () => {
-    renderThumbnailPng(cardSpec({ title: 'A plain ASCII prompt, café included' }));
+  it('reads the font only for non-ASCII text, drops it when idle and still draws the same afterwards', async () => {
+    await renderThumbnailPng(cardSpec({ title: 'A plain ASCII prompt, café included' }));
     expect(unifontLoaded()).toBe(false);
 
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const chinese = cardSpec({ title: '雨中的京都街道' });
-    const first = renderThumbnailPng(chinese);
+    const first = await renderThumbnailPng(chinese);
     expect(unifontLoaded()).toBe(true);
     vi.advanceTimersByTime(60_000);
     expect(unifontLoaded()).toBe(false);
 
     // Cached glyphs need no font: the same card draws again without loading it.
-    expect(Buffer.compare(renderThumbnailPng(chinese), first)).toBe(0);
+    expect(Buffer.compare(await renderThumbnailPng(chinese), first)).toBe(0);
     expect(unifontLoaded()).toBe(false);
     // New characters load it again.
-    renderThumbnailPng(cardSpec({ title: '大阪の夜景' }));
+    await renderThumbnailPng(cardSpec({ title: '大阪の夜景' }));
     expect(unifontLoaded()).toBe(true);
   });
 });
