@@ -41,6 +41,10 @@ export function meterEngineApi(engine: EngineApi, count: RefusalAndDeliveryCount
     lineage: (videoId, platform) => engine.lineage(videoId, platform),
     children: (videoId) => engine.children(videoId),
     recentVideos: (filter) => engine.recentVideos(filter),
+    deleteResult: (jobId, actor) => counted(engine.deleteResult(jobId, actor)),
+    mayDelete: (job, actor) => engine.mayDelete(job, actor),
+    jobDetails: (jobId) => engine.jobDetails(jobId),
+    history: (filter, page, pageSize) => engine.history(filter, page, pageSize),
     get choices() {
       return engine.choices;
     },
@@ -64,5 +68,6 @@ function meterSurface(platform: Platform, surface: Surface, count: RefusalAndDel
     },
     jobFailed: (view, error) => surface.jobFailed(view, error),
     jobCancelled: (view, by) => surface.jobCancelled(view, by),
+    ...(surface.jobDeleted ? { jobDeleted: (view) => surface.jobDeleted!(view) } : {}),
   };
 }

@@ -3,7 +3,9 @@
  * The engine implements this; adapters depend only on this interface.
  */
 import type { Job, JobPlace, JobState, Platform, Requester } from './job.ts';
+import type { HistoryFilter, HistoryPage } from './job-history.ts';
 import type { LineageEntry, Surface } from './surface.ts';
+import type { DeleteOutcome, JobDetailsData } from './team-controls.ts';
 
 /** Who is acting, as the adapter knows them. */
 export interface Actor extends Requester {
@@ -51,6 +53,12 @@ export const REFUSAL_CODES = [
   'already_finished',
   'unsupported',
   'unavailable',
+  // team controls
+  'blocked_term',
+  'content_policy_known',
+  'image_not_allowed',
+  'not_finished',
+  'already_deleted',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
@@ -79,6 +87,10 @@ export interface RefusalValues {
   feature?: string;
   /** unavailable: why the engine cannot take work now. */
   reason?: 'restarting' | 'store' | 'upstream';
+  /** blocked_term: the blocklist entry the prompt matched (as the admin wrote it). */
+  term?: string;
+  /** content_policy_known: what the upstream refused before. */
+  subject?: 'prompt' | 'image';
 }
 
 /** A request the engine would not take. Nothing was charged. Adapters word it from the catalogue. */
@@ -193,6 +205,16 @@ export interface EngineApi {
     channelId?: string;
     limit?: number;
   }): Promise<RecentVideo[]>;
+
+  // ---- team controls ----
+  /** Requester or admin deletes a finished result (and the upstream video, where it has DELETE). */
+  deleteResult(jobId: string, actor: Actor): Promise<Outcome<DeleteOutcome>>;
+  /** Whether `actor` may delete `job` (requester or admin), for showing the Delete button. */
+  mayDelete(job: Job, actor: Actor): boolean;
+  /** A job and its parent's lineage entry (deleted or not), for the Details view. */
+  jobDetails(jobId: string): Promise<JobDetailsData | undefined>;
+  /** Jobs asked for in a place (or by one person there), newest first, one page. */
+  history(filter: HistoryFilter, page: number, pageSize: number): Promise<HistoryPage>;
 
   /** The configured choices offered to users. */
   readonly choices: { models: readonly string[]; sizes: readonly string[]; seconds: readonly number[] };

@@ -28,6 +28,7 @@ import { EngineCore } from './engine-core.ts';
 import { EngineEvents } from './engine-events.ts';
 import { type EngineOptions, type ImageFitter, resolveTiming } from './engine-options.ts';
 import { type Job, type JobImage, type Platform, TERMINAL_JOB_STATES } from './job.ts';
+import type { HistoryFilter, HistoryPage } from './job-history.ts';
 import { newJobId } from './job-store.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import type { QuotaLedger } from './quota-ledger.ts';
@@ -38,6 +39,7 @@ import type { Scheduler } from './scheduling/scheduler.ts';
 import { Settings } from './settings.ts';
 import { StoreError } from './store.ts';
 import type { LineageEntry, Surface } from './surface.ts';
+import { type DeleteOutcome, type JobDetailsData, TeamControls } from './team-controls.ts';
 import { VideoKeyPool } from './video-key-pool.ts';
 
 export class Engine implements EngineApi {
@@ -51,6 +53,7 @@ export class Engine implements EngineApi {
   readonly #backend: Backend;
   readonly #o: EngineOptions;
   readonly #fit: ImageFitter;
+  readonly #team: TeamControls;
   #state: 'new' | 'running' | 'stopped' = 'new';
   #sweep: NodeJS.Timeout | undefined;
 
@@ -95,6 +98,7 @@ export class Engine implements EngineApi {
     const { scheduler, delivery } = backend.build(core);
     this.#scheduler = scheduler;
     this.#delivery = delivery;
+    this.#team = new TeamControls(core, backend.quota, (id) => this.getJob(id));
   }
 
   /** State changes, upstream calls, in-flight count, deliveries. */
@@ -197,6 +201,7 @@ export class Engine implements EngineApi {
       return { ok: false, refusal };
     }
     core.events.emit('state', job, undefined);
+    await this.#team.history.add(job).catch((err: unknown) => core.problem('history index', err, job.id));
     const position = await this.#scheduler.enqueue(job);
     core.notifier.accepted(job.id);
     core.logger.info('job accepted', { job: job.id, kind: job.kind, position });
@@ -335,6 +340,22 @@ export class Engine implements EngineApi {
       .filter((r) => filter.channelId === undefined || r.channelId === filter.channelId)
       .slice(0, filter.limit ?? 25)
       .map(({ userId: _u, channelId: _c, ...rest }) => rest);
+  }
+
+  deleteResult(jobId: string, actor: Actor): Promise<Outcome<DeleteOutcome>> {
+    return this.#team.deleteResult(jobId, actor);
+  }
+
+  mayDelete(job: Job, actor: Actor): boolean {
+    return this.#team.mayDelete(job, actor);
+  }
+
+  jobDetails(jobId: string): Promise<JobDetailsData | undefined> {
+    return this.#team.details(jobId);
+  }
+
+  history(filter: HistoryFilter, page: number, pageSize: number): Promise<HistoryPage> {
+    return this.#team.historyPage(filter, page, pageSize);
   }
 
   /** Check a running job now instead of at its scheduled time (webhooks, tests). */

@@ -80,6 +80,8 @@ export interface JobError {
     status?: number;
     /** The upstream's own explanation, where it helps the user (a refused parameter). */
     detail?: string;
+    /** content_policy: what the upstream refused, when it said so. */
+    subject?: 'prompt' | 'image';
   };
   /**
    * English sentence written by versions before the catalogue; kept on stored jobs and shown
@@ -153,4 +155,7 @@ export interface Job {
   resultMessageRef?: string;
   /** Built-in simulator served this job (shown in every message). */
   simulated: boolean;
+  /** Requester or admin deleted the result (its message is gone; lineage keeps the record). */
+  deletedAt?: number;
+  deletedBy?: { userId: string; displayName: string };
 }

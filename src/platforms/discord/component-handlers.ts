@@ -18,12 +18,14 @@ import { type ComponentAction, customIdOf, parseCustomId } from './custom-ids.ts
 import { t } from './i18n.ts';
 import { deferNow, replyPrivately } from './interaction-replies.ts';
 import { startJob } from './job-start.ts';
+import { handleTeamButton, isTeamAction } from './team-buttons.ts';
 
 const CHANGE_INPUT = 'change';
 
 export async function handleButton(i: ButtonInteraction, ctx: DiscordContext): Promise<void> {
   const action = parseCustomId(i.customId);
   if (!action) return;
+  if (isTeamAction(action)) return handleTeamButton(i, action, ctx);
   if (action.kind === 'remix')
     return openRemixModal(i, { kind: 'remix-modal', videoId: action.videoId }, ctx);
   if (action.kind === 'remix-job')

@@ -135,6 +135,19 @@ export class DiscordSurface implements Surface {
     this.d.origins.forgetJob(view.job.id);
   }
 
+  async jobDeleted(view: JobView): Promise<void> {
+    const { channelId, messageRef } = view.job.place;
+    const refs = new Set([messageRef, view.job.resultMessageRef].filter((r): r is string => Boolean(r)));
+    for (const ref of refs) {
+      try {
+        await this.d.editor.remove(channelId, ref);
+      } catch (err) {
+        // Someone removed it already: what was asked for is done.
+        if (discordCode(err) !== CODE.unknownMessage) throw err;
+      }
+    }
+  }
+
   /** Edit the job message (replacing attachments with `files`), or post a new one if it is gone. */
   async #put(view: JobView, body: MessageBody, files: OutgoingFile[]): Promise<MessageRef> {
     const { channelId, messageRef } = view.job.place;

@@ -45,6 +45,11 @@ export class MessageEditor {
     return { id: out.id };
   }
 
+  /** Delete a message (the bot's own). */
+  async remove(channelId: string, messageId: string): Promise<void> {
+    await this.rest.delete(Routes.channelMessage(channelId, messageId));
+  }
+
   /**
    * Edit a message. `files` (when given) replace its attachments. Resolves when this body (or a
    * newer one that superseded it) was applied; rejects when applying this body failed.

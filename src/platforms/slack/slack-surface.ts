@@ -123,6 +123,22 @@ export class SlackSurface implements Surface {
     });
   }
 
+  /** The result was deleted: remove the job message and the message carrying the MP4. */
+  jobDeleted(view: JobView): Promise<void> {
+    return this.serial(view.job.id, async () => {
+      this.markFinished(view.job.id);
+      const { channelId, messageRef } = view.job.place;
+      const refs = new Set([messageRef, view.job.resultMessageRef].filter((r): r is string => Boolean(r)));
+      for (const ts of refs) {
+        try {
+          await this.o.client.chat.delete({ channel: channelId, ts });
+        } catch (err) {
+          if (!GONE.has(slackError(err) ?? '')) throw err;
+        }
+      }
+    });
+  }
+
   // ---- internals ----
 
   /** Where results go: the job message's thread, or the channel (but a job already in a thread stays there). */

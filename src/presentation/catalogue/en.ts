@@ -5,8 +5,10 @@
  */
 import type { RefusalCode } from '../../engine/engine-api.ts';
 import type { JobErrorCode } from '../../engine/job.ts';
+import { teamEn } from './team-en.ts';
 
 export const en = {
+  ...teamEn,
   // ---- Discord command descriptions (≤ 100 characters) ----
   'cmd.video': 'Make a video from a prompt',
   'cmd.video.prompt': 'What should happen in the video',

@@ -1,7 +1,9 @@
 /** Every sentence the bot shows, in Simplified Chinese. A key missing here is a type error. */
 import type { MessageKey } from './en.ts';
+import { teamZhCN } from './team-zh-CN.ts';
 
 export const zhCN: Record<MessageKey, string> = {
+  ...teamZhCN,
   'cmd.video': '根据提示词生成视频',
   'cmd.video.prompt': '视频里应该发生什么',
   'cmd.video.size': '画面尺寸（宽x高）',

@@ -119,6 +119,19 @@ const update: Method = (ctx, p) => {
   return { ok: true, channel, ts: m.ts, text: m.text, message: messageJson(m, ctx) };
 };
 
+/** chat.delete: the bot removes one of its own messages (thread replies stay, as in Slack). */
+const deleteMessage: Method = (ctx, p) => {
+  const channel = str(p.channel);
+  const ts = str(p.ts);
+  if (!channel || !ctx.state.channels.has(channel)) return fail('channel_not_found');
+  const m = ts ? ctx.state.findMessage(channel, ts) : undefined;
+  if (!m) return fail('message_not_found');
+  if (m.user !== ctx.botUserId) return fail('cant_delete_message');
+  ctx.state.messages.splice(ctx.state.messages.indexOf(m), 1);
+  ctx.state.deletedMessages.push(m);
+  return { ok: true, channel, ts: m.ts };
+};
+
 const postEphemeral: Method = (ctx, p) => {
   const channel = str(p.channel);
   const user = str(p.user);
@@ -323,6 +336,7 @@ export const METHODS: Record<string, { run: Method; appToken?: boolean }> = {
   'chat.postMessage': { run: postMessage },
   'chat.update': { run: update },
   'chat.postEphemeral': { run: postEphemeral },
+  'chat.delete': { run: deleteMessage },
   'chat.getPermalink': { run: getPermalink },
   'views.open': { run: viewsOpen },
   'views.update': { run: viewsUpdate },

@@ -1,5 +1,6 @@
 /** Every slash command the bot offers, by name. */
 import type { Command } from '../command.ts';
+import history from './history.ts';
 import quota from './quota.ts';
 import remix from './remix.ts';
 import video from './video.ts';
@@ -10,4 +11,6 @@ export const commands: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['remix', remix],
   ['quota', quota],
   ['video-admin', videoAdmin],
+  // team controls
+  ['history', history],
 ]);
