@@ -45,6 +45,12 @@ export function meterEngineApi(engine: EngineApi, count: RefusalAndDeliveryCount
     mayDelete: (job, actor) => engine.mayDelete(job, actor),
     jobDetails: (jobId) => engine.jobDetails(jobId),
     history: (filter, page, pageSize) => engine.history(filter, page, pageSize),
+    effectiveDefaults: (actor, place, options) => engine.effectiveDefaults(actor, place, options),
+    videoDefaults: (platform, workspaceId, scope) => engine.videoDefaults(platform, workspaceId, scope),
+    setVideoDefaults: (platform, workspaceId, scope, patch) =>
+      engine.setVideoDefaults(platform, workspaceId, scope, patch),
+    blocklist: (platform, workspaceId) => engine.blocklist(platform, workspaceId),
+    setBlocklist: (platform, workspaceId, terms) => engine.setBlocklist(platform, workspaceId, terms),
     get choices() {
       return engine.choices;
     },

@@ -6,6 +6,7 @@ import type { Job, JobPlace, JobState, Platform, Requester } from './job.ts';
 import type { HistoryFilter, HistoryPage } from './job-history.ts';
 import type { LineageEntry, Surface } from './surface.ts';
 import type { DeleteOutcome, JobDetailsData } from './team-controls.ts';
+import type { DefaultsScope, EffectiveDefaults, VideoDefaults } from './video-defaults.ts';
 
 /** Who is acting, as the adapter knows them. */
 export interface Actor extends Requester {
@@ -30,6 +31,10 @@ export interface VideoRequest {
   remixOf?: string;
   /** This job repeats that job (re-roll). */
   rerollOf?: string;
+  /** Upstream jobs to make, 1-4 (omitted: the place's default, else 1). Each is charged. */
+  variants?: number;
+  /** Only the requester sees the job and gets the video (omitted: the place's default). */
+  private?: boolean;
   /**
    * Opaque id of the live request that created the job (Discord interaction id, Slack trigger),
    * so the adapter's `jobAccepted` can answer through it. Not meaningful after a restart.
@@ -215,6 +220,28 @@ export interface EngineApi {
   jobDetails(jobId: string): Promise<JobDetailsData | undefined>;
   /** Jobs asked for in a place (or by one person there), newest first, one page. */
   history(filter: HistoryFilter, page: number, pageSize: number): Promise<HistoryPage>;
+  /** What a `/video` by `actor` here would use, and where each value comes from. */
+  effectiveDefaults(
+    actor: Actor,
+    place: { workspaceId: string; channelId: string },
+    options?: VideoDefaults,
+  ): Promise<EffectiveDefaults>;
+  /** The defaults stored for one scope (workspace, channel or user). */
+  videoDefaults(
+    platform: Platform,
+    workspaceId: string,
+    scope: DefaultsScope,
+  ): Promise<VideoDefaults | undefined>;
+  /** Merge into one scope's defaults; `null` forgets them. Adapters check who may set which scope. */
+  setVideoDefaults(
+    platform: Platform,
+    workspaceId: string,
+    scope: DefaultsScope,
+    patch: VideoDefaults | null,
+  ): Promise<void>;
+  /** Admin: the words and `/patterns/` refused in prompts here. */
+  blocklist(platform: Platform, workspaceId: string): Promise<string[]>;
+  setBlocklist(platform: Platform, workspaceId: string, terms: string[]): Promise<void>;
 
   /** The configured choices offered to users. */
   readonly choices: { models: readonly string[]; sizes: readonly string[]; seconds: readonly number[] };

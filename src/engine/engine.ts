@@ -40,6 +40,7 @@ import { Settings } from './settings.ts';
 import { StoreError } from './store.ts';
 import type { LineageEntry, Surface } from './surface.ts';
 import { type DeleteOutcome, type JobDetailsData, TeamControls } from './team-controls.ts';
+import type { DefaultsScope, EffectiveDefaults, VideoDefaults } from './video-defaults.ts';
 import { VideoKeyPool } from './video-key-pool.ts';
 
 export class Engine implements EngineApi {
@@ -98,7 +99,13 @@ export class Engine implements EngineApi {
     const { scheduler, delivery } = backend.build(core);
     this.#scheduler = scheduler;
     this.#delivery = delivery;
-    this.#team = new TeamControls(core, backend.quota, (id) => this.getJob(id));
+    this.#team = new TeamControls({
+      core,
+      quota: backend.quota,
+      settings: this.#settings,
+      choices: options.choices,
+      getJob: (id) => this.getJob(id),
+    });
   }
 
   /** State changes, upstream calls, in-flight count, deliveries. */
@@ -152,10 +159,15 @@ export class Engine implements EngineApi {
     this.#core.surfaces.set(platform, surface);
   }
 
-  async submit(request: VideoRequest): Promise<Outcome<{ job: Job; position: number }>> {
+  async submit(asked: VideoRequest): Promise<Outcome<{ job: Job; position: number }>> {
     if (this.#state !== 'running') return refused('unavailable', { reason: 'restarting' });
     const core = this.#core;
     const now = core.now();
+    // The place's and the user's defaults fill what the request left open; then the blocklist.
+    const prepared = await this.#guardStore(() => this.#team.prepare(asked));
+    if (!prepared.ok) return prepared;
+    if (!prepared.value.ok) return prepared.value;
+    const request = prepared.value.request;
     const checked = await checkRequest(
       request,
       this.choices,
@@ -163,8 +175,13 @@ export class Engine implements EngineApi {
       core.deps.pool.any(),
       now,
       core.abort.signal,
+      prepared.value.blocklist,
     );
-    if (!checked.ok) return checked;
+    if (!checked.ok) {
+      if (checked.refusal.code === 'blocked_term')
+        this.#team.audit(request.actor, request.place, request.prompt, 'blocked_term');
+      return checked;
+    }
     const { prompt, model, size, seconds, source } = checked.value;
     const channels = await this.#guardStore(() =>
       this.#settings.allowedChannels(request.actor.platform, request.place.workspaceId),
@@ -186,6 +203,17 @@ export class Engine implements EngineApi {
     const jobImage = image ?? reused;
     if (jobImage) job.image = jobImage;
     if (source) job.parentVideoId = source.id;
+    if (request.private) job.private = true;
+    // The upstream already refused exactly this under its content rules: not charged again.
+    const known = await this.#guardStore(async () =>
+      this.#team.policy.known(await this.#team.policy.fingerprint(job)),
+    );
+    if (!known.ok || known.value) {
+      if (image) await rm(image.path, { force: true });
+      if (!known.ok) return known;
+      this.#team.audit(request.actor, request.place, prompt, 'content_policy_known');
+      return refused('content_policy_known', { subject: known.value!.subject });
+    }
     const reserved = await this.#guardStore(() =>
       this.#quota.reserve(job, async () => {
         // Index first, then the job: recovery drops an index id whose job is missing.
@@ -200,6 +228,7 @@ export class Engine implements EngineApi {
       if (!reserved.ok) await this.#quota.refund(job).catch(() => undefined);
       return { ok: false, refusal };
     }
+    this.#team.audit(request.actor, request.place, prompt, 'allowed');
     core.events.emit('state', job, undefined);
     await this.#team.history.add(job).catch((err: unknown) => core.problem('history index', err, job.id));
     const position = await this.#scheduler.enqueue(job);
@@ -356,6 +385,35 @@ export class Engine implements EngineApi {
 
   history(filter: HistoryFilter, page: number, pageSize: number): Promise<HistoryPage> {
     return this.#team.historyPage(filter, page, pageSize);
+  }
+
+  effectiveDefaults(
+    actor: Actor,
+    place: { workspaceId: string; channelId: string },
+    options?: VideoDefaults,
+  ): Promise<EffectiveDefaults> {
+    return this.#team.effectiveDefaults(actor, place, options);
+  }
+
+  videoDefaults(platform: Platform, workspaceId: string, scope: DefaultsScope) {
+    return this.#team.videoDefaults(platform, workspaceId, scope);
+  }
+
+  setVideoDefaults(
+    platform: Platform,
+    workspaceId: string,
+    scope: DefaultsScope,
+    patch: VideoDefaults | null,
+  ) {
+    return this.#team.setVideoDefaults(platform, workspaceId, scope, patch);
+  }
+
+  blocklist(platform: Platform, workspaceId: string): Promise<string[]> {
+    return this.#team.blocklist(platform, workspaceId);
+  }
+
+  setBlocklist(platform: Platform, workspaceId: string, terms: string[]): Promise<void> {
+    return this.#team.setBlocklist(platform, workspaceId, terms);
   }
 
   /** Check a running job now instead of at its scheduled time (webhooks, tests). */

@@ -158,4 +158,8 @@ export interface Job {
   /** Requester or admin deleted the result (its message is gone; lineage keeps the record). */
   deletedAt?: number;
   deletedBy?: { userId: string; displayName: string };
+  /** Only the requester sees the job message and gets the video. */
+  private?: boolean;
+  /** One of several variants asked for at once: the group (the first variant's job id), 1-based place and count. */
+  variant?: { group: string; index: number; of: number };
 }

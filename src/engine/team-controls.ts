@@ -4,12 +4,21 @@
  * delegates these `EngineApi` methods here.
  */
 import { sleep } from '../async/sleep.ts';
-import type { Actor, Outcome, Refusal, RefusalValues } from './engine-api.ts';
+import type { Actor, Outcome, Refusal, RefusalValues, VideoRequest } from './engine-api.ts';
 import type { EngineCore } from './engine-core.ts';
-import type { Job } from './job.ts';
+import type { Job, Platform } from './job.ts';
 import { type HistoryFilter, type HistoryPage, JobHistory } from './job-history.ts';
+import { PolicyMemory, promptHash } from './policy-memory.ts';
 import type { QuotaLedger } from './quota-ledger.ts';
+import type { Choices } from './request-check.ts';
+import type { Settings } from './settings.ts';
 import type { LineageEntry } from './surface.ts';
+import {
+  type DefaultsScope,
+  type EffectiveDefaults,
+  resolveDefaults,
+  type VideoDefaults,
+} from './video-defaults.ts';
 
 /** What Details shows beside the job: its parent as the lineage knows it (deleted or not). */
 export interface JobDetailsData {
@@ -28,15 +37,153 @@ const FINISHED = new Set<Job['state']>(['delivered', 'failed', 'cancelled', 'exp
 /** How long a delete waits for a result being uploaded right now to be delivered. */
 const UPLOAD_WAIT_MS = 15_000;
 
+/** What the moderation audit line records for one decision. */
+export type ModerationDecision =
+  | 'allowed'
+  | 'blocked_term'
+  | 'content_policy_known'
+  | 'image_not_allowed'
+  | 'upstream_refused_prompt'
+  | 'upstream_refused_image';
+
+export interface TeamDeps {
+  core: EngineCore;
+  quota: QuotaLedger;
+  settings: Settings;
+  choices: Choices;
+  getJob: (id: string) => Promise<Job | undefined>;
+}
+
 export class TeamControls {
   readonly history: JobHistory;
+  readonly policy: PolicyMemory;
+  private readonly core: EngineCore;
+  private readonly quota: QuotaLedger;
+  private readonly settings: Settings;
+  private readonly getJob: (id: string) => Promise<Job | undefined>;
 
-  constructor(
-    private readonly core: EngineCore,
-    private readonly quota: QuotaLedger,
-    private readonly getJob: (id: string) => Promise<Job | undefined>,
-  ) {
-    this.history = new JobHistory(core.deps.store, core.mutex, core.jobs);
+  constructor(private readonly d: TeamDeps) {
+    this.core = d.core;
+    this.quota = d.quota;
+    this.settings = d.settings;
+    this.getJob = d.getJob;
+    this.history = new JobHistory(d.core.deps.store, d.core.mutex, d.core.jobs);
+    this.policy = new PolicyMemory(d.core.deps.store);
+    d.core.events.on('state', (job) => {
+      if (job.state !== 'failed' || job.error?.code !== 'content_policy') return;
+      const subject = job.error.values?.subject ?? 'prompt';
+      this.audit(
+        job.requester,
+        job.place,
+        job.prompt,
+        subject === 'image' ? 'upstream_refused_image' : 'upstream_refused_prompt',
+      );
+      void this.policy
+        .remember(job, subject, d.core.now())
+        .catch((err: unknown) => d.core.problem('remembering a content-policy refusal', err, job.id));
+    });
+  }
+
+  /** One audit line per moderation decision: who, where, a hash of the prompt, the decision. */
+  audit(
+    who: { platform: Platform; userId: string },
+    place: { workspaceId: string; channelId: string },
+    prompt: string,
+    decision: ModerationDecision,
+  ): void {
+    this.core.logger.info('moderation decision', {
+      user: `${who.platform}:${who.userId}`,
+      workspace: place.workspaceId,
+      channel: place.channelId,
+      promptHash: promptHash(prompt),
+      decision,
+    });
+  }
+
+  // ---- defaults ----
+
+  async effectiveDefaults(
+    actor: Actor,
+    place: { workspaceId: string; channelId: string },
+    options: VideoDefaults = {},
+  ): Promise<EffectiveDefaults> {
+    const p = actor.platform;
+    const [channel, workspace, user] = await Promise.all([
+      this.settings.videoDefaults(p, place.workspaceId, { kind: 'channel', channelId: place.channelId }),
+      this.settings.videoDefaults(p, place.workspaceId, { kind: 'workspace' }),
+      this.settings.videoDefaults(p, place.workspaceId, { kind: 'user', userId: actor.userId }),
+    ]);
+    const c = this.d.choices;
+    return resolveDefaults({
+      options,
+      channel: channel ?? {},
+      workspace: workspace ?? {},
+      user: user ?? {},
+      config: {
+        model: c.models[0] ?? 'sora-2',
+        size: c.sizes[0] ?? '1280x720',
+        seconds: c.seconds[0] ?? 4,
+        variants: 1,
+        private: false,
+        imageToVideo: true,
+      },
+    });
+  }
+
+  videoDefaults(platform: Platform, workspaceId: string, scope: DefaultsScope) {
+    return this.settings.videoDefaults(platform, workspaceId, scope);
+  }
+
+  /** Merge `patch` into the scope's defaults (`null` forgets them all). */
+  async setVideoDefaults(
+    platform: Platform,
+    workspaceId: string,
+    scope: DefaultsScope,
+    patch: VideoDefaults | null,
+  ): Promise<void> {
+    if (patch === null) return this.settings.setVideoDefaults(platform, workspaceId, scope, null);
+    const current = (await this.settings.videoDefaults(platform, workspaceId, scope)) ?? {};
+    await this.settings.setVideoDefaults(platform, workspaceId, scope, { ...current, ...patch });
+  }
+
+  /**
+   * The request with the place's and the user's defaults filled in where it gave nothing, and
+   * the place's blocklist; or a refusal (image to video turned off here).
+   */
+  async prepare(
+    request: VideoRequest,
+  ): Promise<{ ok: true; request: VideoRequest; blocklist: string[] } | { ok: false; refusal: Refusal }> {
+    const options: VideoDefaults = {};
+    if (request.model !== undefined) options.model = request.model;
+    if (request.size !== undefined) options.size = request.size;
+    if (request.seconds !== undefined) options.seconds = request.seconds;
+    if (request.variants !== undefined) options.variants = request.variants;
+    if (request.private !== undefined) options.private = request.private;
+    const [eff, blocklist] = await Promise.all([
+      this.effectiveDefaults(request.actor, request.place, options),
+      this.settings.blocklist(request.actor.platform, request.place.workspaceId),
+    ]);
+    if (request.image && !eff.imageToVideo.value) {
+      this.audit(request.actor, request.place, request.prompt, 'image_not_allowed');
+      return { ok: false, refusal: { code: 'image_not_allowed' } };
+    }
+    const next: VideoRequest = { ...request, private: eff.private.value, variants: eff.variants.value };
+    // A remix takes its size and length from its source; a configured default stays the engine's.
+    const fill = (source: string) => source !== 'config' && source !== 'option';
+    if (fill(eff.model.source)) next.model = eff.model.value;
+    if (request.remixOf === undefined) {
+      if (fill(eff.size.source)) next.size = eff.size.value;
+      if (fill(eff.seconds.source)) next.seconds = eff.seconds.value;
+    }
+    return { ok: true, request: next, blocklist };
+  }
+
+  blocklist(platform: Platform, workspaceId: string): Promise<string[]> {
+    return this.settings.blocklist(platform, workspaceId);
+  }
+
+  setBlocklist(platform: Platform, workspaceId: string, terms: string[]): Promise<void> {
+    return this.settings.setBlocklist(platform, workspaceId, terms);
   }
 
   /** May `actor` delete `job`: its requester, or an admin. */

@@ -3,6 +3,7 @@ import type { Command } from '../command.ts';
 import history from './history.ts';
 import quota from './quota.ts';
 import remix from './remix.ts';
+import settings from './settings.ts';
 import video from './video.ts';
 import videoAdmin from './video-admin.ts';
 
@@ -13,4 +14,5 @@ export const commands: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['video-admin', videoAdmin],
   // team controls
   ['history', history],
+  ['settings', settings],
 ]);

@@ -3,6 +3,7 @@ import type { SlackCommand } from '../slack-handler-types.ts';
 import historyCommand from './history-command.ts';
 import quotaCommand from './quota-command.ts';
 import remixCommand from './remix-command.ts';
+import settingsCommand from './settings-command.ts';
 import videoAdminCommand from './video-admin-command.ts';
 import videoCommand from './video-command.ts';
 
@@ -13,4 +14,5 @@ export const SLACK_COMMANDS: readonly SlackCommand[] = [
   videoAdminCommand,
   // team controls
   historyCommand,
+  settingsCommand,
 ];
