@@ -104,6 +104,16 @@ export interface Refusal {
   values?: RefusalValues;
 }
 
+/** An accepted request: its (first) job and queue position, and the other variants, if any. */
+export interface Submitted {
+  job: Job;
+  position: number;
+  /** Variants 2…n, each its own charged, queued job. */
+  variants?: Job[];
+  /** Why the variants after the last accepted one were not made (nothing charged for them). */
+  variantRefusal?: Refusal;
+}
+
 export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
 
 export interface UsageFigure {
@@ -148,7 +158,7 @@ export interface EngineApi {
    * Validate, check and reserve quota atomically, persist and enqueue. Resolves once the job is
    * durable; its message is then posted through the surface's `jobAccepted`.
    */
-  submit(request: VideoRequest): Promise<Outcome<{ job: Job; position: number }>>;
+  submit(request: VideoRequest): Promise<Outcome<Submitted>>;
 
   /**
    * Re-roll: the job `jobId` again, for `actor`, posted at `place`: the same prompt, model, size
@@ -160,7 +170,7 @@ export interface EngineApi {
     actor: Actor,
     place: VideoRequest['place'],
     origin?: string,
-  ): Promise<Outcome<{ job: Job; position: number }>>;
+  ): Promise<Outcome<Submitted>>;
 
   /**
    * Remix a finished result with one `change` (the Remix button and dialog on every platform):
@@ -172,7 +182,7 @@ export interface EngineApi {
     actor: Actor,
     place: VideoRequest['place'],
     origin?: string,
-  ): Promise<Outcome<{ job: Job; position: number }>>;
+  ): Promise<Outcome<Submitted>>;
 
   /** Requester or admin cancels a job: waiting → refunded; running → upstream DELETE where supported. */
   cancel(jobId: string, actor: Actor): Promise<Outcome<Job>>;

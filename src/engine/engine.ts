@@ -21,6 +21,7 @@ import type {
   RecentVideo,
   Refusal,
   RefusalValues,
+  Submitted,
   UserLimits,
   VideoRequest,
 } from './engine-api.ts';
@@ -40,7 +41,12 @@ import { Settings } from './settings.ts';
 import { StoreError } from './store.ts';
 import type { LineageEntry, Surface } from './surface.ts';
 import { type DeleteOutcome, type JobDetailsData, TeamControls } from './team-controls.ts';
-import type { DefaultsScope, EffectiveDefaults, VideoDefaults } from './video-defaults.ts';
+import {
+  type DefaultsScope,
+  type EffectiveDefaults,
+  MAX_VARIANTS,
+  type VideoDefaults,
+} from './video-defaults.ts';
 import { VideoKeyPool } from './video-key-pool.ts';
 
 export class Engine implements EngineApi {
@@ -159,15 +165,26 @@ export class Engine implements EngineApi {
     this.#core.surfaces.set(platform, surface);
   }
 
-  async submit(asked: VideoRequest): Promise<Outcome<{ job: Job; position: number }>> {
+  async submit(asked: VideoRequest): Promise<Outcome<Submitted>> {
     if (this.#state !== 'running') return refused('unavailable', { reason: 'restarting' });
-    const core = this.#core;
-    const now = core.now();
     // The place's and the user's defaults fill what the request left open; then the blocklist.
     const prepared = await this.#guardStore(() => this.#team.prepare(asked));
     if (!prepared.ok) return prepared;
     if (!prepared.value.ok) return prepared.value;
-    const request = prepared.value.request;
+    const { request, blocklist } = prepared.value;
+    const count = Math.min(Math.max(1, Math.floor(request.variants ?? 1)), MAX_VARIANTS);
+    if (count === 1) return this.#submitOne(request, blocklist);
+    return this.#team.submitVariants(request, count, (r, variant) => this.#submitOne(r, blocklist, variant));
+  }
+
+  /** One upstream job: check, charge, persist, enqueue. */
+  async #submitOne(
+    request: VideoRequest,
+    blocklist: readonly string[],
+    variant?: Job['variant'],
+  ): Promise<Outcome<Submitted>> {
+    const core = this.#core;
+    const now = core.now();
     const checked = await checkRequest(
       request,
       this.choices,
@@ -175,7 +192,7 @@ export class Engine implements EngineApi {
       core.deps.pool.any(),
       now,
       core.abort.signal,
-      prepared.value.blocklist,
+      blocklist,
     );
     if (!checked.ok) {
       if (checked.refusal.code === 'blocked_term')
@@ -204,6 +221,7 @@ export class Engine implements EngineApi {
     if (jobImage) job.image = jobImage;
     if (source) job.parentVideoId = source.id;
     if (request.private) job.private = true;
+    if (variant) job.variant = variant;
     // The upstream already refused exactly this under its content rules: not charged again.
     const known = await this.#guardStore(async () =>
       this.#team.policy.known(await this.#team.policy.fingerprint(job)),
@@ -242,7 +260,7 @@ export class Engine implements EngineApi {
     actor: Actor,
     place: VideoRequest['place'],
     origin?: string,
-  ): Promise<Outcome<{ job: Job; position: number }>> {
+  ): Promise<Outcome<Submitted>> {
     const original = await this.getJob(jobId);
     if (!original) return refused('not_found');
     // The same prompt, model, size and seconds; the fitted first frame is reused by submit().
@@ -254,6 +272,8 @@ export class Engine implements EngineApi {
       size: original.size,
       seconds: original.seconds,
       rerollOf: original.id,
+      variants: 1,
+      ...(original.private ? { private: true } : {}),
       ...(original.parentVideoId !== undefined ? { remixOf: original.parentVideoId } : {}),
       ...(origin !== undefined ? { origin } : {}),
     };
@@ -266,7 +286,7 @@ export class Engine implements EngineApi {
     actor: Actor,
     place: VideoRequest['place'],
     origin?: string,
-  ): Promise<Outcome<{ job: Job; position: number }>> {
+  ): Promise<Outcome<Submitted>> {
     // The upstream's answer decides size and seconds; our record supplies the model when it does not.
     const source = await this.findJobByVideoId(videoId).catch(() => undefined);
     return this.submit({
@@ -274,6 +294,8 @@ export class Engine implements EngineApi {
       place,
       prompt: change,
       remixOf: videoId,
+      variants: 1,
+      ...(source?.private ? { private: true } : {}),
       ...(source ? { model: source.model } : {}),
       ...(origin !== undefined ? { origin } : {}),
     });

@@ -44,6 +44,11 @@ export interface JobPlace {
   link?: string;
   /** The requester's locale (`en-US`, `zh-CN`, ...), for rendering. */
   locale?: string;
+  /**
+   * The message this job's message belongs with (a later variant: the first variant's message).
+   * Discord answers it with a reply; Slack posts into its thread.
+   */
+  replyTo?: string;
 }
 
 /** Who caused a failure: only `user` failures are charged. */

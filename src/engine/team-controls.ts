@@ -3,8 +3,10 @@
  * of a place or a person, and what the Details view needs. Platform-neutral; the engine
  * delegates these `EngineApi` methods here.
  */
+
+import { randomBytes } from 'node:crypto';
 import { sleep } from '../async/sleep.ts';
-import type { Actor, Outcome, Refusal, RefusalValues, VideoRequest } from './engine-api.ts';
+import type { Actor, Outcome, Refusal, RefusalValues, Submitted, VideoRequest } from './engine-api.ts';
 import type { EngineCore } from './engine-core.ts';
 import type { Job, Platform } from './job.ts';
 import { type HistoryFilter, type HistoryPage, JobHistory } from './job-history.ts';
@@ -176,6 +178,41 @@ export class TeamControls {
       if (fill(eff.seconds.source)) next.seconds = eff.seconds.value;
     }
     return { ok: true, request: next, blocklist };
+  }
+
+  /**
+   * `count` variants of one request: each its own upstream job, charged and queued like any job.
+   * The first is posted first; the others go with its message (a reply, or its thread). A refusal
+   * stops the rest (nothing is charged for them) and is returned beside the accepted ones.
+   */
+  async submitVariants(
+    request: VideoRequest,
+    count: number,
+    one: (r: VideoRequest, variant: NonNullable<Job['variant']>) => Promise<Outcome<Submitted>>,
+  ): Promise<Outcome<Submitted>> {
+    const group = `grp_${randomBytes(6).toString('hex')}`;
+    const first = await one(request, { group, index: 1, of: count });
+    if (!first.ok) return first;
+    const leaderRef = await this.#placed(first.value.job.id);
+    const place = { ...request.place, ...(leaderRef ? { replyTo: leaderRef } : {}) };
+    const variants: Job[] = [];
+    const { origin: _origin, ...rest } = request;
+    for (let index = 2; index <= count; index++) {
+      const out = await one({ ...rest, place }, { group, index, of: count });
+      if (!out.ok) return { ok: true, value: { ...first.value, variants, variantRefusal: out.refusal } };
+      variants.push(out.value.job);
+    }
+    return { ok: true, value: { ...first.value, variants } };
+  }
+
+  /** The message ref of a job just accepted, once its surface posted it (bounded wait). */
+  async #placed(jobId: string): Promise<string | undefined> {
+    const deadline = this.core.now() + 5000;
+    for (;;) {
+      const job = this.core.active.get(jobId) ?? this.core.finished.get(jobId);
+      if (job?.place.messageRef || this.core.now() >= deadline) return job?.place.messageRef;
+      if (!(await sleep(20, this.core.abort.signal))) return undefined;
+    }
   }
 
   blocklist(platform: Platform, workspaceId: string): Promise<string[]> {

@@ -51,6 +51,8 @@ export interface JobPresentation {
   failure?: string;
   /** The video id once known. */
   videoId?: string;
+  /** "Variant 2 of 3", for one of several variants asked for at once. */
+  variant?: string;
   /** The buttons for this state (and viewer, when one is given). */
   actions: JobAction[];
   /** The catalogue bound to the reader's locale, for the adapter's own labels. */
@@ -106,6 +108,7 @@ export function presentJob(view: JobView, o: PresentOptions = {}): JobPresentati
   }
   if (state === 'failed' || state === 'expired') p.failure = jobErrorText(locale, o.error ?? job.error);
   if (job.videoId) p.videoId = job.videoId;
+  if (job.variant) p.variant = text('job.variant', { index: job.variant.index, of: job.variant.of });
   return p;
 }
 

@@ -72,7 +72,10 @@ export class DiscordSurface implements Surface {
         });
       }
     }
-    const m = await this.d.editor.post(view.job.place.channelId, body);
+    // A later variant answers the first variant's message, so they read together.
+    const replyTo = view.job.place.replyTo;
+    const reply = replyTo ? { message_reference: { message_id: replyTo, fail_if_not_exists: false } } : {};
+    const m = await this.d.editor.post(view.job.place.channelId, { ...body, ...reply });
     return this.#ref(view, m.id);
   }
 

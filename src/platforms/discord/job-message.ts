@@ -104,6 +104,7 @@ function embedOf(view: JobView, p: JobPresentation): APIEmbed {
     { name: p.text('job.by'), value: `<@${job.requester.userId}>`, inline: true },
   ];
   if (job.image) fields.push({ name: '\u200b', value: p.text('job.image') });
+  if (p.variant) fields.push({ name: '\u200b', value: p.variant, inline: true });
   if (p.progressBar !== undefined || p.timing !== undefined) {
     const status = [p.progressBar, p.timing].filter(Boolean).join('\n');
     fields.push({ name: p.text('job.state'), value: status });

@@ -2,7 +2,7 @@
  * Turning an acknowledged interaction into a job: register it as the job's origin (so the job
  * message becomes the deferred reply), submit, and answer a refusal privately.
  */
-import type { RepliableInteraction } from 'discord.js';
+import { MessageFlags, type RepliableInteraction } from 'discord.js';
 import type { VideoRequest } from '../../engine/engine-api.ts';
 import { refusalText } from '../../presentation/refusal-text.ts';
 import { actorOf } from './actor.ts';
@@ -53,6 +53,18 @@ export async function startJob(i: RepliableInteraction, ctx: DiscordContext, sta
       return;
     }
     jobId = out.value.job.id;
+    if (out.value.variantRefusal) {
+      const made = 1 + (out.value.variants?.length ?? 0);
+      const reason = refusalText(i.locale, out.value.variantRefusal, 'discord');
+      const asked = out.value.job.variant?.of ?? made + 1;
+      await i
+        .followUp({
+          content: t(i.locale, 'reply.variantsStopped', { made, asked, reason }),
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: { parse: [] },
+        })
+        .catch((err: unknown) => ctx.logger.warn('could not tell about refused variants', { err }));
+    }
   } catch (err) {
     ctx.logger.error('submit failed', { interaction: i.id, err });
     await replyPrivately(i, t(i.locale, 'reply.failed'), ctx.logger);

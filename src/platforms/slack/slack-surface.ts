@@ -57,19 +57,21 @@ export class SlackSurface implements Surface {
     return this.serial(view.job.id, async () => {
       const place = view.job.place;
       const r = renderJobMessage(view);
+      // A later variant joins the first variant's thread.
+      const thread = place.threadRef ?? place.replyTo;
       const res = await this.o.client.chat.postMessage({
         channel: place.channelId,
         text: r.text,
         blocks: r.blocks,
         unfurl_links: false,
         unfurl_media: false,
-        ...(place.threadRef ? { thread_ts: place.threadRef } : {}),
+        ...(thread ? { thread_ts: thread } : {}),
       });
       const ts = res.ts ?? '';
       const permalink = await this.permalink(place.channelId, ts);
       return {
         messageRef: ts,
-        ...(place.threadRef ? { threadRef: place.threadRef } : {}),
+        ...(thread ? { threadRef: thread } : {}),
         ...(permalink ? { link: permalink } : {}),
       };
     });

@@ -124,7 +124,7 @@ export const en = {
   'reply.formFailed':
     'The form could not be opened in time. Run `/video` again, or give the prompt directly.',
   'reply.remixFormFailed': 'The Remix dialog could not be opened in time. Click Remix again.',
-  'reply.badFlag': 'There is no option "{flag}". Use --size, --seconds or --model.',
+  'reply.badFlag': 'There is no option "{flag}". Use --size, --seconds, --model, --variants or --private.',
   'reply.flagValue': '--{flag} needs a value.',
   'reply.flagSize': '--size is WIDTHxHEIGHT, for example 1280x720 (got "{value}").',
   'reply.flagWhole': '--seconds is a whole number, for example 8 (got "{value}").',

@@ -26,12 +26,17 @@ export const teamEn = {
   'cmd.settings.image': 'Whether starting from an image is allowed',
   'cmd.settings.clear': 'Forget these defaults',
   'cmd.settings.channelOption': 'The channel',
+  'cmd.video.variants': 'How many versions to make at once (1-4), each counted',
+  'cmd.video.private': 'Only you see the job, and the video comes to you directly',
 
   // ---- buttons ----
   'btn.details': 'Details',
   'btn.delete': 'Delete',
   'btn.older': 'Older',
   'btn.newer': 'Newer',
+
+  'job.variant': 'Variant {index} of {of}',
+  'reply.variantsStopped': 'Only {made} of the {asked} variants were started: {reason}',
 
   // ---- Details ----
   'details.title': 'Video details',

@@ -24,12 +24,16 @@ export const teamZhCN: Record<keyof typeof teamEn, string> = {
   'cmd.settings.image': '是否允许从图片开始生成',
   'cmd.settings.clear': '清除这些默认设置',
   'cmd.settings.channelOption': '频道',
+  'cmd.video.variants': '一次生成几个版本（1-4），每个都计入配额',
+  'cmd.video.private': '只有你能看到任务，视频直接发给你',
 
   'btn.details': '详情',
   'btn.delete': '删除',
   'btn.older': '更早',
   'btn.newer': '更新',
 
+  'job.variant': '变体 {index}/{of}',
+  'reply.variantsStopped': '{asked} 个变体中只开始了 {made} 个：{reason}',
   'details.title': '视频详情',
   'details.prompt': '提示词',
   'details.model': '模型',

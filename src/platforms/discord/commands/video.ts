@@ -47,6 +47,19 @@ export default {
         ...named('image', '图片'),
         ...described('cmd.video.image'),
       },
+      // team controls
+      {
+        type: ApplicationCommandOptionType.Integer,
+        ...named('variants', '变体数'),
+        ...described('cmd.video.variants'),
+        min_value: 1,
+        max_value: 4,
+      },
+      {
+        type: ApplicationCommandOptionType.Boolean,
+        ...named('private', '私密'),
+        ...described('cmd.video.private'),
+      },
     ],
   }),
 
@@ -71,6 +84,10 @@ export default {
     if (size) params.size = size;
     if (seconds !== null) params.seconds = seconds;
     if (model) params.model = model;
+    const variants = i.options.getInteger('variants');
+    const hidden = i.options.getBoolean('private');
+    if (variants !== null) params.variants = variants;
+    if (hidden !== null) params.private = hidden;
     if (image) {
       try {
         const got = await fetchDiscordImage(image.url, ctx.imagePolicy);
