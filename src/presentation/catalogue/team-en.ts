@@ -36,6 +36,8 @@ export const teamEn = {
   'btn.newer': 'Newer',
 
   'job.variant': 'Variant {index} of {of}',
+  'job.sentDirectly': 'Private: the video was sent to you in a direct message.',
+  'job.private': 'Private — only you see this',
   'reply.variantsStopped': 'Only {made} of the {asked} variants were started: {reason}',
 
   // ---- Details ----

@@ -33,6 +33,8 @@ export const teamZhCN: Record<keyof typeof teamEn, string> = {
   'btn.newer': '更新',
 
   'job.variant': '变体 {index}/{of}',
+  'job.sentDirectly': '私密：视频已通过私信发给你。',
+  'job.private': '私密 — 只有你能看到',
   'reply.variantsStopped': '{asked} 个变体中只开始了 {made} 个：{reason}',
   'details.title': '视频详情',
   'details.prompt': '提示词',

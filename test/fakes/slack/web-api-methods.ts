@@ -245,6 +245,14 @@ const conversationsInfo: Method = (ctx, p) => {
   };
 };
 
+/** conversations.open with `users`: the bot's direct-message channel with that person (the same each time). */
+const conversationsOpen: Method = (ctx, p) => {
+  const user = str(p.users);
+  if (!user || user.includes(',') || !ctx.state.users.has(user)) return fail('user_not_found');
+  const channel = ctx.state.ensureChannel(`D${user.slice(1)}`, { name: `dm-${user}`, isPrivate: true });
+  return { ok: true, channel: { id: channel.id, is_im: true, user } };
+};
+
 const getUploadUrl: Method = (ctx, p) => {
   const filename = str(p.filename);
   const length = Number(p.length);
@@ -342,6 +350,7 @@ export const METHODS: Record<string, { run: Method; appToken?: boolean }> = {
   'views.update': { run: viewsUpdate },
   'users.info': { run: usersInfo },
   'conversations.info': { run: conversationsInfo },
+  'conversations.open': { run: conversationsOpen },
   'files.getUploadURLExternal': { run: getUploadUrl },
   'files.completeUploadExternal': { run: completeUpload },
   'files.info': { run: filesInfo },

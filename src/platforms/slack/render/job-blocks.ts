@@ -65,6 +65,7 @@ function paramsLine(job: Job, p: JobPresentation): string {
   if (job.rerollOf) parts.push(p.text('job.reroll'));
   if (job.image) parts.push(p.text('job.image'));
   if (p.variant) parts.push(p.variant);
+  if (job.private) parts.push(`:lock: ${p.text('job.private')}`);
   parts.push(`${p.text('job.by')} ${mentionUser(job.requester.userId, job.requester.displayName)}`);
   if (job.simulated) parts.push(`:test_tube: _${p.text('job.simulated')}_`);
   return parts.join(' · ');
