@@ -19,10 +19,19 @@ export type JobStart =
   | { kind: 'reroll'; jobId: string; prompt: string }
   | { kind: 'remix'; videoId: string; change: string };
 
-/** Submit a job for an interaction that was already deferred publicly. */
-export async function startJob(i: RepliableInteraction, ctx: DiscordContext, start: JobStart): Promise<void> {
+/**
+ * Submit a job for an interaction that was already deferred. `where` places it elsewhere than
+ * the interaction: a click in a DM (on a private result) makes a job in the result's own server
+ * and channel, still answered in the DM.
+ */
+export async function startJob(
+  i: RepliableInteraction,
+  ctx: DiscordContext,
+  start: JobStart,
+  where?: { workspaceId: string; channelId: string },
+): Promise<void> {
   const actor = actorOf(i, ctx.config);
-  const channelId = i.channelId ?? '';
+  const channelId = where?.channelId ?? i.channelId ?? '';
   ctx.origins.register({
     interactionId: i.id,
     userId: actor.userId,
@@ -41,7 +50,8 @@ export async function startJob(i: RepliableInteraction, ctx: DiscordContext, sta
   });
   let jobId: string | undefined;
   try {
-    const place = { platform: 'discord' as const, workspaceId: i.guildId ?? '', channelId, locale: i.locale };
+    const workspaceId = where?.workspaceId ?? i.guildId ?? '';
+    const place = { platform: 'discord' as const, workspaceId, channelId, locale: i.locale };
     const out =
       start.kind === 'reroll'
         ? await ctx.engine.reroll(start.jobId, actor, place, i.id)

@@ -1,6 +1,7 @@
 /** `/video prompt [size] [seconds] [model] [image]`: make a video. */
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord.js';
 import { formatBytes } from '../../../presentation/format-bytes.ts';
+import { actorOf } from '../actor.ts';
 import type { Command } from '../command.ts';
 import { described, named, t } from '../i18n.ts';
 import { fetchDiscordImage, IMAGE_TYPES, ImageFetchError } from '../image-fetch.ts';
@@ -76,7 +77,15 @@ export default {
         return replyPrivately(i, t(i.locale, 'reply.imageSize', vars), ctx.logger);
       }
     }
-    if (!(await deferNow(i, false, ctx.logger))) return;
+    // Private (asked, or this channel's default): the job message is an ephemeral reply.
+    const hidden = i.options.getBoolean('private');
+    const secret =
+      hidden ??
+      (await ctx.engine
+        .effectiveDefaults(actorOf(i, ctx.config), { workspaceId: i.guildId ?? '', channelId: i.channelId })
+        .then((d) => d.private.value)
+        .catch(() => false));
+    if (!(await deferNow(i, secret, ctx.logger))) return;
     const params: JobParams = { prompt: i.options.getString('prompt', true) };
     const size = i.options.getString('size');
     const seconds = i.options.getInteger('seconds');
@@ -85,7 +94,6 @@ export default {
     if (seconds !== null) params.seconds = seconds;
     if (model) params.model = model;
     const variants = i.options.getInteger('variants');
-    const hidden = i.options.getBoolean('private');
     if (variants !== null) params.variants = variants;
     if (hidden !== null) params.private = hidden;
     if (image) {
