@@ -213,7 +213,7 @@ describe('Discord moderation', () => {
       const m = i.original();
       return m && String(m.embeds[0]?.title).includes('Could not') ? m : undefined;
     }, 15_000);
-    expect(JSON.stringify(failed.embeds)).toContain('refused the prompt');
+    expect(JSON.stringify(failed.embeds)).toContain('refused this prompt');
     expect(await usedVideos()).toBe(before + 1);
     const again = await h.fake.sendCommand({
       name: 'video',

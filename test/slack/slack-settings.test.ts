@@ -138,7 +138,7 @@ describe('Slack moderation', () => {
         h.fake
           .messages(CHANNEL)
           .find(
-            (m) => m.text.includes('Could not') && JSON.stringify(m.blocks).includes('refused the prompt'),
+            (m) => m.text.includes('Could not') && JSON.stringify(m.blocks).includes('refused this prompt'),
           ),
       10_000,
       'the failure shown',

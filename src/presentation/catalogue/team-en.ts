@@ -111,7 +111,7 @@ export const teamEn = {
   'policy.prompt': 'prompt',
   'policy.image': 'image',
   'error.content_policy.prompt':
-    'The video service refused the prompt under its content rules (no real people, no copyrighted characters, nothing unsuitable for under-18s). Rephrase it and try again.',
+    'The video service refused this prompt under its content rules (no real people, no copyrighted characters, nothing unsuitable for under-18s). Rephrase it and try again.',
   'error.content_policy.image':
     'The video service refused the starting image under its content rules (no real faces, nothing unsuitable for under-18s). Use another image or leave it out.',
 } as const;
