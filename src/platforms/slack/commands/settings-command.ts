@@ -11,7 +11,7 @@ import { parseSettingsText } from './parse-settings-text.ts';
 export default {
   name: '/settings',
   description: 'Video defaults here and for yourself (only you see it)',
-  usageHint: 'mine size=720x1280 seconds=8 private=on | workspace … | channel #videos … | blocklist add word',
+  usageHint: 'mine size=720x1280 private=on | workspace seconds=8 | channel variants=2 | blocklist add word',
   async execute(args, deps) {
     const { command } = args;
     await args.ack();
