@@ -41,6 +41,16 @@ export function meterEngineApi(engine: EngineApi, count: RefusalAndDeliveryCount
     lineage: (videoId, platform) => engine.lineage(videoId, platform),
     children: (videoId) => engine.children(videoId),
     recentVideos: (filter) => engine.recentVideos(filter),
+    deleteResult: (jobId, actor) => counted(engine.deleteResult(jobId, actor)),
+    mayDelete: (job, actor) => engine.mayDelete(job, actor),
+    jobDetails: (jobId) => engine.jobDetails(jobId),
+    history: (filter, page, pageSize) => engine.history(filter, page, pageSize),
+    effectiveDefaults: (actor, place, options) => engine.effectiveDefaults(actor, place, options),
+    videoDefaults: (platform, workspaceId, scope) => engine.videoDefaults(platform, workspaceId, scope),
+    setVideoDefaults: (platform, workspaceId, scope, patch) =>
+      engine.setVideoDefaults(platform, workspaceId, scope, patch),
+    blocklist: (platform, workspaceId) => engine.blocklist(platform, workspaceId),
+    setBlocklist: (platform, workspaceId, terms) => engine.setBlocklist(platform, workspaceId, terms),
     get choices() {
       return engine.choices;
     },
@@ -64,5 +74,6 @@ function meterSurface(platform: Platform, surface: Surface, count: RefusalAndDel
     },
     jobFailed: (view, error) => surface.jobFailed(view, error),
     jobCancelled: (view, by) => surface.jobCancelled(view, by),
+    ...(surface.jobDeleted ? { jobDeleted: (view) => surface.jobDeleted!(view) } : {}),
   };
 }

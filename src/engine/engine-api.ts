@@ -3,7 +3,10 @@
  * The engine implements this; adapters depend only on this interface.
  */
 import type { Job, JobPlace, JobState, Platform, Requester } from './job.ts';
+import type { HistoryFilter, HistoryPage } from './job-history.ts';
 import type { LineageEntry, Surface } from './surface.ts';
+import type { DeleteOutcome, JobDetailsData } from './team-controls.ts';
+import type { DefaultsScope, EffectiveDefaults, VideoDefaults } from './video-defaults.ts';
 
 /** Who is acting, as the adapter knows them. */
 export interface Actor extends Requester {
@@ -28,6 +31,10 @@ export interface VideoRequest {
   remixOf?: string;
   /** This job repeats that job (re-roll). */
   rerollOf?: string;
+  /** Upstream jobs to make, 1-4 (omitted: the place's default, else 1). Each is charged. */
+  variants?: number;
+  /** Only the requester sees the job and gets the video (omitted: the place's default). */
+  private?: boolean;
   /**
    * Opaque id of the live request that created the job (Discord interaction id, Slack trigger),
    * so the adapter's `jobAccepted` can answer through it. Not meaningful after a restart.
@@ -51,6 +58,12 @@ export const REFUSAL_CODES = [
   'already_finished',
   'unsupported',
   'unavailable',
+  // team controls
+  'blocked_term',
+  'content_policy_known',
+  'image_not_allowed',
+  'not_finished',
+  'already_deleted',
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
@@ -79,12 +92,26 @@ export interface RefusalValues {
   feature?: string;
   /** unavailable: why the engine cannot take work now. */
   reason?: 'restarting' | 'store' | 'upstream';
+  /** blocked_term: the blocklist entry the prompt matched (as the admin wrote it). */
+  term?: string;
+  /** content_policy_known: what the upstream refused before. */
+  subject?: 'prompt' | 'image';
 }
 
 /** A request the engine would not take. Nothing was charged. Adapters word it from the catalogue. */
 export interface Refusal {
   code: RefusalCode;
   values?: RefusalValues;
+}
+
+/** An accepted request: its (first) job and queue position, and the other variants, if any. */
+export interface Submitted {
+  job: Job;
+  position: number;
+  /** Variants 2…n, each its own charged, queued job. */
+  variants?: Job[];
+  /** Why the variants after the last accepted one were not made (nothing charged for them). */
+  variantRefusal?: Refusal;
 }
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; refusal: Refusal };
@@ -131,7 +158,7 @@ export interface EngineApi {
    * Validate, check and reserve quota atomically, persist and enqueue. Resolves once the job is
    * durable; its message is then posted through the surface's `jobAccepted`.
    */
-  submit(request: VideoRequest): Promise<Outcome<{ job: Job; position: number }>>;
+  submit(request: VideoRequest): Promise<Outcome<Submitted>>;
 
   /**
    * Re-roll: the job `jobId` again, for `actor`, posted at `place`: the same prompt, model, size
@@ -143,7 +170,7 @@ export interface EngineApi {
     actor: Actor,
     place: VideoRequest['place'],
     origin?: string,
-  ): Promise<Outcome<{ job: Job; position: number }>>;
+  ): Promise<Outcome<Submitted>>;
 
   /**
    * Remix a finished result with one `change` (the Remix button and dialog on every platform):
@@ -155,7 +182,7 @@ export interface EngineApi {
     actor: Actor,
     place: VideoRequest['place'],
     origin?: string,
-  ): Promise<Outcome<{ job: Job; position: number }>>;
+  ): Promise<Outcome<Submitted>>;
 
   /** Requester or admin cancels a job: waiting → refunded; running → upstream DELETE where supported. */
   cancel(jobId: string, actor: Actor): Promise<Outcome<Job>>;
@@ -193,6 +220,38 @@ export interface EngineApi {
     channelId?: string;
     limit?: number;
   }): Promise<RecentVideo[]>;
+
+  // ---- team controls ----
+  /** Requester or admin deletes a finished result (and the upstream video, where it has DELETE). */
+  deleteResult(jobId: string, actor: Actor): Promise<Outcome<DeleteOutcome>>;
+  /** Whether `actor` may delete `job` (requester or admin), for showing the Delete button. */
+  mayDelete(job: Job, actor: Actor): boolean;
+  /** A job and its parent's lineage entry (deleted or not), for the Details view. */
+  jobDetails(jobId: string): Promise<JobDetailsData | undefined>;
+  /** Jobs asked for in a place (or by one person there), newest first, one page. */
+  history(filter: HistoryFilter, page: number, pageSize: number): Promise<HistoryPage>;
+  /** What a `/video` by `actor` here would use, and where each value comes from. */
+  effectiveDefaults(
+    actor: Actor,
+    place: { workspaceId: string; channelId: string },
+    options?: VideoDefaults,
+  ): Promise<EffectiveDefaults>;
+  /** The defaults stored for one scope (workspace, channel or user). */
+  videoDefaults(
+    platform: Platform,
+    workspaceId: string,
+    scope: DefaultsScope,
+  ): Promise<VideoDefaults | undefined>;
+  /** Merge into one scope's defaults; `null` forgets them. Adapters check who may set which scope. */
+  setVideoDefaults(
+    platform: Platform,
+    workspaceId: string,
+    scope: DefaultsScope,
+    patch: VideoDefaults | null,
+  ): Promise<void>;
+  /** Admin: the words and `/patterns/` refused in prompts here. */
+  blocklist(platform: Platform, workspaceId: string): Promise<string[]>;
+  setBlocklist(platform: Platform, workspaceId: string, terms: string[]): Promise<void>;
 
   /** The configured choices offered to users. */
   readonly choices: { models: readonly string[]; sizes: readonly string[]; seconds: readonly number[] };

@@ -21,6 +21,7 @@ import type {
   RecentVideo,
   Refusal,
   RefusalValues,
+  Submitted,
   UserLimits,
   VideoRequest,
 } from './engine-api.ts';
@@ -28,6 +29,7 @@ import { EngineCore } from './engine-core.ts';
 import { EngineEvents } from './engine-events.ts';
 import { type EngineOptions, type ImageFitter, resolveTiming } from './engine-options.ts';
 import { type Job, type JobImage, type Platform, TERMINAL_JOB_STATES } from './job.ts';
+import type { HistoryFilter, HistoryPage } from './job-history.ts';
 import { newJobId } from './job-store.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import type { QuotaLedger } from './quota-ledger.ts';
@@ -38,6 +40,13 @@ import type { Scheduler } from './scheduling/scheduler.ts';
 import { Settings } from './settings.ts';
 import { StoreError } from './store.ts';
 import type { LineageEntry, Surface } from './surface.ts';
+import { type DeleteOutcome, type JobDetailsData, TeamControls } from './team-controls.ts';
+import {
+  type DefaultsScope,
+  type EffectiveDefaults,
+  MAX_VARIANTS,
+  type VideoDefaults,
+} from './video-defaults.ts';
 import { VideoKeyPool } from './video-key-pool.ts';
 
 export class Engine implements EngineApi {
@@ -51,6 +60,7 @@ export class Engine implements EngineApi {
   readonly #backend: Backend;
   readonly #o: EngineOptions;
   readonly #fit: ImageFitter;
+  readonly #team: TeamControls;
   #state: 'new' | 'running' | 'stopped' = 'new';
   #sweep: NodeJS.Timeout | undefined;
 
@@ -95,6 +105,13 @@ export class Engine implements EngineApi {
     const { scheduler, delivery } = backend.build(core);
     this.#scheduler = scheduler;
     this.#delivery = delivery;
+    this.#team = new TeamControls({
+      core,
+      quota: backend.quota,
+      settings: this.#settings,
+      choices: options.choices,
+      getJob: (id) => this.getJob(id),
+    });
   }
 
   /** State changes, upstream calls, in-flight count, deliveries. */
@@ -148,8 +165,24 @@ export class Engine implements EngineApi {
     this.#core.surfaces.set(platform, surface);
   }
 
-  async submit(request: VideoRequest): Promise<Outcome<{ job: Job; position: number }>> {
+  async submit(asked: VideoRequest): Promise<Outcome<Submitted>> {
     if (this.#state !== 'running') return refused('unavailable', { reason: 'restarting' });
+    // The place's and the user's defaults fill what the request left open; then the blocklist.
+    const prepared = await this.#guardStore(() => this.#team.prepare(asked));
+    if (!prepared.ok) return prepared;
+    if (!prepared.value.ok) return prepared.value;
+    const { request, blocklist } = prepared.value;
+    const count = Math.min(Math.max(1, Math.floor(request.variants ?? 1)), MAX_VARIANTS);
+    if (count === 1) return this.#submitOne(request, blocklist);
+    return this.#team.submitVariants(request, count, (r, variant) => this.#submitOne(r, blocklist, variant));
+  }
+
+  /** One upstream job: check, charge, persist, enqueue. */
+  async #submitOne(
+    request: VideoRequest,
+    blocklist: readonly string[],
+    variant?: Job['variant'],
+  ): Promise<Outcome<Submitted>> {
     const core = this.#core;
     const now = core.now();
     const checked = await checkRequest(
@@ -159,8 +192,13 @@ export class Engine implements EngineApi {
       core.deps.pool.any(),
       now,
       core.abort.signal,
+      blocklist,
     );
-    if (!checked.ok) return checked;
+    if (!checked.ok) {
+      if (checked.refusal.code === 'blocked_term')
+        this.#team.audit(request.actor, request.place, request.prompt, 'blocked_term');
+      return checked;
+    }
     const { prompt, model, size, seconds, source } = checked.value;
     const channels = await this.#guardStore(() =>
       this.#settings.allowedChannels(request.actor.platform, request.place.workspaceId),
@@ -182,6 +220,18 @@ export class Engine implements EngineApi {
     const jobImage = image ?? reused;
     if (jobImage) job.image = jobImage;
     if (source) job.parentVideoId = source.id;
+    if (request.private) job.private = true;
+    if (variant) job.variant = variant;
+    // The upstream already refused exactly this under its content rules: not charged again.
+    const known = await this.#guardStore(async () =>
+      this.#team.policy.known(await this.#team.policy.fingerprint(job)),
+    );
+    if (!known.ok || known.value) {
+      if (image) await rm(image.path, { force: true });
+      if (!known.ok) return known;
+      this.#team.audit(request.actor, request.place, prompt, 'content_policy_known');
+      return refused('content_policy_known', { subject: known.value!.subject });
+    }
     const reserved = await this.#guardStore(() =>
       this.#quota.reserve(job, async () => {
         // Index first, then the job: recovery drops an index id whose job is missing.
@@ -196,7 +246,9 @@ export class Engine implements EngineApi {
       if (!reserved.ok) await this.#quota.refund(job).catch(() => undefined);
       return { ok: false, refusal };
     }
+    this.#team.audit(request.actor, request.place, prompt, 'allowed');
     core.events.emit('state', job, undefined);
+    await this.#team.history.add(job).catch((err: unknown) => core.problem('history index', err, job.id));
     const position = await this.#scheduler.enqueue(job);
     core.notifier.accepted(job.id);
     core.logger.info('job accepted', { job: job.id, kind: job.kind, position });
@@ -208,7 +260,7 @@ export class Engine implements EngineApi {
     actor: Actor,
     place: VideoRequest['place'],
     origin?: string,
-  ): Promise<Outcome<{ job: Job; position: number }>> {
+  ): Promise<Outcome<Submitted>> {
     const original = await this.getJob(jobId);
     if (!original) return refused('not_found');
     // The same prompt, model, size and seconds; the fitted first frame is reused by submit().
@@ -220,6 +272,8 @@ export class Engine implements EngineApi {
       size: original.size,
       seconds: original.seconds,
       rerollOf: original.id,
+      variants: 1,
+      ...(original.private ? { private: true } : {}),
       ...(original.parentVideoId !== undefined ? { remixOf: original.parentVideoId } : {}),
       ...(origin !== undefined ? { origin } : {}),
     };
@@ -232,7 +286,7 @@ export class Engine implements EngineApi {
     actor: Actor,
     place: VideoRequest['place'],
     origin?: string,
-  ): Promise<Outcome<{ job: Job; position: number }>> {
+  ): Promise<Outcome<Submitted>> {
     // The upstream's answer decides size and seconds; our record supplies the model when it does not.
     const source = await this.findJobByVideoId(videoId).catch(() => undefined);
     return this.submit({
@@ -240,6 +294,8 @@ export class Engine implements EngineApi {
       place,
       prompt: change,
       remixOf: videoId,
+      variants: 1,
+      ...(source?.private ? { private: true } : {}),
       ...(source ? { model: source.model } : {}),
       ...(origin !== undefined ? { origin } : {}),
     });
@@ -335,6 +391,51 @@ export class Engine implements EngineApi {
       .filter((r) => filter.channelId === undefined || r.channelId === filter.channelId)
       .slice(0, filter.limit ?? 25)
       .map(({ userId: _u, channelId: _c, ...rest }) => rest);
+  }
+
+  deleteResult(jobId: string, actor: Actor): Promise<Outcome<DeleteOutcome>> {
+    return this.#team.deleteResult(jobId, actor);
+  }
+
+  mayDelete(job: Job, actor: Actor): boolean {
+    return this.#team.mayDelete(job, actor);
+  }
+
+  jobDetails(jobId: string): Promise<JobDetailsData | undefined> {
+    return this.#team.details(jobId);
+  }
+
+  history(filter: HistoryFilter, page: number, pageSize: number): Promise<HistoryPage> {
+    return this.#team.historyPage(filter, page, pageSize);
+  }
+
+  effectiveDefaults(
+    actor: Actor,
+    place: { workspaceId: string; channelId: string },
+    options?: VideoDefaults,
+  ): Promise<EffectiveDefaults> {
+    return this.#team.effectiveDefaults(actor, place, options);
+  }
+
+  videoDefaults(platform: Platform, workspaceId: string, scope: DefaultsScope) {
+    return this.#team.videoDefaults(platform, workspaceId, scope);
+  }
+
+  setVideoDefaults(
+    platform: Platform,
+    workspaceId: string,
+    scope: DefaultsScope,
+    patch: VideoDefaults | null,
+  ) {
+    return this.#team.setVideoDefaults(platform, workspaceId, scope, patch);
+  }
+
+  blocklist(platform: Platform, workspaceId: string): Promise<string[]> {
+    return this.#team.blocklist(platform, workspaceId);
+  }
+
+  setBlocklist(platform: Platform, workspaceId: string, terms: string[]): Promise<void> {
+    return this.#team.setBlocklist(platform, workspaceId, terms);
   }
 
   /** Check a running job now instead of at its scheduled time (webhooks, tests). */

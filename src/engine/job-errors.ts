@@ -50,7 +50,7 @@ const USER_PARAMS: ReadonlySet<string> = new Set(['prompt', 'input_reference', '
 
 /** What a definitive submit refusal means for the requester. */
 export function submitError(err: unknown): JobError {
-  if (err instanceof ContentPolicyError) return contentPolicy();
+  if (err instanceof ContentPolicyError) return contentPolicy(policySubject(err.upstreamMessage));
   if (err instanceof InvalidParameterError) {
     if (err.param !== undefined && USER_PARAMS.has(err.param)) {
       return jobError('user', 'invalid_parameter', { detail: err.message });
@@ -69,8 +69,16 @@ export function submitError(err: unknown): JobError {
   return upstreamDown(err);
 }
 
-export function contentPolicy(): JobError {
-  return jobError('user', 'content_policy');
+/** A content-policy refusal, naming what was refused when the upstream said so. */
+export function contentPolicy(subject?: 'prompt' | 'image'): JobError {
+  return jobError('user', 'content_policy', subject ? { subject } : undefined);
+}
+
+/** Whether the upstream's words blame the starting image; else it was the prompt. */
+export function policySubject(upstreamMessage: string | undefined): 'prompt' | 'image' {
+  return /\b(image|input[_ ]reference|reference|picture|photo|frame)\b/i.test(upstreamMessage ?? '')
+    ? 'image'
+    : 'prompt';
 }
 
 export function upstreamDown(err?: unknown): JobError {
@@ -84,10 +92,11 @@ export function noAnswer(): JobError {
 
 /** The upstream job itself ended in failure. */
 export function generationError(upstream: { code: string; message: string } | undefined): JobError {
-  if (upstream && /content|policy|moderation|safety/i.test(upstream.code)) return contentPolicy();
+  if (upstream && /content|policy|moderation|safety/i.test(upstream.code))
+    return contentPolicy(policySubject(upstream.message));
   // Some upstreams give the failure only as a sentence (`error: "..."`, integer codes).
   if (upstream && /content[ _]policy|moderation|safety system/i.test(upstream.message))
-    return contentPolicy();
+    return contentPolicy(policySubject(upstream.message));
   return jobError('upstream', 'generation_failed');
 }
 

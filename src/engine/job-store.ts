@@ -85,6 +85,16 @@ export class JobStore {
     });
   }
 
+  /** Forget a video in the autocomplete list (its result was deleted). */
+  async removeRecent(platform: Platform, workspaceId: string, videoId: string): Promise<void> {
+    const key = `index:recent:${platform}:${workspaceId}`;
+    await this.mutex.run(key, async () => {
+      const list = (await this.store.get<RecentRecord[]>(key)) ?? [];
+      const next = list.filter((r) => r.videoId !== videoId);
+      if (next.length !== list.length) await this.store.set(key, next);
+    });
+  }
+
   async recent(platform: Platform, workspaceId: string): Promise<RecentRecord[]> {
     return (await this.store.get<RecentRecord[]>(`index:recent:${platform}:${workspaceId}`)) ?? [];
   }

@@ -44,6 +44,11 @@ export interface JobPlace {
   link?: string;
   /** The requester's locale (`en-US`, `zh-CN`, ...), for rendering. */
   locale?: string;
+  /**
+   * The message this job's message belongs with (a later variant: the first variant's message).
+   * Discord answers it with a reply; Slack posts into its thread.
+   */
+  replyTo?: string;
 }
 
 /** Who caused a failure: only `user` failures are charged. */
@@ -80,6 +85,8 @@ export interface JobError {
     status?: number;
     /** The upstream's own explanation, where it helps the user (a refused parameter). */
     detail?: string;
+    /** content_policy: what the upstream refused, when it said so. */
+    subject?: 'prompt' | 'image';
   };
   /**
    * English sentence written by versions before the catalogue; kept on stored jobs and shown
@@ -153,4 +160,11 @@ export interface Job {
   resultMessageRef?: string;
   /** Built-in simulator served this job (shown in every message). */
   simulated: boolean;
+  /** Requester or admin deleted the result (its message is gone; lineage keeps the record). */
+  deletedAt?: number;
+  deletedBy?: { userId: string; displayName: string };
+  /** Only the requester sees the job message and gets the video. */
+  private?: boolean;
+  /** One of several variants asked for at once: the group (the first variant's job id), 1-based place and count. */
+  variant?: { group: string; index: number; of: number };
 }

@@ -17,6 +17,8 @@ export interface LineageRecord {
   requester: string;
   jobId: string;
   links: Partial<Record<Platform, string>>;
+  /** The result was deleted: its remixes keep this record, shown as a deleted parent. */
+  deleted?: boolean;
 }
 
 /** Longest chain followed: guards against corrupted or cyclic data. */
@@ -77,6 +79,15 @@ export class Lineage {
     });
   }
 
+  /** Mark a video deleted; its record (and so its remixes' lineage) stays. */
+  async markDeleted(videoId: string): Promise<void> {
+    await this.mutex.run(key(videoId), async () => {
+      const existing = await this.get(videoId);
+      if (!existing || existing.deleted) return;
+      await this.store.set(key(videoId), { ...existing, deleted: true });
+    });
+  }
+
   /** Newest → root, starting with `videoId`. Stops at a cycle, a missing record, or a video made elsewhere. */
   async chain(videoId: string, platform?: Platform): Promise<LineageEntry[]> {
     const out: LineageEntry[] = [];
@@ -112,6 +123,10 @@ function entryOf(record: LineageRecord, platform: Platform | undefined): Lineage
     requester: record.requester,
     jobId: record.jobId,
   };
+  if (record.deleted) {
+    entry.deleted = true;
+    return entry; // its message is gone: no link
+  }
   const link = platform ? record.links[platform] : Object.values(record.links)[0];
   if (link) entry.link = link;
   return entry;

@@ -5,6 +5,7 @@
 import { InvalidParameterError, VideoApiError, VideoNotFoundError } from '../video/errors.ts';
 import { validateCreateInput, validateRemixInput } from '../video/validate-request.ts';
 import type { Video, VideoApi } from '../video/video.ts';
+import { blockedTerm } from './blocklist.ts';
 import type { Refusal, RefusalValues, VideoRequest } from './engine-api.ts';
 
 export interface Choices {
@@ -24,7 +25,10 @@ export interface CheckedRequest {
 
 export type Checked = { ok: true; value: CheckedRequest } | { ok: false; refusal: Refusal };
 
-/** Fill defaults and check against the choices; for a remix, check the source upstream. */
+/**
+ * Fill defaults and check against the choices and the place's blocklist (before anything else,
+ * so a refused prompt never reaches the upstream); for a remix, check the source upstream.
+ */
 export async function checkRequest(
   req: VideoRequest,
   choices: Choices,
@@ -32,8 +36,11 @@ export async function checkRequest(
   client: VideoApi,
   nowMs: number,
   signal?: AbortSignal,
+  blocklist: readonly string[] = [],
 ): Promise<Checked> {
   const prompt = withoutControlCharacters(req.prompt).trim();
+  const term = blockedTerm(prompt, blocklist);
+  if (term !== undefined) return refuse('blocked_term', { term });
   const limits = { maxPromptChars, models: choices.models, sizes: choices.sizes, seconds: choices.seconds };
   const model = req.model ?? choices.models[0] ?? 'sora-2';
   let size = req.size ?? choices.sizes[0] ?? '1280x720';

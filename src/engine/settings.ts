@@ -1,10 +1,13 @@
 /**
  * Admin settings changed at run time (stored under `settings:`): per-user limit overrides,
- * per-workspace daily caps, allowed channels. Cached in memory: one process owns the store.
+ * per-workspace daily caps, allowed channels, and the team controls' video defaults (per
+ * workspace, per channel, per user) and prompt blocklist. Cached in memory: one process owns
+ * the store.
  */
 import type { UserLimits } from './engine-api.ts';
 import type { Platform } from './job.ts';
 import type { Store } from './store.ts';
+import type { DefaultsScope, VideoDefaults } from './video-defaults.ts';
 
 export class Settings {
   readonly #store: Store;
@@ -40,6 +43,33 @@ export class Settings {
     return this.#write(`settings:channels:${platform}:${workspaceId}`, value);
   }
 
+  videoDefaults(
+    platform: Platform,
+    workspaceId: string,
+    scope: DefaultsScope,
+  ): Promise<VideoDefaults | undefined> {
+    return this.#read<VideoDefaults>(defaultsKey(platform, workspaceId, scope));
+  }
+
+  setVideoDefaults(
+    platform: Platform,
+    workspaceId: string,
+    scope: DefaultsScope,
+    value: VideoDefaults | null,
+  ) {
+    const empty = value !== null && Object.keys(value).length === 0;
+    return this.#write(defaultsKey(platform, workspaceId, scope), empty ? null : value);
+  }
+
+  async blocklist(platform: Platform, workspaceId: string): Promise<string[]> {
+    return (await this.#read<string[]>(`settings:blocklist:${platform}:${workspaceId}`)) ?? [];
+  }
+
+  setBlocklist(platform: Platform, workspaceId: string, terms: string[]) {
+    const value = terms.length > 0 ? [...new Set(terms)] : null;
+    return this.#write(`settings:blocklist:${platform}:${workspaceId}`, value);
+  }
+
   async #read<T>(key: string): Promise<T | undefined> {
     if (this.#cache.has(key)) return this.#cache.get(key) as T | undefined;
     const value = await this.#store.get<T>(key);
@@ -52,4 +82,11 @@ export class Settings {
     else await this.#store.set(key, value);
     this.#cache.set(key, value ?? undefined);
   }
+}
+
+function defaultsKey(platform: Platform, workspaceId: string, scope: DefaultsScope): string {
+  const base = `settings:defaults:${platform}:${workspaceId}`;
+  if (scope.kind === 'channel') return `${base}:channel:${scope.channelId}`;
+  if (scope.kind === 'user') return `${base}:user:${scope.userId}`;
+  return base;
 }

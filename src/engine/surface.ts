@@ -27,6 +27,8 @@ export interface LineageEntry {
   link?: string;
   /** Our job id, when the bot made it. */
   jobId?: string;
+  /** The result was deleted (its message is gone). */
+  deleted?: boolean;
 }
 
 export interface DeliveredVideo {
@@ -81,4 +83,9 @@ export interface Surface {
   jobFailed(view: JobView, error: JobError): Promise<void>;
   /** Show that the job was cancelled, and by whom. */
   jobCancelled(view: JobView, by: { userId: string; displayName: string }): Promise<void>;
+  /**
+   * The result was deleted by its requester or an admin: remove the job message and the
+   * message carrying the video. A message already gone is not an error.
+   */
+  jobDeleted?(view: JobView): Promise<void>;
 }

@@ -9,7 +9,7 @@ import { CATALOGUES, isMessageKey, type MessageKey, t } from './catalogue/catalo
 export function jobErrorText(locale: string | undefined, error: JobError | undefined): string {
   if (!error) return t(locale, 'error.unknown');
   const v = error.values ?? {};
-  const variant = `error.${error.code}${v.status !== undefined ? '.status' : ''}`;
+  const variant = `error.${error.code}${v.status !== undefined ? '.status' : v.subject !== undefined ? `.${v.subject}` : ''}`;
   const key: MessageKey | undefined = isMessageKey(variant)
     ? variant
     : isMessageKey(`error.${error.code}`)

@@ -10,6 +10,7 @@ import { type MessageKey, t, type Vars } from './catalogue/catalogue.ts';
 import { formatDuration } from './format-duration.ts';
 import { jobErrorText } from './job-error-text.ts';
 import { progressBar } from './progress-bar.ts';
+import { type TeamAction, teamActions } from './team-actions.ts';
 
 /** How the message should look at a glance (colour, emoji). */
 export type JobTone = 'running' | 'done' | 'failed' | 'cancelled';
@@ -17,7 +18,8 @@ export type JobTone = 'running' | 'done' | 'failed' | 'cancelled';
 export type JobAction =
   | { kind: 'cancel'; jobId: string; label: string }
   | { kind: 'remix'; videoId: string; jobId: string; label: string }
-  | { kind: 'reroll'; jobId: string; label: string };
+  | { kind: 'reroll'; jobId: string; label: string }
+  | TeamAction;
 
 /** One ancestor in the lineage chain, newest first. */
 export interface LineageLink {
@@ -25,6 +27,8 @@ export interface LineageLink {
   label: string;
   /** True when `label` is a prompt (adapters may quote or style it). */
   isPrompt: boolean;
+  /** The video was deleted: `label` says so, and there is no link. */
+  deleted?: boolean;
   videoId: string;
   link?: string;
 }
@@ -47,6 +51,8 @@ export interface JobPresentation {
   failure?: string;
   /** The video id once known. */
   videoId?: string;
+  /** "Variant 2 of 3", for one of several variants asked for at once. */
+  variant?: string;
   /** The buttons for this state (and viewer, when one is given). */
   actions: JobAction[];
   /** The catalogue bound to the reader's locale, for the adapter's own labels. */
@@ -79,7 +85,8 @@ export function presentJob(view: JobView, o: PresentOptions = {}): JobPresentati
   const locale = job.place.locale;
   const text = (key: MessageKey, vars?: Vars) => t(locale, key, vars);
   const ancestors = (o.lineage ?? []).slice(1);
-  const lineage = state === 'delivered' ? ancestors.slice(0, MAX_LINEAGE).map(lineageLink) : [];
+  const lineage =
+    state === 'delivered' ? ancestors.slice(0, MAX_LINEAGE).map((e) => lineageLink(e, text)) : [];
   const lineageMore = state === 'delivered' ? Math.max(0, ancestors.length - MAX_LINEAGE) : 0;
   const p: JobPresentation = {
     tone: toneOf(state),
@@ -101,6 +108,7 @@ export function presentJob(view: JobView, o: PresentOptions = {}): JobPresentati
   }
   if (state === 'failed' || state === 'expired') p.failure = jobErrorText(locale, o.error ?? job.error);
   if (job.videoId) p.videoId = job.videoId;
+  if (job.variant) p.variant = text('job.variant', { index: job.variant.index, of: job.variant.of });
   return p;
 }
 
@@ -142,9 +150,10 @@ function actions(
     return mayCancel ? [{ kind: 'cancel', jobId: job.id, label: text('btn.cancel') }] : [];
   }
   if (state === 'delivered') {
-    return job.videoId
+    const base: JobAction[] = job.videoId
       ? [{ kind: 'remix', videoId: job.videoId, jobId: job.id, label: text('btn.remix') }, reroll]
       : [reroll];
+    return [...base, ...teamActions(job, o.viewer, text)];
   }
   // A failure that was not the prompt's fault is worth another try.
   if (state === 'failed' || state === 'expired') {
@@ -154,8 +163,16 @@ function actions(
   return [];
 }
 
-function lineageLink(e: LineageEntry): LineageLink {
+function lineageLink(e: LineageEntry, text: JobPresentation['text']): LineageLink {
   const prompt = e.prompt?.replace(/\s+/g, ' ').trim();
   const label = prompt ? `“${prompt.length > 40 ? `${prompt.slice(0, 39)}…` : prompt}”` : e.videoId;
+  if (e.deleted) {
+    return {
+      label: text('details.parentDeleted', { id: label }),
+      isPrompt: Boolean(prompt),
+      deleted: true,
+      videoId: e.videoId,
+    };
+  }
   return { label, isPrompt: Boolean(prompt), videoId: e.videoId, ...(e.link ? { link: e.link } : {}) };
 }

@@ -25,6 +25,8 @@ export function refusalText(
     left: Math.max(0, (v.limit ?? 0) - (v.used ?? 0)),
     place: t(locale, `place.${platform}`),
     resets,
+    term: v.term ?? '',
+    subject: v.subject ? t(locale, `policy.${v.subject}`) : '',
   }).trim();
 }
 

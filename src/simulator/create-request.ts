@@ -47,6 +47,12 @@ export function parsePrompt(value: unknown, max: number): string {
   if ([...value].length > max) {
     throw invalidParameter('prompt', `prompt is too long: at most ${max} characters are allowed.`);
   }
+  if (/\[reject-image\]/i.test(value)) {
+    throw new SimError(400, 'Your input image was rejected by the safety system (simulated).', {
+      code: 'content_policy_violation',
+      param: 'input_reference',
+    });
+  }
   if (steeringFor(value).reject) {
     throw new SimError(400, 'Your request was rejected by the safety system (simulated).', {
       code: 'content_policy_violation',

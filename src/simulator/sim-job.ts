@@ -3,6 +3,7 @@
  *
  * Prompt tags (other engineers' tests rely on these; case-insensitive):
  * - `[reject]`            refused at create/remix/edit/extension: 400 `content_policy_violation`, no job made.
+ * - `[reject-image]`      refused at create like `[reject]`, the refusal naming the input image.
  * - `[policy]` or the word `celebrity`
  *                         accepted, then fails shortly after starting: `content_policy_violation`.
  * - `[fail]`              accepted, then fails half-way: `generation_failed`.

@@ -93,6 +93,8 @@ describe('Discord over HTTP interactions', () => {
     const body = { ...forged.payload, id: '3' };
     expect((await fake.postToEndpoint(body, { signature: 'bad' })).status).toBe(401);
     await forged.response();
+    // The fake records a request once its handler returned: wait for the record, then count.
+    await fake.waitFor(() => fake.requests('POST /interactions').length > callbacks);
     expect(fake.requests('POST /interactions').length).toBe(callbacks + 1);
   });
 

@@ -45,7 +45,7 @@ describe('presentJob', () => {
       link: `https://x/${i}`,
     }));
     const p = presentJob(view(job({ state: 'delivered', videoId: 'video_0' })), { lineage });
-    expect(p.actions.map((a) => a.kind)).toEqual(['remix', 'reroll']);
+    expect(p.actions.map((a) => a.kind)).toEqual(['remix', 'reroll', 'details', 'delete']);
     expect(p.lineage.map((l) => l.label)).toEqual(['“p1”', '“p2”', '“p3”', '“p4”', '“p5”']);
     expect(p.lineageMore).toBe(2);
     expect(p.chain(['a', 'b'])).toBe('a ← b ← … (2 more)');

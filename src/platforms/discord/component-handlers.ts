@@ -11,6 +11,7 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
+import type { Job } from '../../engine/job.ts';
 import { refusalText } from '../../presentation/refusal-text.ts';
 import { actorOf } from './actor.ts';
 import type { DiscordContext } from './command.ts';
@@ -18,12 +19,14 @@ import { type ComponentAction, customIdOf, parseCustomId } from './custom-ids.ts
 import { t } from './i18n.ts';
 import { deferNow, replyPrivately } from './interaction-replies.ts';
 import { startJob } from './job-start.ts';
+import { handleTeamButton, isTeamAction } from './team-buttons.ts';
 
 const CHANGE_INPUT = 'change';
 
 export async function handleButton(i: ButtonInteraction, ctx: DiscordContext): Promise<void> {
   const action = parseCustomId(i.customId);
   if (!action) return;
+  if (isTeamAction(action)) return handleTeamButton(i, action, ctx);
   if (action.kind === 'remix')
     return openRemixModal(i, { kind: 'remix-modal', videoId: action.videoId }, ctx);
   if (action.kind === 'remix-job')
@@ -39,7 +42,7 @@ export async function handleButton(i: ButtonInteraction, ctx: DiscordContext): P
     const job = await ctx.engine.getJob(action.jobId);
     if (!job) return replyPrivately(i, t(i.locale, 'reply.unknownJob'), ctx.logger);
     // The engine repeats prompt, model, size, seconds, first frame and remix source.
-    return startJob(i, ctx, { kind: 'reroll', jobId: job.id, prompt: job.prompt });
+    return startJob(i, ctx, { kind: 'reroll', jobId: job.id, prompt: job.prompt }, placeOutsideGuild(i, job));
   }
 }
 
@@ -80,12 +83,24 @@ export async function handleModal(i: ModalSubmitInteraction, ctx: DiscordContext
   if (action?.kind !== 'remix-modal' && action?.kind !== 'remix-job-modal') return;
   if (!(await deferNow(i, false, ctx.logger))) return;
   const change = i.fields.getTextInputValue(CHANGE_INPUT);
-  if (action.kind === 'remix-modal')
-    return startJob(i, ctx, { kind: 'remix', videoId: action.videoId, change });
+  if (action.kind === 'remix-modal') {
+    const source = i.inGuild() ? undefined : await ctx.engine.findJobByVideoId(action.videoId);
+    return startJob(i, ctx, { kind: 'remix', videoId: action.videoId, change }, placeOutsideGuild(i, source));
+  }
   // A video id too long for a custom id travels as its job's id.
-  const videoId = (await ctx.engine.getJob(action.jobId))?.videoId;
+  const sourceJob = await ctx.engine.getJob(action.jobId);
+  const videoId = sourceJob?.videoId;
   if (videoId === undefined) {
     return replyPrivately(i, refusalText(i.locale, { code: 'not_found' }, 'discord'), ctx.logger);
   }
-  await startJob(i, ctx, { kind: 'remix', videoId, change });
+  await startJob(i, ctx, { kind: 'remix', videoId, change }, placeOutsideGuild(i, sourceJob));
+}
+
+/** A click in a DM (a private result) acts in the source job's own server and channel. */
+function placeOutsideGuild(
+  i: ButtonInteraction | ModalSubmitInteraction,
+  source: Job | undefined,
+): { workspaceId: string; channelId: string } | undefined {
+  if (i.inGuild() || !source || source.place.platform !== 'discord') return undefined;
+  return { workspaceId: source.place.workspaceId, channelId: source.place.channelId };
 }

@@ -12,13 +12,22 @@ export type ComponentAction =
   | { kind: 'remix-modal'; videoId: string }
   /** Remix of the video a job made, for video ids too long for a custom id (LiteLLM's base64 ids). */
   | { kind: 'remix-job'; jobId: string }
-  | { kind: 'remix-job-modal'; jobId: string };
+  | { kind: 'remix-job-modal'; jobId: string }
+  /** Team controls: Details and Delete on a result, paging of `/history`. */
+  | { kind: 'details'; jobId: string }
+  | { kind: 'delete'; jobId: string }
+  | { kind: 'history'; scope: 'mine' | 'all'; page: number };
 
 const PREFIX = 'rb';
 
 /** The custom id for `action`, or `undefined` when it would not fit in 100 characters. */
 export function customIdOf(action: ComponentAction): string | undefined {
-  const arg = 'jobId' in action ? action.jobId : action.videoId;
+  const arg =
+    'jobId' in action
+      ? action.jobId
+      : 'videoId' in action
+        ? action.videoId
+        : `${action.scope}.${action.page}`;
   const id = `${PREFIX}:${action.kind}:${arg}`;
   return id.length <= CUSTOM_ID_MAX ? id : undefined;
 }
@@ -31,12 +40,26 @@ export function remixActionOf(job: { id: string; videoId: string }): ComponentAc
     : { kind: 'remix', videoId: job.videoId };
 }
 
-const BY_JOB: ReadonlySet<string> = new Set(['cancel', 'reroll', 'remix-job', 'remix-job-modal']);
+const BY_JOB: ReadonlySet<string> = new Set([
+  'cancel',
+  'reroll',
+  'remix-job',
+  'remix-job-modal',
+  'details',
+  'delete',
+]);
 
 /** Parse a custom id made by {@link customIdOf}; `undefined` for anything else. */
 export function parseCustomId(customId: string): ComponentAction | undefined {
-  const m = /^rb:(cancel|reroll|remix|remix-modal|remix-job|remix-job-modal):(.+)$/.exec(customId);
+  const m =
+    /^rb:(cancel|reroll|remix|remix-modal|remix-job|remix-job-modal|details|delete|history):(.+)$/.exec(
+      customId,
+    );
   if (!m) return undefined;
   const [, kind, arg] = m as unknown as [string, ComponentAction['kind'], string];
+  if (kind === 'history') {
+    const h = /^(mine|all)\.(\d{1,4})$/.exec(arg);
+    return h ? { kind, scope: h[1] as 'mine' | 'all', page: Number(h[2]) } : undefined;
+  }
   return (BY_JOB.has(kind) ? { kind, jobId: arg } : { kind, videoId: arg }) as ComponentAction;
 }

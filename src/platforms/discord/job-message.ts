@@ -43,7 +43,11 @@ const STYLE: Record<JobAction['kind'], ButtonStyle.Primary | ButtonStyle.Seconda
   cancel: ButtonStyle.Danger,
   remix: ButtonStyle.Primary,
   reroll: ButtonStyle.Secondary,
+  details: ButtonStyle.Secondary,
+  delete: ButtonStyle.Danger,
 };
+/** Discord allows at most five buttons in one action row. */
+const ROW_MAX = 5;
 const PROMPT_MAX = 1500;
 
 /**
@@ -71,12 +75,17 @@ function components(actions: JobAction[]): APIActionRowComponent<APIButtonCompon
     );
     if (custom_id) list.push({ type: ComponentType.Button, style: STYLE[a.kind], label: a.label, custom_id });
   }
-  return list.length > 0 ? [{ type: ComponentType.ActionRow, components: list }] : [];
+  const rows: APIActionRowComponent<APIButtonComponent>[] = [];
+  for (let at = 0; at < list.length; at += ROW_MAX) {
+    rows.push({ type: ComponentType.ActionRow, components: list.slice(at, at + ROW_MAX) });
+  }
+  return rows;
 }
 
 /** "[“prompt”](link) ← `video_…` …", within an embed field's 1024 characters. */
 function lineageValue(p: JobPresentation): string {
   const parts = p.lineage.map((l) => {
+    if (l.deleted) return `~~${safeText(l.label, 60)}~~`;
     const label = l.isPrompt ? safeText(l.label, 44).replace(/[[\]]/g, '') : `\`${l.label}\``;
     return l.link ? `[${label}](${l.link})` : label;
   });
@@ -95,6 +104,7 @@ function embedOf(view: JobView, p: JobPresentation): APIEmbed {
     { name: p.text('job.by'), value: `<@${job.requester.userId}>`, inline: true },
   ];
   if (job.image) fields.push({ name: '\u200b', value: p.text('job.image') });
+  if (p.variant) fields.push({ name: '\u200b', value: p.variant, inline: true });
   if (p.progressBar !== undefined || p.timing !== undefined) {
     const status = [p.progressBar, p.timing].filter(Boolean).join('\n');
     fields.push({ name: p.text('job.state'), value: status });

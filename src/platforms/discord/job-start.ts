@@ -2,7 +2,7 @@
  * Turning an acknowledged interaction into a job: register it as the job's origin (so the job
  * message becomes the deferred reply), submit, and answer a refusal privately.
  */
-import type { RepliableInteraction } from 'discord.js';
+import { MessageFlags, type RepliableInteraction } from 'discord.js';
 import type { VideoRequest } from '../../engine/engine-api.ts';
 import { refusalText } from '../../presentation/refusal-text.ts';
 import { actorOf } from './actor.ts';
@@ -19,10 +19,19 @@ export type JobStart =
   | { kind: 'reroll'; jobId: string; prompt: string }
   | { kind: 'remix'; videoId: string; change: string };
 
-/** Submit a job for an interaction that was already deferred publicly. */
-export async function startJob(i: RepliableInteraction, ctx: DiscordContext, start: JobStart): Promise<void> {
+/**
+ * Submit a job for an interaction that was already deferred. `where` places it elsewhere than
+ * the interaction: a click in a DM (on a private result) makes a job in the result's own server
+ * and channel, still answered in the DM.
+ */
+export async function startJob(
+  i: RepliableInteraction,
+  ctx: DiscordContext,
+  start: JobStart,
+  where?: { workspaceId: string; channelId: string },
+): Promise<void> {
   const actor = actorOf(i, ctx.config);
-  const channelId = i.channelId ?? '';
+  const channelId = where?.channelId ?? i.channelId ?? '';
   ctx.origins.register({
     interactionId: i.id,
     userId: actor.userId,
@@ -41,7 +50,8 @@ export async function startJob(i: RepliableInteraction, ctx: DiscordContext, sta
   });
   let jobId: string | undefined;
   try {
-    const place = { platform: 'discord' as const, workspaceId: i.guildId ?? '', channelId, locale: i.locale };
+    const workspaceId = where?.workspaceId ?? i.guildId ?? '';
+    const place = { platform: 'discord' as const, workspaceId, channelId, locale: i.locale };
     const out =
       start.kind === 'reroll'
         ? await ctx.engine.reroll(start.jobId, actor, place, i.id)
@@ -53,6 +63,18 @@ export async function startJob(i: RepliableInteraction, ctx: DiscordContext, sta
       return;
     }
     jobId = out.value.job.id;
+    if (out.value.variantRefusal) {
+      const made = 1 + (out.value.variants?.length ?? 0);
+      const reason = refusalText(i.locale, out.value.variantRefusal, 'discord');
+      const asked = out.value.job.variant?.of ?? made + 1;
+      await i
+        .followUp({
+          content: t(i.locale, 'reply.variantsStopped', { made, asked, reason }),
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: { parse: [] },
+        })
+        .catch((err: unknown) => ctx.logger.warn('could not tell about refused variants', { err }));
+    }
   } catch (err) {
     ctx.logger.error('submit failed', { interaction: i.id, err });
     await replyPrivately(i, t(i.locale, 'reply.failed'), ctx.logger);

@@ -45,6 +45,19 @@ export class MessageEditor {
     return { id: out.id };
   }
 
+  /** The bot's direct-message channel with `userId` (Discord returns the same one each time). */
+  async openDm(userId: string): Promise<string> {
+    const out = (await this.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as {
+      id: string;
+    };
+    return out.id;
+  }
+
+  /** Delete a message (the bot's own). */
+  async remove(channelId: string, messageId: string): Promise<void> {
+    await this.rest.delete(Routes.channelMessage(channelId, messageId));
+  }
+
   /**
    * Edit a message. `files` (when given) replace its attachments. Resolves when this body (or a
    * newer one that superseded it) was applied; rejects when applying this body failed.

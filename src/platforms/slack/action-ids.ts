@@ -9,6 +9,12 @@ export const ACTION_IDS = {
   reroll: 'reelbot_reroll',
   /** value: our job id to cancel. */
   cancel: 'reelbot_cancel',
+  /** value: our job id; shows its details to the clicker only. */
+  details: 'reelbot_details',
+  /** value: our job id whose result to delete (requester or admin). */
+  delete: 'reelbot_delete',
+  /** value: `<mine|all>.<page>` of `/history`. */
+  historyPage: 'reelbot_history_page',
 } as const;
 
 export const VIEW_IDS = {

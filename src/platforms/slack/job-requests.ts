@@ -3,9 +3,12 @@
  * where the job message goes (a remix or re-roll joins its source's thread) and the refusal,
  * if any, told privately.
  */
-import type { Outcome, VideoRequest } from '../../engine/engine-api.ts';
+import type { Outcome, Submitted, VideoRequest } from '../../engine/engine-api.ts';
 import type { Job } from '../../engine/job.ts';
-import { type TellTarget, tellRefusal } from './tell-user.ts';
+import { t } from '../../presentation/catalogue/catalogue.ts';
+import { refusalText } from '../../presentation/refusal-text.ts';
+import { escapeSlack } from './render/slack-text.ts';
+import { type TellTarget, tellRefusal, tellUser } from './tell-user.ts';
 
 export type SlackPlace = VideoRequest['place'];
 
@@ -39,9 +42,21 @@ export function placeNear(
 }
 
 /** Wait for an engine call; a refusal is told to the requester (nothing was charged). True when accepted. */
-export async function acceptedOrTell(pending: Promise<Outcome<unknown>>, tell: TellTarget): Promise<boolean> {
+export async function acceptedOrTell(
+  pending: Promise<Outcome<Partial<Submitted>>>,
+  tell: TellTarget,
+): Promise<boolean> {
   const outcome = await pending;
-  if (outcome.ok) return true;
+  if (outcome.ok) {
+    const { variantRefusal, variants, job } = outcome.value;
+    if (variantRefusal) {
+      const made = 1 + (variants?.length ?? 0);
+      const reason = refusalText(tell.locale, variantRefusal, 'slack');
+      const asked = job?.variant?.of ?? made + 1;
+      await tellUser(tell, escapeSlack(t(tell.locale, 'reply.variantsStopped', { made, asked, reason })));
+    }
+    return true;
+  }
   await tellRefusal(tell, outcome.refusal);
   return false;
 }

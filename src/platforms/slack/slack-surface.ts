@@ -56,20 +56,23 @@ export class SlackSurface implements Surface {
   jobAccepted(view: JobView): Promise<MessageRef> {
     return this.serial(view.job.id, async () => {
       const place = view.job.place;
+      if (view.job.private) return this.privateNotice(view, {});
       const r = renderJobMessage(view);
+      // A later variant joins the first variant's thread.
+      const thread = place.threadRef ?? place.replyTo;
       const res = await this.o.client.chat.postMessage({
         channel: place.channelId,
         text: r.text,
         blocks: r.blocks,
         unfurl_links: false,
         unfurl_media: false,
-        ...(place.threadRef ? { thread_ts: place.threadRef } : {}),
+        ...(thread ? { thread_ts: thread } : {}),
       });
       const ts = res.ts ?? '';
       const permalink = await this.permalink(place.channelId, ts);
       return {
         messageRef: ts,
-        ...(place.threadRef ? { threadRef: place.threadRef } : {}),
+        ...(thread ? { threadRef: thread } : {}),
         ...(permalink ? { link: permalink } : {}),
       };
     });
@@ -97,7 +100,9 @@ export class SlackSurface implements Surface {
       // Given up after one error, the message would show the job as still running (with a
       // Cancel button) for good. The Web API client already retries HTTP failures (429, 5xx);
       // Slack's own errors (`ok: false`, e.g. internal_error) are retried here, and only those.
-      const note = `:arrow_down: ${t(view.job.place.locale, 'job.inThread')}`;
+      const note = view.job.private
+        ? `:lock: ${t(view.job.place.locale, 'job.sentDirectly')}`
+        : `:arrow_down: ${t(view.job.place.locale, 'job.inThread')}`;
       await retry(() => this.edit(view, { lineage: video.lineage, note, state: 'delivered' }), {
         attempts: FINAL_EDIT_ATTEMPTS,
         delayMs: (attempt) => backoffMs(attempt, 250, 4000),
@@ -123,6 +128,30 @@ export class SlackSurface implements Surface {
     });
   }
 
+  /** The result was deleted: remove the job message and the message carrying the MP4. */
+  jobDeleted(view: JobView): Promise<void> {
+    return this.serial(view.job.id, async () => {
+      this.markFinished(view.job.id);
+      const { channelId, messageRef } = view.job.place;
+      const job = view.job;
+      // A private job's message was ephemeral (gone by itself); its result is in the direct messages.
+      const targets: [string, string | undefined][] = job.private
+        ? [[await this.directChannel(job.requester.userId), job.resultMessageRef]]
+        : [
+            [channelId, messageRef],
+            [channelId, job.resultMessageRef !== messageRef ? job.resultMessageRef : undefined],
+          ];
+      for (const [channel, ts] of targets) {
+        if (!ts) continue;
+        try {
+          await this.o.client.chat.delete({ channel, ts });
+        } catch (err) {
+          if (!GONE.has(slackError(err) ?? '')) throw err;
+        }
+      }
+    });
+  }
+
   // ---- internals ----
 
   /** Where results go: the job message's thread, or the channel (but a job already in a thread stays there). */
@@ -134,8 +163,7 @@ export class SlackSurface implements Surface {
 
   private async upload(view: JobView, video: DeliveredVideo): Promise<MessageRef | undefined> {
     const job = view.job;
-    const channel = job.place.channelId;
-    const thread = this.resultThread(view);
+    const { channel, thread } = await this.resultPlace(view);
     const rendered = renderResultMessage(job, video.lineage);
     const file = await readAll(video.open());
     const common = { channel_id: channel, file, filename: video.fileName, title: job.prompt.slice(0, 200) };
@@ -167,9 +195,9 @@ export class SlackSurface implements Surface {
       ? t(locale, 'job.tooLargeLink', { link: link(url, url) })
       : t(locale, 'job.tooLargeNoLink', { id: view.job.videoId ?? view.job.id });
     const note = `:warning: ${t(locale, 'job.tooLargeNoFrame', sizes)} ${how}`;
-    const thread = this.resultThread(view);
+    const { channel, thread } = await this.resultPlace(view);
     const posted = await this.o.client.chat.postMessage({
-      channel: view.job.place.channelId,
+      channel,
       text: note,
       unfurl_links: false,
       ...(thread ? { thread_ts: thread } : {}),
@@ -184,6 +212,11 @@ export class SlackSurface implements Surface {
   private async edit(view: JobView, extras: JobExtras): Promise<void> {
     const place = view.job.place;
     if (!place.messageRef) return;
+    // A private job's message is ephemeral: Slack cannot edit it; the outcome is told anew.
+    if (view.job.private) {
+      if (extras.state === 'delivered') await this.privateNotice(view, extras);
+      return;
+    }
     const r = renderJobMessage(view, extras);
     try {
       await this.o.client.chat.update({
@@ -206,6 +239,10 @@ export class SlackSurface implements Surface {
   }
 
   private async editOrPost(view: JobView, extras: JobExtras): Promise<void> {
+    if (view.job.private) {
+      await this.privateNotice(view, extras);
+      return;
+    }
     if (view.job.place.messageRef) return this.edit(view, extras);
     const r = renderJobMessage(view, extras);
     await this.o.client.chat.postMessage({
@@ -214,6 +251,35 @@ export class SlackSurface implements Surface {
       blocks: r.blocks,
       ...(view.job.place.threadRef ? { thread_ts: view.job.place.threadRef } : {}),
     });
+  }
+
+  /** Where the MP4 goes: the requester's direct messages for a private job, else the channel (or thread). */
+  private async resultPlace(view: JobView): Promise<{ channel: string; thread: string | undefined }> {
+    if (view.job.private)
+      return { channel: await this.directChannel(view.job.requester.userId), thread: undefined };
+    return { channel: view.job.place.channelId, thread: this.resultThread(view) };
+  }
+
+  private async directChannel(userId: string): Promise<string> {
+    const res = await this.o.client.conversations.open({ users: userId });
+    const id = res.channel?.id;
+    if (!id) throw new Error('slack conversations.open returned no channel');
+    return id;
+  }
+
+  /** The job message of a private job, shown to the requester only (ephemeral). */
+  private async privateNotice(view: JobView, extras: JobExtras): Promise<MessageRef> {
+    const place = view.job.place;
+    const r = renderJobMessage(view, extras);
+    const thread = place.threadRef ?? place.replyTo;
+    const res = await this.o.client.chat.postEphemeral({
+      channel: place.channelId,
+      user: view.job.requester.userId,
+      text: r.text,
+      blocks: r.blocks,
+      ...(thread ? { thread_ts: thread } : {}),
+    });
+    return { messageRef: res.message_ts ?? `ephemeral-${view.job.id}` };
   }
 
   private async permalink(channel: string, ts: string): Promise<string | undefined> {

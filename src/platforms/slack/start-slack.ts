@@ -18,6 +18,7 @@ import cancelButton from './interactions/cancel-button.ts';
 import remixButton from './interactions/remix-button.ts';
 import remixModalSubmit from './interactions/remix-modal-submit.ts';
 import rerollButton from './interactions/reroll-button.ts';
+import { TEAM_BUTTONS } from './interactions/team-buttons.ts';
 import videoModalSubmit from './interactions/video-modal-submit.ts';
 import { onceMiddleware } from './once-middleware.ts';
 import { slackFileOrigins } from './slack-file-fetch.ts';
@@ -56,7 +57,7 @@ export interface SlackBot {
   stop(): Promise<void>;
 }
 
-const BUTTONS: readonly SlackButton[] = [remixButton, rerollButton, cancelButton];
+const BUTTONS: readonly SlackButton[] = [remixButton, rerollButton, cancelButton, ...TEAM_BUTTONS];
 const MODALS: readonly SlackModalSubmit[] = [videoModalSubmit, remixModalSubmit];
 
 /** Start Slack. Throws when the configuration has no usable mode. */

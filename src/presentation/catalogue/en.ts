@@ -5,8 +5,10 @@
  */
 import type { RefusalCode } from '../../engine/engine-api.ts';
 import type { JobErrorCode } from '../../engine/job.ts';
+import { teamEn } from './team-en.ts';
 
 export const en = {
+  ...teamEn,
   // ---- Discord command descriptions (≤ 100 characters) ----
   'cmd.video': 'Make a video from a prompt',
   'cmd.video.prompt': 'What should happen in the video',
@@ -122,7 +124,7 @@ export const en = {
   'reply.formFailed':
     'The form could not be opened in time. Run `/video` again, or give the prompt directly.',
   'reply.remixFormFailed': 'The Remix dialog could not be opened in time. Click Remix again.',
-  'reply.badFlag': 'There is no option "{flag}". Use --size, --seconds or --model.',
+  'reply.badFlag': 'There is no option "{flag}". Use --size, --seconds, --model, --variants or --private.',
   'reply.flagValue': '--{flag} needs a value.',
   'reply.flagSize': '--size is WIDTHxHEIGHT, for example 1280x720 (got "{value}").',
   'reply.flagWhole': '--seconds is a whole number, for example 8 (got "{value}").',

@@ -1,7 +1,9 @@
 /** Every sentence the bot shows, in Simplified Chinese. A key missing here is a type error. */
 import type { MessageKey } from './en.ts';
+import { teamZhCN } from './team-zh-CN.ts';
 
 export const zhCN: Record<MessageKey, string> = {
+  ...teamZhCN,
   'cmd.video': '根据提示词生成视频',
   'cmd.video.prompt': '视频里应该发生什么',
   'cmd.video.size': '画面尺寸（宽x高）',
@@ -107,7 +109,7 @@ export const zhCN: Record<MessageKey, string> = {
     '用法：`/remix video_abc123 改成夜晚` — 先写视频 ID（每个视频下方都有），再写一处修改。',
   'reply.formFailed': '表单未能及时打开。请再次运行 `/video`，或直接给出提示词。',
   'reply.remixFormFailed': '混剪对话框未能及时打开。请再点一次“混剪”。',
-  'reply.badFlag': '没有选项“{flag}”。请使用 --size、--seconds 或 --model。',
+  'reply.badFlag': '没有选项“{flag}”。请使用 --size、--seconds、--model、--variants 或 --private。',
   'reply.flagValue': '--{flag} 需要一个值。',
   'reply.flagSize': '--size 的格式是 宽x高，例如 1280x720（收到的是“{value}”）。',
   'reply.flagWhole': '--seconds 必须是整数，例如 8（收到的是“{value}”）。',

@@ -292,7 +292,7 @@ export class FakeDiscord {
       type: Number(built.payload.type),
       createdAt: Date.now(),
       channelId: built.channelId,
-      guildId: this.fixtures.guild.id,
+      guildId: built.payload.guild_id ? this.fixtures.guild.id : '',
       user: built.user,
       attachmentSizeLimit: built.attachmentSizeLimit,
       payload: built.payload,

@@ -114,6 +114,16 @@ export class FakeState extends EventEmitter {
   readonly commands = new Map<string, Json[]>();
   /** Files users "uploaded" with slash commands (the `image` option), served like the CDN. */
   readonly cdn = new Map<string, StoredAttachment>();
+  /** Direct-message channels the bot opened (`POST /users/@me/channels`), by channel id. */
+  readonly dmChannels = new Map<string, { id: string; recipientId: string }>();
+
+  /** The bot's DM channel with `userId`, opened once. */
+  dmWith(userId: string): { id: string; recipientId: string } {
+    for (const dm of this.dmChannels.values()) if (dm.recipientId === userId) return dm;
+    const dm = { id: snowflake(), recipientId: userId };
+    this.dmChannels.set(dm.id, dm);
+    return dm;
+  }
 
   attachment(id: string): StoredAttachment | undefined {
     const up = this.cdn.get(id);

@@ -60,11 +60,35 @@ export class InteractionBuilder {
     const member = f.guild.members.find((m) => m.user.id === user.id);
     if (!member) throw new Error(`fake discord: ${user.username} is not a member of the guild`);
     const channelId = spec.channelId ?? f.channels.general.id;
-    const channel = f.guild.channels.find((c) => c.id === channelId);
-    if (!channel) throw new Error(`fake discord: unknown channel ${channelId}`);
     const id = snowflake();
     const token = `aW50ZXJhY3Rpb24${randomBytes(48).toString('base64url')}`;
     const attachmentSizeLimit = spec.attachmentSizeLimit ?? f.guild.uploadLimit;
+    const dm = this.state.dmChannels.get(channelId);
+    if (dm) {
+      // A click in the bot's DM with the user: no guild, no member, the user as `user`.
+      if (dm.recipientId !== user.id)
+        throw new Error(`fake discord: ${user.username} is not in DM ${channelId}`);
+      const payload: Json = {
+        id,
+        application_id: f.applicationId,
+        type,
+        token,
+        version: 1,
+        channel_id: channelId,
+        channel: { id: channelId, type: 1, last_message_id: null, flags: 0, recipients: [user] },
+        user,
+        app_permissions: (spec.appPermissions ?? BOT_PERMISSIONS).toString(),
+        locale: spec.locale ?? 'en-US',
+        entitlements: [],
+        authorizing_integration_owners: { '0': f.guild.id },
+        context: 1,
+        attachment_size_limit: attachmentSizeLimit,
+        data,
+      };
+      return { payload, id, token, user, channelId, attachmentSizeLimit };
+    }
+    const channel = f.guild.channels.find((c) => c.id === channelId);
+    if (!channel) throw new Error(`fake discord: unknown channel ${channelId}`);
     const payload: Json = {
       id,
       application_id: f.applicationId,

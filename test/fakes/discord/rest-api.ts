@@ -188,6 +188,16 @@ route('POST', rx(wh), false, (ctx, m, body) => {
 // ---- channel messages (bot token) ----
 function channelContext(ctx: RestContext, channelId: string, author: FakeUser): MessageContext {
   const ch = ctx.fixtures.guild.channels.find((c) => c.id === channelId);
+  if (!ch && ctx.state.dmChannels.has(channelId)) {
+    return {
+      state: ctx.state,
+      origin: ctx.origin(),
+      author,
+      guildId: '',
+      channelId,
+      uploadLimit: ctx.fixtures.guild.uploadLimit,
+    };
+  }
   if (!ch) throw errors.unknownChannel();
   return {
     state: ctx.state,
@@ -205,6 +215,15 @@ function channelMessage(ctx: RestContext, channelId: string, messageId: string):
   if (!m || m.deleted || m.channel_id !== channelId || m.ephemeralFor) throw errors.unknownMessage();
   return m;
 }
+
+// ---- direct messages (bot token) ----
+route('POST', rx('/users/@me/channels'), true, (ctx, _m, body) => {
+  const recipient = String(body.json?.recipient_id ?? '');
+  const member = ctx.fixtures.guild.members.find((x) => x.user.id === recipient);
+  if (!member) throw errors.invalidForm(['recipient_id: Unknown user']);
+  const dm = ctx.state.dmWith(recipient);
+  return { id: dm.id, type: 1, last_message_id: null, flags: 0, recipients: [member.user] };
+});
 
 route('POST', rx(`/channels/${id}/messages`), true, (ctx, m, body) => {
   const mctx = channelContext(ctx, m[1]!, ctx.fixtures.bot);

@@ -59,6 +59,8 @@ export interface FakeEphemeral {
   /** How it was sent: `chat.postEphemeral`, the response_url, or the ack body of a command. */
   via: 'chat.postEphemeral' | 'response_url' | 'ack';
   threadTs?: string;
+  /** How many times a `replace_original` answer replaced it (a click on one of its buttons). */
+  replaced?: number;
 }
 
 export interface FakeView {
@@ -97,6 +99,8 @@ export class FakeSlackState extends EventEmitter {
   readonly channels = new Map<string, FakeChannel>();
   readonly messages: FakeMessage[] = [];
   readonly ephemerals: FakeEphemeral[] = [];
+  /** Messages the bot removed with chat.delete. */
+  readonly deletedMessages: FakeMessage[] = [];
   readonly views = new Map<string, FakeView>();
   readonly triggers = new Map<string, Trigger>();
   readonly files = new Map<string, FakeFile>();

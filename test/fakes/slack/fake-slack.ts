@@ -229,6 +229,40 @@ export class FakeSlack {
   }
 
   /**
+   * A user clicks the button `actionId` on an ephemeral message the bot showed them (a private
+   * answer). An answer with `replace_original` through the click's response_url replaces it.
+   */
+  clickEphemeralButton(args: { ephemeral: FakeEphemeral; actionId: string }): Promise<Delivery> {
+    const e = args.ephemeral;
+    const message: FakeMessage = {
+      channel: e.channel,
+      ts: this.state.nextTs(),
+      user: this.botUserId,
+      text: e.text,
+      blocks: e.blocks,
+      files: [],
+      updates: 0,
+      history: [],
+    };
+    const button = findButton(message, args.actionId);
+    if (!button) throw new Error(`the ephemeral message has no button ${args.actionId}`);
+    const triggerId = this.state.issueTrigger(e.user);
+    const responseUrl = this.responseUrl(e.channel, e.user);
+    const target = this.routes.responseUrls.get(responseUrl.slice(responseUrl.lastIndexOf('/') + 1));
+    if (target) target.ephemeral = e;
+    const payload = blockActionsPayload(this.ws, this.state, {
+      user: e.user,
+      message,
+      blockId: button.blockId,
+      element: button.element,
+      triggerId,
+      responseUrl,
+    });
+    (payload.container as Record<string, unknown>).is_ephemeral = true;
+    return this.delivery.deliver('interactive', payload, triggerId);
+  }
+
+  /**
    * A user submits an open modal with `values` keyed by input `action_id` (text, a select's
    * option value, or `{ files }` for a file input). Inputs not given are sent empty.
    */
@@ -259,6 +293,11 @@ export class FakeSlack {
   }
 
   // ---- what tests look at ----
+
+  /** Messages the bot removed with chat.delete, oldest first. */
+  deletedMessages(channel: string): FakeMessage[] {
+    return this.state.deletedMessages.filter((m) => m.channel === channel);
+  }
 
   /** Every message in `channel` (top level and thread replies), oldest first. */
   messages(channel: string): FakeMessage[] {

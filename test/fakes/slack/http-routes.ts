@@ -4,6 +4,7 @@
  * required) and the `response_url`s of commands and clicks.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FakeEphemeral } from './fake-slack-state.ts';
 import { type ApiContext, METHODS, type Params } from './web-api-methods.ts';
 
 export interface RouteConfig {
@@ -15,7 +16,17 @@ export interface RouteConfig {
   /** Pending forced failures per method. */
   failures: Map<string, { times: number; error: string }>;
   /** response_url id → where the answer goes. */
-  responseUrls: Map<string, { channel: string; user: string; uses: number; expiresAt: number }>;
+  responseUrls: Map<
+    string,
+    {
+      channel: string;
+      user: string;
+      uses: number;
+      expiresAt: number;
+      /** The ephemeral message whose button was clicked: `replace_original` replaces it. */
+      ephemeral?: FakeEphemeral;
+    }
+  >;
 }
 
 const MAX_BODY = 2 * 1024 * 1024 * 1024;
@@ -183,7 +194,13 @@ async function handleResponseUrl(cfg: RouteConfig, id: string, req: IncomingMess
   const state = cfg.api.state;
   const blocks = Array.isArray(body.blocks) ? (body.blocks as Record<string, unknown>[]) : [];
   const text = typeof body.text === 'string' ? body.text : '';
-  state.ephemerals.push({ channel: target.channel, user: target.user, text, blocks, via: 'response_url' });
+  if (body.replace_original === true && target.ephemeral) {
+    target.ephemeral.text = text;
+    target.ephemeral.blocks = blocks;
+    target.ephemeral.replaced = (target.ephemeral.replaced ?? 0) + 1;
+  } else {
+    state.ephemerals.push({ channel: target.channel, user: target.user, text, blocks, via: 'response_url' });
+  }
   state.changed();
   res.writeHead(200, { 'content-type': 'text/plain' });
   res.end('ok');

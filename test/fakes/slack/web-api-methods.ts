@@ -119,6 +119,19 @@ const update: Method = (ctx, p) => {
   return { ok: true, channel, ts: m.ts, text: m.text, message: messageJson(m, ctx) };
 };
 
+/** chat.delete: the bot removes one of its own messages (thread replies stay, as in Slack). */
+const deleteMessage: Method = (ctx, p) => {
+  const channel = str(p.channel);
+  const ts = str(p.ts);
+  if (!channel || !ctx.state.channels.has(channel)) return fail('channel_not_found');
+  const m = ts ? ctx.state.findMessage(channel, ts) : undefined;
+  if (!m) return fail('message_not_found');
+  if (m.user !== ctx.botUserId) return fail('cant_delete_message');
+  ctx.state.messages.splice(ctx.state.messages.indexOf(m), 1);
+  ctx.state.deletedMessages.push(m);
+  return { ok: true, channel, ts: m.ts };
+};
+
 const postEphemeral: Method = (ctx, p) => {
   const channel = str(p.channel);
   const user = str(p.user);
@@ -232,6 +245,14 @@ const conversationsInfo: Method = (ctx, p) => {
   };
 };
 
+/** conversations.open with `users`: the bot's direct-message channel with that person (the same each time). */
+const conversationsOpen: Method = (ctx, p) => {
+  const user = str(p.users);
+  if (!user || user.includes(',') || !ctx.state.users.has(user)) return fail('user_not_found');
+  const channel = ctx.state.ensureChannel(`D${user.slice(1)}`, { name: `dm-${user}`, isPrivate: true });
+  return { ok: true, channel: { id: channel.id, is_im: true, user } };
+};
+
 const getUploadUrl: Method = (ctx, p) => {
   const filename = str(p.filename);
   const length = Number(p.length);
@@ -323,11 +344,13 @@ export const METHODS: Record<string, { run: Method; appToken?: boolean }> = {
   'chat.postMessage': { run: postMessage },
   'chat.update': { run: update },
   'chat.postEphemeral': { run: postEphemeral },
+  'chat.delete': { run: deleteMessage },
   'chat.getPermalink': { run: getPermalink },
   'views.open': { run: viewsOpen },
   'views.update': { run: viewsUpdate },
   'users.info': { run: usersInfo },
   'conversations.info': { run: conversationsInfo },
+  'conversations.open': { run: conversationsOpen },
   'files.getUploadURLExternal': { run: getUploadUrl },
   'files.completeUploadExternal': { run: completeUpload },
   'files.info': { run: filesInfo },

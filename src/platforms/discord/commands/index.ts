@@ -1,7 +1,9 @@
 /** Every slash command the bot offers, by name. */
 import type { Command } from '../command.ts';
+import history from './history.ts';
 import quota from './quota.ts';
 import remix from './remix.ts';
+import settings from './settings.ts';
 import video from './video.ts';
 import videoAdmin from './video-admin.ts';
 
@@ -10,4 +12,7 @@ export const commands: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['remix', remix],
   ['quota', quota],
   ['video-admin', videoAdmin],
+  // team controls
+  ['history', history],
+  ['settings', settings],
 ]);

@@ -1,6 +1,7 @@
 /** `/video prompt [size] [seconds] [model] [image]`: make a video. */
 import { ApplicationCommandOptionType, ApplicationCommandType, InteractionContextType } from 'discord.js';
 import { formatBytes } from '../../../presentation/format-bytes.ts';
+import { actorOf } from '../actor.ts';
 import type { Command } from '../command.ts';
 import { described, named, t } from '../i18n.ts';
 import { fetchDiscordImage, IMAGE_TYPES, ImageFetchError } from '../image-fetch.ts';
@@ -47,6 +48,19 @@ export default {
         ...named('image', '图片'),
         ...described('cmd.video.image'),
       },
+      // team controls
+      {
+        type: ApplicationCommandOptionType.Integer,
+        ...named('variants', '变体数'),
+        ...described('cmd.video.variants'),
+        min_value: 1,
+        max_value: 4,
+      },
+      {
+        type: ApplicationCommandOptionType.Boolean,
+        ...named('private', '私密'),
+        ...described('cmd.video.private'),
+      },
     ],
   }),
 
@@ -63,7 +77,15 @@ export default {
         return replyPrivately(i, t(i.locale, 'reply.imageSize', vars), ctx.logger);
       }
     }
-    if (!(await deferNow(i, false, ctx.logger))) return;
+    // Private (asked, or this channel's default): the job message is an ephemeral reply.
+    const hidden = i.options.getBoolean('private');
+    const secret =
+      hidden ??
+      (await ctx.engine
+        .effectiveDefaults(actorOf(i, ctx.config), { workspaceId: i.guildId ?? '', channelId: i.channelId })
+        .then((d) => d.private.value)
+        .catch(() => false));
+    if (!(await deferNow(i, secret, ctx.logger))) return;
     const params: JobParams = { prompt: i.options.getString('prompt', true) };
     const size = i.options.getString('size');
     const seconds = i.options.getInteger('seconds');
@@ -71,6 +93,9 @@ export default {
     if (size) params.size = size;
     if (seconds !== null) params.seconds = seconds;
     if (model) params.model = model;
+    const variants = i.options.getInteger('variants');
+    if (variants !== null) params.variants = variants;
+    if (hidden !== null) params.private = hidden;
     if (image) {
       try {
         const got = await fetchDiscordImage(image.url, ctx.imagePolicy);

@@ -9,6 +9,10 @@ export interface ParsedVideoText {
   size?: string;
   seconds?: number;
   model?: string;
+  /** `--variants N` (1-4; the engine keeps it in range). */
+  variants?: number;
+  /** `--private` (or `--private=off`). */
+  private?: boolean;
 }
 
 /** A problem with the text, as a catalogue message (the user's words go in `vars`, unescaped). */
@@ -19,7 +23,7 @@ export interface ParseProblem {
 
 export type ParseResult = { ok: true; value: ParsedVideoText } | { ok: false; problem: ParseProblem };
 
-const FLAGS = ['size', 'seconds', 'model'] as const;
+const FLAGS = ['size', 'seconds', 'model', 'variants', 'private'] as const;
 type Flag = (typeof FLAGS)[number];
 
 const FLAG_RE = /^(?:--|—|–)([a-z]+)(?:=(.*))?$/i;
@@ -40,6 +44,12 @@ export function parseVideoText(text: string): ParseResult {
       return { ok: false, problem: { key: 'reply.badFlag', vars: { flag: word } } };
     }
     let value = m[2];
+    // `--private` stands alone; only an explicit on/off after it is its value.
+    if (name === 'private' && value === undefined) {
+      const next = words[i + 1] ?? '';
+      value = /^(on|off|yes|no|true|false)$/i.test(next) ? next : 'on';
+      if (value === next) i += 1;
+    }
     if (value === undefined) {
       i += 1;
       value = words[i];
@@ -69,6 +79,14 @@ function buildParsed(prompt: string, flags: Partial<Record<Flag, string>>): Pars
     out.seconds = n;
   }
   if (flags.model !== undefined) out.model = flags.model;
+  if (flags.variants !== undefined) {
+    const n = Number(flags.variants);
+    if (!Number.isInteger(n) || n <= 0) {
+      return { ok: false, problem: { key: 'reply.flagWhole', vars: { value: flags.variants } } };
+    }
+    out.variants = n;
+  }
+  if (flags.private !== undefined) out.private = !/^(off|no|false)$/i.test(flags.private);
   return { ok: true, value: out };
 }
 

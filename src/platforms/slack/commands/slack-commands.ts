@@ -1,7 +1,9 @@
 /** Every slash command the app has; manifest.yml lists the same (a test checks). */
 import type { SlackCommand } from '../slack-handler-types.ts';
+import historyCommand from './history-command.ts';
 import quotaCommand from './quota-command.ts';
 import remixCommand from './remix-command.ts';
+import settingsCommand from './settings-command.ts';
 import videoAdminCommand from './video-admin-command.ts';
 import videoCommand from './video-command.ts';
 
@@ -10,4 +12,7 @@ export const SLACK_COMMANDS: readonly SlackCommand[] = [
   remixCommand,
   quotaCommand,
   videoAdminCommand,
+  // team controls
+  historyCommand,
+  settingsCommand,
 ];

@@ -58,6 +58,8 @@ export default {
         ...(parsed.value.size ? { size: parsed.value.size } : {}),
         ...(parsed.value.seconds ? { seconds: parsed.value.seconds } : {}),
         ...(parsed.value.model ? { model: parsed.value.model } : {}),
+        ...(parsed.value.variants !== undefined ? { variants: parsed.value.variants } : {}),
+        ...(parsed.value.private !== undefined ? { private: parsed.value.private } : {}),
         origin: command.trigger_id,
       }),
       tell,

@@ -64,6 +64,8 @@ function paramsLine(job: Job, p: JobPresentation): string {
     parts.push(`${p.text('job.remixOf')} \`${escapeSlack(job.parentVideoId)}\``);
   if (job.rerollOf) parts.push(p.text('job.reroll'));
   if (job.image) parts.push(p.text('job.image'));
+  if (p.variant) parts.push(p.variant);
+  if (job.private) parts.push(`:lock: ${p.text('job.private')}`);
   parts.push(`${p.text('job.by')} ${mentionUser(job.requester.userId, job.requester.displayName)}`);
   if (job.simulated) parts.push(`:test_tube: _${p.text('job.simulated')}_`);
   return parts.join(' · ');
@@ -72,7 +74,9 @@ function paramsLine(job: Job, p: JobPresentation): string {
 /** "remix of <link|“prompt”> ← …": the ancestors, newest first. */
 function lineageLine(p: JobPresentation): string | undefined {
   if (p.lineage.length === 0) return undefined;
-  const parts = p.lineage.map((l) => (l.link ? link(l.link, l.label) : `\`${escapeSlack(l.label)}\``));
+  const parts = p.lineage.map((l) =>
+    l.deleted ? `~${escapeSlack(l.label)}~` : l.link ? link(l.link, l.label) : `\`${escapeSlack(l.label)}\``,
+  );
   return `:dna: ${p.text('job.remixOfChain', { chain: p.chain(parts) })}`;
 }
 
@@ -88,7 +92,7 @@ function buttons(actions: JobAction[], blockId: string): KnownBlock | undefined 
       value: a.kind === 'remix' ? a.videoId : a.jobId,
       ...(a.kind === 'remix'
         ? { style: 'primary' as const }
-        : a.kind === 'cancel'
+        : a.kind === 'cancel' || a.kind === 'delete'
           ? { style: 'danger' as const }
           : {}),
     })),
