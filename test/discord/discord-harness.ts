@@ -56,6 +56,12 @@ export class DiscordHarness {
     private readonly o: HarnessOptions,
   ) {}
 
+  /** Videos charged today to Discord user `userId` in the fake's server. */
+  async videosUsed(userId: string): Promise<number> {
+    const actor = { platform: 'discord' as const, userId, displayName: userId, isAdmin: false };
+    return (await this.engine.usage(actor, this.fake.guildId)).videos.used;
+  }
+
   static async start(o: HarnessOptions = {}): Promise<DiscordHarness> {
     const fake = await FakeDiscord.start(o.fake);
     const sim = await startSimulator({

@@ -21,18 +21,10 @@ const dmVideos = (userId: string): StoredMessage[] =>
   );
 const publicMessages = () => h.fake.messages(h.fake.channels.general.id).filter((m) => !m.deleted);
 
-async function used(userId: string) {
-  const u = await h.engine.usage(
-    { platform: 'discord', userId, displayName: 'x', isAdmin: false },
-    h.fake.guildId,
-  );
-  return u.videos.used;
-}
-
 describe('Discord private mode', () => {
   it('private:true — the job message is ephemeral, the MP4 comes by DM, nothing in the channel, charged once', async () => {
     const alice = h.fake.users.alice;
-    const before = await used(alice.id);
+    const before = await h.videosUsed(alice.id);
     const publicBefore = publicMessages().length;
     const i = await h.video({
       options: { prompt: 'a secret garden', seconds: 4, private: true },
@@ -48,7 +40,7 @@ describe('Discord private mode', () => {
     }, 10_000);
     expect(note.flags & EPHEMERAL).toBe(EPHEMERAL);
     expect(publicMessages().length).toBe(publicBefore);
-    expect(await used(alice.id)).toBe(before + 1);
+    expect(await h.videosUsed(alice.id)).toBe(before + 1);
   });
 
   it('Re-roll, Remix and Delete work from the DM and stay private', async () => {

@@ -40,14 +40,6 @@ async function jobOf(i: InteractionHandle) {
   return (await h.engine.getJob(id ?? ''))!;
 }
 
-async function usedVideos(user = h.fake.users.alice): Promise<number> {
-  const usage = await h.engine.usage(
-    { platform: 'discord', userId: user.id, displayName: user.username, isAdmin: false },
-    h.fake.guildId,
-  );
-  return usage.videos.used;
-}
-
 describe('Discord /settings', () => {
   it('is registered with Chinese names', () => {
     const cmd = (h.fake.registeredCommands() ?? []).find((c) => c.name === 'settings');
@@ -113,7 +105,7 @@ describe('Discord /settings', () => {
     const png = await sharp({ create: { width: 64, height: 36, channels: 3, background: '#336699' } })
       .png()
       .toBuffer();
-    const before = await usedVideos();
+    const before = await h.videosUsed(h.fake.users.alice.id);
     const i = await h.fake.sendCommand({
       name: 'video',
       options: {
@@ -124,7 +116,7 @@ describe('Discord /settings', () => {
     });
     const refusal = await h.fake.waitFor(() => i.followups()[0]?.content || undefined, 10_000);
     expect(refusal).toMatch(/Starting from an image is turned off/);
-    expect(await usedVideos()).toBe(before);
+    expect(await h.videosUsed(h.fake.users.alice.id)).toBe(before);
     await settings({ subcommand: 'server', options: { 'image-to-video': true }, user: h.fake.users.mod });
   });
 
@@ -171,7 +163,7 @@ describe('Discord moderation', () => {
         user: h.fake.users.mod,
       }),
     ).toMatch(/not a valid regular expression/);
-    const before = await usedVideos();
+    const before = await h.videosUsed(h.fake.users.alice.id);
     const i = await h.fake.sendCommand({
       name: 'video',
       options: { prompt: 'a Gore-soaked castle' },
@@ -191,7 +183,7 @@ describe('Discord moderation', () => {
       await h.video({ options: { prompt: 'gorest the goat' }, user: h.fake.users.alice }),
     );
     expect(ok.prompt).toBe('gorest the goat');
-    expect(await usedVideos()).toBe(before + 1);
+    expect(await h.videosUsed(h.fake.users.alice.id)).toBe(before + 1);
     await settings({
       group: 'blocklist',
       subcommand: 'remove',
@@ -204,7 +196,7 @@ describe('Discord moderation', () => {
   });
 
   it('an upstream content-policy refusal names the prompt, and the same request again is refused without a second charge', async () => {
-    const before = await usedVideos();
+    const before = await h.videosUsed(h.fake.users.alice.id);
     const i = await h.video({
       options: { prompt: 'a [reject] scene', seconds: 4 },
       user: h.fake.users.alice,
@@ -214,7 +206,7 @@ describe('Discord moderation', () => {
       return m && String(m.embeds[0]?.title).includes('Could not') ? m : undefined;
     }, 15_000);
     expect(JSON.stringify(failed.embeds)).toContain('refused this prompt');
-    expect(await usedVideos()).toBe(before + 1);
+    expect(await h.videosUsed(h.fake.users.alice.id)).toBe(before + 1);
     const again = await h.fake.sendCommand({
       name: 'video',
       options: { prompt: 'a [reject] scene', seconds: 4 },
@@ -223,7 +215,7 @@ describe('Discord moderation', () => {
     expect(await h.fake.waitFor(() => again.followups()[0]?.content || undefined, 10_000)).toMatch(
       /already refused this exact prompt/,
     );
-    expect(await usedVideos()).toBe(before + 1);
+    expect(await h.videosUsed(h.fake.users.alice.id)).toBe(before + 1);
   });
 
   it('an image the upstream refuses is named as the image', async () => {

@@ -28,14 +28,6 @@ async function ephemeralAnswer(click: { original(): StoredMessage | undefined })
   });
 }
 
-async function usedVideos(user = h.fake.users.alice): Promise<number> {
-  const usage = await h.engine.usage(
-    { platform: 'discord', userId: user.id, displayName: user.username, isAdmin: false },
-    h.fake.guildId,
-  );
-  return usage.videos.used;
-}
-
 describe('Discord team controls', () => {
   it('registers /history with a Chinese name', () => {
     const cmds = h.fake.registeredCommands() ?? [];
@@ -76,7 +68,7 @@ describe('Discord team controls', () => {
   });
 
   it('Delete is refused to a stranger; the requester deletes it here and upstream, quota unchanged, remixes keep the parent as deleted', async () => {
-    const before = await usedVideos();
+    const before = await h.videosUsed(h.fake.users.alice.id);
     const i = await h.video({ options: { prompt: 'a paper boat in a gutter' }, user: h.fake.users.alice });
     const source = await h.delivered(() => i.original()?.id);
     const sourceJob = (await h.engine.getJob(button(source, 'rb:details:').slice('rb:details:'.length)))!;
@@ -89,7 +81,7 @@ describe('Discord team controls', () => {
       user: h.fake.users.bob,
     });
     const remix = await h.delivered(() => submit.original()?.id);
-    expect(await usedVideos()).toBe(before + 1);
+    expect(await h.videosUsed(h.fake.users.alice.id)).toBe(before + 1);
 
     const stranger = await h.fake.clickButton(source.id, button(source, 'rb:delete:'), h.fake.users.bob);
     expect((await ephemeralAnswer(stranger)).content).toMatch(/Only the person who asked/);
@@ -104,7 +96,7 @@ describe('Discord team controls', () => {
     });
     expect(upstream.status).toBe(404);
     // Nothing refunded, nothing charged again.
-    expect(await usedVideos()).toBe(before + 1);
+    expect(await h.videosUsed(h.fake.users.alice.id)).toBe(before + 1);
     // The remix's Details name its parent as deleted; a second delete is refused.
     const details = await h.fake.clickButton(remix.id, button(remix, 'rb:details:'), h.fake.users.bob);
     expect(JSON.stringify((await ephemeralAnswer(details)).embeds)).toContain(

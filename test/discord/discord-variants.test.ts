@@ -11,18 +11,10 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function used(userId: string) {
-  const u = await h.engine.usage(
-    { platform: 'discord', userId, displayName: 'x', isAdmin: false },
-    h.fake.guildId,
-  );
-  return u.videos.used;
-}
-
 describe('Discord variants', () => {
   it('variants:3 makes three jobs, charged three times; the others answer the first message; each has Remix and Re-roll', async () => {
     const alice = h.fake.users.alice;
-    const before = await used(alice.id);
+    const before = await h.videosUsed(alice.id);
     const i = await h.video({
       options: { prompt: 'three takes of a waterfall', seconds: 4, variants: 3 },
       user: alice,
@@ -45,12 +37,12 @@ describe('Discord variants', () => {
       expect(buttonsOf(m).some((b) => b.startsWith('rb:remix:'))).toBe(true);
       expect(buttonsOf(m).some((b) => b.startsWith('rb:reroll:'))).toBe(true);
     }
-    expect(await used(alice.id)).toBe(before + 3);
+    expect(await h.videosUsed(alice.id)).toBe(before + 3);
     // A re-roll of one variant is one job.
     const reroll = buttonsOf(others[0]!).find((b) => b.startsWith('rb:reroll:'))!;
     const click = await h.fake.clickButton(others[0]!.id, reroll, alice);
     await h.delivered(() => click.original()?.id);
-    expect(await used(alice.id)).toBe(before + 4);
+    expect(await h.videosUsed(alice.id)).toBe(before + 4);
   });
 
   it('variants past the daily limit are not made or charged, and the requester is told', async () => {
@@ -66,6 +58,6 @@ describe('Discord variants', () => {
     );
     expect(notice).toContain('Only 2 of the 4 variants were started');
     expect(notice).toContain('2 of your 2 videos');
-    expect(await used(bob.id)).toBe(2);
+    expect(await h.videosUsed(bob.id)).toBe(2);
   });
 });

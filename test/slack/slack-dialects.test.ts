@@ -18,6 +18,7 @@ import {
   type SlackHarness,
   shownText,
   startSlackHarness,
+  videosUsed,
 } from './slack-harness.ts';
 
 let h: SlackHarness | undefined;
@@ -65,14 +66,6 @@ async function remixResult(x: SlackHarness, job: FakeMessage, change: string): P
   );
 }
 
-const videosUsedBy = async (x: SlackHarness, user: string) =>
-  (
-    await x.engine.usage(
-      { platform: 'slack', userId: user, displayName: user, isAdmin: false },
-      x.fake.teamId,
-    )
-  ).videos.used;
-
 describe('Slack against a form-only remix upstream (auto)', () => {
   it('/video then Remix works end to end, and after a restart the learned spelling is used at once', async () => {
     const x = await start('form-remix');
@@ -108,7 +101,7 @@ describe('Slack against a form-only remix upstream (auto)', () => {
       'the failure in the remix job message',
     );
     expect(shownText(failed)).toMatch(/Nothing was charged/);
-    expect(await videosUsedBy(x, BOB)).toBe(0);
+    expect(await videosUsed(x, BOB)).toBe(0);
   });
 });
 
@@ -133,7 +126,7 @@ describe('Slack against an OpenRouter-like upstream without remix (auto)', () =>
       10_000,
       'the remix job message says remix is not offered',
     );
-    expect(await videosUsedBy(x, BOB)).toBe(0);
+    expect(await videosUsed(x, BOB)).toBe(0);
     await x.fake.slashCommand({
       command: '/remix',
       text: `${buttonValue(reply, ACTION_IDS.remix)} add rain`,
@@ -143,6 +136,6 @@ describe('Slack against an OpenRouter-like upstream without remix (auto)', () =>
     const refusal = await x.fake.waitFor(() => x.fake.ephemerals({ user: BOB })[0], 10_000, 'refusal');
     expect(refusal.text).toMatch(/does not offer remix/);
     expect(x.sim.jobs()).toHaveLength(1);
-    expect(await videosUsedBy(x, BOB)).toBe(0);
+    expect(await videosUsed(x, BOB)).toBe(0);
   });
 });

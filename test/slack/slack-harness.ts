@@ -201,6 +201,12 @@ export function buttonValue(m: FakeMessage | undefined, actionId: string): strin
   return '';
 }
 
+/** Videos charged today to Slack user `userId` in the fake's workspace. */
+export async function videosUsed(h: SlackHarness, userId: string): Promise<number> {
+  const actor = { platform: 'slack' as const, userId, displayName: userId, isAdmin: false };
+  return (await h.engine.usage(actor, h.fake.teamId)).videos.used;
+}
+
 /** Run `/video` and wait for the uploaded result in the job's thread. */
 export async function makeVideo(
   h: SlackHarness,

@@ -10,6 +10,7 @@ import {
   type SlackHarness,
   shownText,
   startSlackHarness,
+  videosUsed,
 } from './slack-harness.ts';
 
 const DM = 'D0ALICE';
@@ -22,19 +23,11 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function used(userId: string) {
-  const u = await h.engine.usage(
-    { platform: 'slack', userId, displayName: 'x', isAdmin: false },
-    h.fake.teamId,
-  );
-  return u.videos.used;
-}
-
 const dmResults = () => h.fake.messages(DM).filter((m) => m.files.length > 0);
 
 describe('Slack private mode', () => {
   it('--private: only the requester sees the job, the MP4 arrives in their DM, charged once', async () => {
-    const before = await used(ALICE);
+    const before = await videosUsed(h, ALICE);
     await h.fake.slashCommand({
       command: '/video',
       text: 'a secret garden --private --seconds 4',
@@ -56,7 +49,7 @@ describe('Slack private mode', () => {
       'the private notice that it was sent',
     );
     expect(h.fake.ephemerals({ user: BOB })).toHaveLength(0);
-    expect(await used(ALICE)).toBe(before + 1);
+    expect(await videosUsed(h, ALICE)).toBe(before + 1);
   });
 
   it('Re-roll, Remix and Delete work from the DM and stay private', async () => {

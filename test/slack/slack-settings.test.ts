@@ -15,6 +15,7 @@ import {
   type SlackHarness,
   startSlackHarness,
   topLevel,
+  videosUsed,
 } from './slack-harness.ts';
 
 const OTHER = 'C0OTHER';
@@ -49,14 +50,6 @@ async function video(text: string, channel = CHANNEL, user = ALICE) {
   return page.jobs[0]!;
 }
 
-async function usedVideos(user: string): Promise<number> {
-  const usage = await h.engine.usage(
-    { platform: 'slack', userId: user, displayName: user, isAdmin: false },
-    h.fake.teamId,
-  );
-  return usage.videos.used;
-}
-
 describe('Slack /settings', () => {
   it('refuses workspace defaults to someone who is not an admin', async () => {
     expect(await run('/settings', 'workspace seconds=8', BOB)).toMatch(/Only server or workspace admins/);
@@ -87,7 +80,7 @@ describe('Slack /settings', () => {
 
   it('an admin can turn image-to-video off: the form with an image is refused, not charged', async () => {
     await run('/settings', 'workspace image=off', ADMIN);
-    const before = await usedVideos(ALICE);
+    const before = await videosUsed(h, ALICE);
     await h.fake.slashCommand({ command: '/video', user: ALICE, channel: CHANNEL });
     await h.fake.waitFor(() => h.fake.views(VIEW_IDS.video).find((v) => !v.closed), 5000, 'video form');
     const png = await sharp({ create: { width: 320, height: 180, channels: 3, background: '#3366aa' } })
@@ -100,7 +93,7 @@ describe('Slack /settings', () => {
       values: { prompt: 'the picture comes alive', size: '1280x720', seconds: '4', image: { files: [file] } },
     });
     expect((await nextEphemeral(ALICE, seen)).text).toMatch(/Starting from an image is turned off/);
-    expect(await usedVideos(ALICE)).toBe(before);
+    expect(await videosUsed(h, ALICE)).toBe(before);
     await run('/settings', 'workspace image=on', ADMIN);
   });
 
@@ -117,16 +110,16 @@ describe('Slack moderation', () => {
     expect(await run('/settings', 'blocklist add gore', BOB)).toMatch(/Only server or workspace admins/);
     await run('/settings', 'blocklist add gore', ADMIN);
     expect(await run('/settings', 'blocklist add /blood\\s*bath/', ADMIN)).toContain('gore');
-    const before = await usedVideos(ALICE);
+    const before = await videosUsed(h, ALICE);
     expect(await run('/video', 'a Gore-soaked castle', ALICE)).toContain('"gore"');
     expect(await run('/video', 'a BLOOD bath at sea', ALICE)).toContain('/blood\\s*bath/');
-    expect(await usedVideos(ALICE)).toBe(before);
+    expect(await videosUsed(h, ALICE)).toBe(before);
     await run('/settings', 'blocklist remove gore', ADMIN);
     expect(await run('/settings', 'blocklist list', ADMIN)).not.toContain('`gore`');
   });
 
   it('an upstream content-policy refusal names the prompt, and the same request again is not charged twice', async () => {
-    const before = await usedVideos(ALICE);
+    const before = await videosUsed(h, ALICE);
     const job = await video('a [reject] scene --seconds 4');
     await h.fake.waitFor(
       async () => (await h.engine.getJob(job.id))?.state === 'failed',
@@ -143,10 +136,10 @@ describe('Slack moderation', () => {
       10_000,
       'the failure shown',
     );
-    expect(await usedVideos(ALICE)).toBe(before + 1);
+    expect(await videosUsed(h, ALICE)).toBe(before + 1);
     expect(await run('/video', 'a [reject] scene --seconds 4', ALICE)).toMatch(
       /already refused this exact prompt/,
     );
-    expect(await usedVideos(ALICE)).toBe(before + 1);
+    expect(await videosUsed(h, ALICE)).toBe(before + 1);
   });
 });

@@ -15,6 +15,7 @@ import {
   makeVideo,
   type SlackHarness,
   startSlackHarness,
+  videosUsed,
 } from './slack-harness.ts';
 
 const MEI = 'U0MEI';
@@ -31,14 +32,6 @@ afterAll(async () => {
 /** The next private answer to `user` after `count` earlier ones. */
 function nextEphemeral(user: string, count: number): Promise<FakeEphemeral> {
   return h.fake.waitFor(() => h.fake.ephemerals({ user })[count], 10_000, `a private answer to ${user}`);
-}
-
-async function usedVideos(user: string): Promise<number> {
-  const usage = await h.engine.usage(
-    { platform: 'slack', userId: user, displayName: user, isAdmin: false },
-    h.fake.teamId,
-  );
-  return usage.videos.used;
 }
 
 describe('Slack team controls', () => {
@@ -79,7 +72,7 @@ describe('Slack team controls', () => {
   });
 
   it('Delete: a stranger is refused; the requester removes both messages and the upstream video, quota unchanged, remixes show the parent deleted', async () => {
-    const before = await usedVideos(ALICE);
+    const before = await videosUsed(h, ALICE);
     const { job, reply } = await makeVideo(h, 'a paper boat in a gutter --seconds 4');
     const sourceJob = (await h.engine.getJob(buttonValue(reply, ACTION_IDS.delete)))!;
     const remix = await h.engine.remixFromResult(
@@ -94,7 +87,7 @@ describe('Slack team controls', () => {
       15_000,
       'the remix delivered',
     );
-    expect(await usedVideos(ALICE)).toBe(before + 1);
+    expect(await videosUsed(h, ALICE)).toBe(before + 1);
 
     const bobSeen = h.fake.ephemerals({ user: BOB }).length;
     await h.fake.clickButton({ channel: CHANNEL, ts: reply.ts, actionId: ACTION_IDS.delete, user: BOB });
@@ -113,7 +106,7 @@ describe('Slack team controls', () => {
       headers: { authorization: `Bearer ${h.sim.options.apiKey}` },
     });
     expect(upstream.status).toBe(404);
-    expect(await usedVideos(ALICE)).toBe(before + 1);
+    expect(await videosUsed(h, ALICE)).toBe(before + 1);
 
     // The remix (in the same thread) stays, and its Details name the parent as deleted.
     const remixJob = (await h.engine.getJob(remix.value.job.id))!;

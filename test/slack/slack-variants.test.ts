@@ -11,6 +11,7 @@ import {
   shownText,
   startSlackHarness,
   topLevel,
+  videosUsed,
 } from './slack-harness.ts';
 
 let h: SlackHarness;
@@ -22,17 +23,9 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function used(userId: string) {
-  const u = await h.engine.usage(
-    { platform: 'slack', userId, displayName: 'x', isAdmin: false },
-    h.fake.teamId,
-  );
-  return u.videos.used;
-}
-
 describe('Slack variants', () => {
   it('--variants 3 makes three jobs, charged three times, in one thread, each result with Remix and Re-roll', async () => {
-    const before = await used(ALICE);
+    const before = await videosUsed(h, ALICE);
     await h.fake.slashCommand({
       command: '/video',
       text: 'three takes of a waterfall --variants 3 --seconds 4',
@@ -55,7 +48,7 @@ describe('Slack variants', () => {
     for (const r of results) {
       expect(buttons(r)).toEqual(expect.arrayContaining([ACTION_IDS.remix, ACTION_IDS.reroll]));
     }
-    expect(await used(ALICE)).toBe(before + 3);
+    expect(await videosUsed(h, ALICE)).toBe(before + 3);
   });
 
   it('variants past the daily limit are not made or charged, and the requester is told', async () => {
@@ -69,6 +62,6 @@ describe('Slack variants', () => {
     });
     const notice = await h.fake.waitFor(() => h.fake.ephemerals({ user: BOB })[seen], 10_000, 'the notice');
     expect(notice.text).toContain('Only 2 of the 4 variants were started');
-    expect(await used(BOB)).toBe(2);
+    expect(await videosUsed(h, BOB)).toBe(2);
   });
 });
