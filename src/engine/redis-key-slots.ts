@@ -58,11 +58,6 @@ export class RedisKeySlots {
     await this.redis.zrem(this.#key(key), jobId);
   }
 
-  /** Jobs holding a slot of `key` right now, across instances (metrics, tests). */
-  async holders(key: number): Promise<string[]> {
-    return this.redis.zrangebyscore(this.#key(key), Date.now(), '+inf');
-  }
-
   /** Stop renewing (the connection is closed by its owner). */
   close(): void {
     clearInterval(this.#timer);

@@ -82,22 +82,20 @@ export class BullScheduler implements Scheduler {
   /** Completed videos as the last status check saw them (saves the delivery a retrieve). */
   readonly #completed = new Map<string, Parameters<Delivery['run']>[1]>();
   #sweeper: NodeJS.Timeout | undefined;
+  /** BullMQ's job lock, and the life of a key slot whose holder stopped renewing it. */
+  readonly #lockMs: number;
 
   constructor(core: EngineCore, delivery: Delivery, options: BullSchedulerOptions) {
     this.#core = core;
     this.#o = options;
+    this.#lockMs = options.lockMs ?? DEFAULT_LOCK_MS;
     this.#delivery = delivery;
     this.#submitter = new Submitter(core);
     this.#check = new PollCheck(core, new Map(), (job, video) => this.#completed.set(job.id, video));
     const prefix = options.prefix ?? 'reelbot-bull';
     const connection = this.#connect();
     this.#queue = new Queue<Payload>('videos', { connection, prefix });
-    this.#slots = new RedisKeySlots(
-      connection,
-      prefix,
-      options.maxConcurrency,
-      options.lockMs ?? DEFAULT_LOCK_MS,
-    );
+    this.#slots = new RedisKeySlots(connection, prefix, options.maxConcurrency, this.#lockMs);
     this.#deliverQueue = new Queue<Payload>('deliver', { connection, prefix });
     this.#bus = new ClusterBus(connection, this.#connect(), (m) => this.#onMessage(m));
     core.events.on('state', (job) => {
@@ -121,11 +119,10 @@ export class BullScheduler implements Scheduler {
       shared: { owed: (job) => void this.#owedNotice(job) },
     });
     const prefix = this.#o.prefix ?? 'reelbot-bull';
-    const lockDuration = this.#o.lockMs ?? DEFAULT_LOCK_MS;
     const common = {
       prefix,
-      lockDuration,
-      stalledInterval: Math.max(500, Math.floor(lockDuration / 2)),
+      lockDuration: this.#lockMs,
+      stalledInterval: Math.max(500, Math.floor(this.#lockMs / 2)),
       // A job is never given up because workers died under it: it is resumed from its record.
       maxStalledCount: 1_000_000,
       autorun: true,
@@ -145,11 +142,8 @@ export class BullScheduler implements Scheduler {
       }),
     );
     for (const w of this.#workers) w.on('error', (err) => core.problem('queue worker', err));
-    const every = Math.max(10_000, 5 * lockDuration);
-    this.#sweeper = setInterval(
-      () => void this.#sweep(lockDuration).catch((e) => core.problem('queue sweep', e)),
-      every,
-    );
+    const every = Math.max(10_000, 5 * this.#lockMs);
+    this.#sweeper = setInterval(() => void this.#sweep().catch((e) => core.problem('queue sweep', e)), every);
     this.#sweeper.unref();
     return report;
   }
@@ -203,10 +197,10 @@ export class BullScheduler implements Scheduler {
   }
 
   /** Queue again each unfinished job, quiet for two lock periods, that no queue holds. */
-  async #sweep(lockMs: number): Promise<number> {
+  async #sweep(): Promise<number> {
     const core = this.#core;
     const jobs = await core.jobs.getMany(await core.jobs.loadActive());
-    const quietSince = core.now() - 2 * lockMs;
+    const quietSince = core.now() - 2 * this.#lockMs;
     let requeued = 0;
     for (const job of jobs) {
       if (!job || TERMINAL_JOB_STATES.has(job.state) || job.updatedAt > quietSince) continue;
