@@ -11,11 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DeliveryGuard } from './delivery.ts';
 import { DEFAULT_LOCK_MS } from './engine-options.ts';
-
-/** Deletes the claim only when this process still holds it. */
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-/** Sets a new expiry only when this process still holds it. */
-const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+import { EXTEND_IF_HOLDER, RELEASE_IF_HOLDER } from './redis-scripts.ts';
 
 export interface RedisClaimOptions {
   kind?: 'delivery' | 'notice';
@@ -68,7 +64,7 @@ export class RedisClaims implements DeliveryGuard {
   /** The work failed or was cut off: the next try (here or elsewhere) may claim it. */
   async release(jobId: string): Promise<void> {
     this.#stopRenewing(jobId);
-    await this.redis.eval(RELEASE, 1, this.#key(jobId), this.#holder);
+    await this.redis.eval(RELEASE_IF_HOLDER, 1, this.#key(jobId), this.#holder);
   }
 
   /** The work is done: keep the claim (for `keepMs`) so a duplicate run does not redo it. */
@@ -83,7 +79,7 @@ export class RedisClaims implements DeliveryGuard {
   }
 
   async #extend(key: string, ms: number): Promise<void> {
-    await this.redis.eval(EXTEND, 1, key, this.#holder, String(ms));
+    await this.redis.eval(EXTEND_IF_HOLDER, 1, key, this.#holder, String(ms));
   }
 
   #key(jobId: string): string {

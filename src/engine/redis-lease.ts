@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log/logger.ts';
 import { withRedisDeadline } from './redis-deadline.ts';
+import { EXTEND_IF_HOLDER, RELEASE_IF_HOLDER } from './redis-scripts.ts';
 
 export interface LeaseOptions {
   /** The Redis key of the lease. */
@@ -26,10 +27,6 @@ export interface LeaseHooks {
 }
 
 const DEFAULTS = { ttlMs: 10_000, retryMs: 2000 } as const;
-
-// Renew or delete only while still the owner: an expired lease may already be someone else's.
-const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export class RedisLease {
   readonly owner = randomUUID();
@@ -115,7 +112,7 @@ export class RedisLease {
   async #renew(): Promise<void> {
     let mine: boolean;
     try {
-      const renew = this.redis.eval(RENEW, 1, this.#o.key, this.owner, String(this.#o.ttlMs));
+      const renew = this.redis.eval(EXTEND_IF_HOLDER, 1, this.#o.key, this.owner, String(this.#o.ttlMs));
       mine = (await withRedisDeadline(renew, this.#renewEvery())) === 1;
       if (mine) this.#renewedAt = Date.now();
     } catch (err) {
@@ -136,7 +133,10 @@ export class RedisLease {
   }
 
   #release(): Promise<unknown> {
-    return withRedisDeadline(this.redis.eval(RELEASE, 1, this.#o.key, this.owner), this.#renewEvery());
+    return withRedisDeadline(
+      this.redis.eval(RELEASE_IF_HOLDER, 1, this.#o.key, this.owner),
+      this.#renewEvery(),
+    );
   }
 
   #renewEvery(): number {
