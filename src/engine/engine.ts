@@ -84,7 +84,7 @@ export class Engine implements EngineApi {
     );
     const core = new EngineCore({
       events,
-      mutex,
+      mutex: backend.mutex,
       active: backend.active,
       quota: backend.quota,
       positions: backend.positions,

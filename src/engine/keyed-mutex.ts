@@ -1,7 +1,8 @@
 /**
  * An in-process mutex per key. Keyv has no atomic read-modify-write, so every
- * read-modify-write of a stored record runs under the lock of its key. Valid only
- * because a single process owns the store (see `store.ts`).
+ * read-modify-write of a stored record runs under the lock of its key. Enough while a single
+ * process owns the store (see `store.ts`); with records shared in Redis, `RedisKeyedMutex`
+ * (`redis-mutex.ts`) holds the same locks across instances.
  */
 export class KeyedMutex {
   readonly #tails = new Map<string, Promise<void>>();

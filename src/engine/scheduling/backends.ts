@@ -24,6 +24,8 @@ export interface Backend {
   /** Other instances change jobs too. */
   shared: boolean;
   active: Map<string, Job>;
+  /** The lock every read-modify-write of a stored record holds (across instances when shared). */
+  mutex: KeyedMutex;
   /** The scheduler and the delivery it uses, once the core exists. */
   build(core: EngineCore): { scheduler: Scheduler; delivery: Delivery };
   /** Close what the backend opened (after the scheduler stopped). */
@@ -58,6 +60,7 @@ export function inProcessBackend({ options, settings, mutex }: BackendParts): Ba
     positions: queue,
     shared: false,
     active,
+    mutex,
     build(core) {
       const delivery = new Delivery(core);
       return { delivery, scheduler: new InProcessScheduler(core, queue, delivery) };

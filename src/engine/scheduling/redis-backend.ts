@@ -9,6 +9,7 @@ import { DEFAULT_LOCK_MS } from '../engine-options.ts';
 import { JobStore } from '../job-store.ts';
 import { RedisClaims } from '../redis-claims.ts';
 import { openRedis } from '../redis-connection.ts';
+import { RedisKeyedMutex } from '../redis-mutex.ts';
 import { RedisQuotaBook } from '../redis-quota-book.ts';
 import type { Backend, BackendFactory, BackendParts } from './backends.ts';
 import { BullScheduler } from './bull-scheduler.ts';
@@ -18,9 +19,11 @@ export function redisBackend(redisUrl: string): BackendFactory {
   return (parts) => build(parts, redisUrl);
 }
 
-function build({ options, settings, mutex }: BackendParts, redisUrl: string): Backend {
+function build({ options, settings }: BackendParts, redisUrl: string): Backend {
   const redis: Redis = openRedis(redisUrl);
   redis.on('error', (err) => options.logger?.debug('redis connection', { err }));
+  // Records are shared: two instances must not interleave a read-modify-write of one record.
+  const mutex = new RedisKeyedMutex(redis);
   const jobs = new JobStore(options.store, mutex, new RedisActiveIndex(redis));
   const quota = new RedisQuotaBook(redis, settings, options.limits, (ids) => jobs.getMany(ids));
   return {
@@ -30,6 +33,7 @@ function build({ options, settings, mutex }: BackendParts, redisUrl: string): Ba
     positions: { position: () => undefined, size: 0 },
     shared: true,
     active: new Map(),
+    mutex,
     build(core) {
       // A delivery claim is held as long as a BullMQ job lock: a killed holder frees it as soon
       // as its job is taken over.
