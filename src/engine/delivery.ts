@@ -124,6 +124,12 @@ async function deliver(core: EngineCore, jobId: string, known?: Video): Promise<
     { attempts: 0, baseMs: deliveryRetryBaseMs, maxMs: deliveryRetryMaxMs },
   );
   if (!ok) return false; // stopping: the job stays `completed` and is delivered after restart
+  // The link and the recent-videos entry are written before the job is marked delivered: whoever
+  // sees `delivered` (a remix of the result, its lineage, autocomplete) finds them, and a crash
+  // in between leaves the job `completed`, so both are redone with the delivery.
+  await afterDelivery(core, core.active.get(jobId) ?? job, video.id, ref).catch((err: unknown) =>
+    core.problem('bookkeeping after delivery', err, jobId),
+  );
   const patch: Partial<Job> = {
     state: 'delivered',
     deliveredAt: core.now(),
@@ -132,9 +138,6 @@ async function deliver(core: EngineCore, jobId: string, known?: Video): Promise<
   if (ref?.messageRef) patch.resultMessageRef = ref.messageRef;
   const done = await core.update(jobId, patch);
   core.events.emit('delivered', done);
-  await afterDelivery(core, done, video.id, ref).catch((err: unknown) =>
-    core.problem('bookkeeping after delivery', err, jobId),
-  );
   if (!shared && !core.deps.keepFiles) await rm(file, { force: true });
   return true;
 }

@@ -99,12 +99,16 @@ describe('starting on a store written by an earlier version', () => {
     const old = await openStore(`sqlite://${join(dir, 'store.sqlite')}`);
     const jobs = [1, 2, 3].map((n) => waitingJob(n));
     for (const job of jobs) await old.set(`jobs:${job.id}`, job);
-    await old.set(LEGACY_ACTIVE_KEY, jobs.map((j) => j.id));
+    await old.set(
+      LEGACY_ACTIVE_KEY,
+      jobs.map((j) => j.id),
+    );
     await old.close();
 
     // No repair scan: the converted index alone must find them.
     h = await startHarness({ dir, engine: { repairScan: false } });
-    for (const job of jobs) expect((await waitForState(h.engine, job.id, 'delivered')).state).toBe('delivered');
+    for (const job of jobs)
+      expect((await waitForState(h.engine, job.id, 'delivered')).state).toBe('delivered');
     expect(await h.store.get(LEGACY_ACTIVE_KEY)).toBeUndefined();
     expect(await h.store.scan('index:active:')).toEqual([]);
   });
