@@ -19,7 +19,7 @@ const SCENARIO = '6 recovery';
 const TARGET_MS = 2000;
 const STORE_FILE = 'store.sqlite';
 
-function storedJob(i: number, state: JobState, now: number): Job {
+export function storedJob(i: number, state: JobState, now: number): Job {
   const id = `job_bench${String(i).padStart(8, '0')}`;
   const running = state === 'submitted' || state === 'in_progress';
   const done = state === 'delivered';
