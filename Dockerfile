@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# reelbot: multi-stage image. Build: TypeScript → dist/ with native modules (sqlite3, sharp)
+# reelbot: multi-stage image. Build: TypeScript → dist/ (esbuild, scripts/build.mjs) with native modules (sqlite3, sharp)
 # compiled or fetched for this platform. Run: production dependencies only, non-root, data in /data.
 #   docker build -t reelbot .
 #   docker run --env-file .env -v reelbot-data:/data -p 127.0.0.1:9464:9464 reelbot
@@ -13,7 +13,8 @@ RUN apt-get update \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts/build.mjs ./scripts/build.mjs
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
@@ -38,4 +39,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.METRICS_PORT||9464)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # SIGTERM: stop taking work, finish writes, exit within 10 s (give the container 15 s).
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/main.js"]
+# Plain JavaScript (no compile at start). A 4 MiB young generation: the idle bot keeps ~20 MiB
+# less resident; the same flag as `npm start`.
+CMD ["node", "--max-semi-space-size=4", "dist/main.js"]

@@ -69,10 +69,29 @@ export class DiscordRig {
     }
   }
 
-  /** The fake's users, for spreading commands over people. */
+  #extra: FakeUser[] = [];
+
+  /** The fake's users (and any added), for spreading commands over people. */
   get people(): FakeUser[] {
     const u = this.fake.users;
-    return [u.alice, u.bob, u.carol];
+    return [u.alice, u.bob, u.carol, ...this.#extra];
+  }
+
+  /** Add `count` ordinary members to the fake guild (more people than the fake's three). */
+  addPeople(count: number): void {
+    const like = this.fake.fixtures.guild.members.find((m) => m.user.id === this.fake.users.alice.id)!;
+    for (let i = 0; i < count; i++) {
+      const id = String(310_000_000_000_000_000n + BigInt(this.#extra.length + 1));
+      const user: FakeUser = {
+        id,
+        username: `member${i}`,
+        global_name: `member ${i}`,
+        discriminator: '0',
+        avatar: null,
+      };
+      this.fake.fixtures.guild.members.push({ ...like, user });
+      this.#extra.push(user);
+    }
   }
 
   /**

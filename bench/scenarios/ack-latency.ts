@@ -17,7 +17,7 @@ const TARGET_P99_MS = 100;
 const MIB = 1024 * 1024;
 const WARM_UP = 20;
 
-interface Burst {
+export interface Burst {
   sent: number;
   sentInMs: number;
   acked: number;
@@ -43,7 +43,7 @@ export interface InFlightMemory {
   peakSource: string;
 }
 
-async function runBurst(rig: DiscordRig, index: number, count: number): Promise<Burst> {
+export async function runBurst(rig: DiscordRig, index: number, count: number): Promise<Burst> {
   await rig.bot.memory(true);
   const benchLoop = monitorEventLoopDelay({ resolution: 5 });
   benchLoop.enable();

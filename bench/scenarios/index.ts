@@ -5,6 +5,10 @@ import { chatCalls } from './chat-calls.ts';
 import { deliveryMemory } from './delivery-memory.ts';
 import { fairness } from './fairness.ts';
 import { recovery } from './recovery.ts';
+import { recoveryAtScale } from './recovery-at-scale.ts';
+import { scaleInFlight } from './scale-in-flight.ts';
+import { startupAndIdle } from './startup.ts';
+import { storeCost } from './store-cost.ts';
 import { upstreamCalls } from './upstream-calls.ts';
 
 export interface Scenario {
@@ -30,4 +34,8 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: 4, name: 'fairness', run: fairness },
   { id: 5, name: 'memory during deliveries', run: deliveryMemory },
   { id: 6, name: 'recovery', run: recovery },
+  { id: 10, name: '10,000 jobs in flight', run: scaleInFlight },
+  { id: 11, name: 'store cost per state change', run: storeCost },
+  { id: 12, name: 'start to ready and idle memory', run: startupAndIdle },
+  { id: 13, name: 'recovery at ten times the size', run: recoveryAtScale },
 ];

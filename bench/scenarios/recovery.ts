@@ -2,10 +2,12 @@
  * Scenario 6: restart recovery. A store holds 10,000 jobs of which 1,000 are unfinished
  * (running upstream, or waiting in our queue); the figure is the time from opening the store to
  * every unfinished job being followed again (scheduled for a status check or back in the queue),
- * i.e. until `engine.start()` resolves with all of them accounted for.
+ * i.e. until `engine.start()` resolves with all of them accounted for. Scenario 13 runs the same
+ * at ten times the size, and once on a store written in the earlier index layout (one array).
  */
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { LEGACY_ACTIVE_KEY, StoredActiveIndex } from '../../src/engine/active-index.ts';
 import type { Job, JobState } from '../../src/engine/job.ts';
 import { openStore } from '../../src/engine/store.ts';
 import { startSimulator } from '../../src/simulator/simulator.ts';
@@ -17,7 +19,7 @@ const SCENARIO = '6 recovery';
 const TARGET_MS = 2000;
 const STORE_FILE = 'store.sqlite';
 
-function storedJob(i: number, state: JobState, now: number): Job {
+export function storedJob(i: number, state: JobState, now: number): Job {
   const id = `job_bench${String(i).padStart(8, '0')}`;
   const running = state === 'submitted' || state === 'in_progress';
   const done = state === 'delivered';
@@ -51,8 +53,16 @@ function storedJob(i: number, state: JobState, now: number): Job {
   return job;
 }
 
-/** Write the store once: `total` jobs, the last `unfinished` of them not finished. */
-async function seed(dir: string, total: number, unfinished: number): Promise<void> {
+/**
+ * Write the store once: `total` jobs, the last `unfinished` of them not finished, listed in the
+ * active index (`legacy`: as the one array earlier versions kept, converted on the first start).
+ */
+export async function seedStore(
+  dir: string,
+  total: number,
+  unfinished: number,
+  legacy = false,
+): Promise<void> {
   const store = await openStore(`sqlite://${join(dir, STORE_FILE)}`);
   const now = Date.now();
   const active: string[] = [];
@@ -69,18 +79,19 @@ async function seed(dir: string, total: number, unfinished: number): Promise<voi
   for (let i = 0; i < jobs.length; i += 500) {
     await Promise.all(jobs.slice(i, i + 500).map((j) => store.set(`jobs:${j.id}`, j)));
   }
-  await store.set('index:active', active);
+  if (legacy) await store.set(LEGACY_ACTIVE_KEY, active);
+  else await new StoredActiveIndex(store).add(...active);
   await store.close();
 }
 
-interface RecoveryRun {
+export interface RecoveryRun {
   ms: number;
   polling: number;
   waiting: number;
   inFlight: number;
 }
 
-async function recoverOnce(seeded: string, expected: number): Promise<RecoveryRun> {
+export async function recoverOnce(seeded: string, expected: number): Promise<RecoveryRun> {
   const dir = newBenchDir('recovery-run');
   for (const suffix of ['', '-wal', '-shm']) {
     const from = join(seeded, STORE_FILE + suffix);
@@ -108,7 +119,7 @@ export async function recovery(ctx: BenchContext): Promise<ScenarioResult> {
   const seeded = newBenchDir('recovery-seed');
   try {
     const t = performance.now();
-    await seed(seeded, total, unfinished);
+    await seedStore(seeded, total, unfinished);
     ctx.log(`  seeded ${total} jobs in ${Math.round(performance.now() - t)} ms`);
     const runs: RecoveryRun[] = [];
     for (let i = 0; i < (ctx.quick ? 1 : 3); i++) runs.push(await recoverOnce(seeded, unfinished));

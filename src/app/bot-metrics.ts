@@ -249,14 +249,21 @@ export class BotMetrics {
   }
 }
 
-/** The version in package.json (two levels up from both `src/app` and `dist/app`). */
+/**
+ * The version in reelbot's package.json: the nearest one above this module, which sits in
+ * `src/app/` (sources), or in `dist/` (the build bundles modules into chunks).
+ */
 function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version?: unknown;
-    };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
+  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (pkg.name === 'reelbot') return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+    } catch {
+      // none here: look one level up
+    }
+    if (dir.pathname === '/') return 'unknown';
   }
 }

@@ -12,7 +12,6 @@ import { createEngineFromConfig, storeUrlOf } from '../engine/create-engine.ts';
 import type { EngineApi } from '../engine/engine-api.ts';
 import type { EngineOptions } from '../engine/engine-options.ts';
 import type { Job } from '../engine/job.ts';
-import { openRedis } from '../engine/redis-connection.ts';
 import { openStore, type Store } from '../engine/store.ts';
 import { WebhookReceiver } from '../engine/webhook-receiver.ts';
 import type { Logger } from '../log/logger.ts';
@@ -78,7 +77,10 @@ export async function startBot(
         'no VIDEO_API_BASE_URL: videos come from the built-in simulator (labelled in every message)',
       );
     }
-    const redis = config.REDIS_URL ? openRedis(config.REDIS_URL) : undefined;
+    // The Redis client is loaded only in distributed mode (it costs a single process ~20 MiB).
+    const redis = config.REDIS_URL
+      ? (await import('../engine/redis-connection.ts')).openRedis(config.REDIS_URL)
+      : undefined;
     if (redis) {
       redis.on('error', (err: unknown) => logger.warn('redis connection problem', { err }));
       // Pushed before the platforms, so it closes after them (the gateway lease is released first).
@@ -181,8 +183,10 @@ async function startMetrics(config: Config, store: Store): Promise<BotMetrics | 
     maxConcurrency: config.VIDEO_API_MAX_CONCURRENCY,
     simulated: config.simulated,
   });
-  // One read of every stored job at start; state events keep the counts current afterwards.
-  metrics.countStoredJobs((await store.scan<Job>('jobs:')).map(([, job]) => job));
+  // One pass over the stored jobs' states at start (not their records); state events keep the
+  // counts current afterwards.
+  const states = await store.scanFields<Job, 'state'>('jobs:', ['state']);
+  metrics.countStoredJobs(states.flatMap(([, { state }]) => (state ? [{ state }] : [])));
   return metrics;
 }
 
@@ -194,28 +198,39 @@ async function startPlatforms(
   options: StartBotOptions,
   chat: ChatSharing,
 ): Promise<void> {
+  // Each platform's library is loaded only when that platform is configured (tens of MB each),
+  // and both connect at once: a start waits for the slower one, not for the two in a row.
+  const starts: Array<Promise<{ stop(): Promise<void> }>> = [];
   if (config.DISCORD_TOKEN) {
-    // Each platform's library is loaded only when that platform is configured (tens of MB each).
-    const { startDiscord } = await import('../platforms/discord/start-discord.ts');
-    const discord = await startDiscord({
-      config,
-      engine,
-      logger: logger.child({ component: 'discord' }),
-      once: chat.once,
-      ...(chat.endpoint ? { endpoint: chat.endpoint } : {}),
-      ...(chat.gatewayLease ? { gatewayLease: chat.gatewayLease } : {}),
-    });
-    stops.push(() => discord.stop());
+    starts.push(
+      import('../platforms/discord/start-discord.ts').then(({ startDiscord }) =>
+        startDiscord({
+          config,
+          engine,
+          logger: logger.child({ component: 'discord' }),
+          once: chat.once,
+          ...(chat.endpoint ? { endpoint: chat.endpoint } : {}),
+          ...(chat.gatewayLease ? { gatewayLease: chat.gatewayLease } : {}),
+        }),
+      ),
+    );
   }
   if (config.SLACK_BOT_TOKEN) {
-    const { startSlack } = await import('../platforms/slack/start-slack.ts');
-    const slack = await startSlack({
-      config,
-      engine,
-      logger: logger.child({ component: 'slack' }),
-      once: chat.once,
-      options: { maxUploadBytes: config.SLACK_MAX_UPLOAD_MB * 1024 * 1024, ...options.slack },
-    });
-    stops.push(() => slack.stop());
+    starts.push(
+      import('../platforms/slack/start-slack.ts').then(({ startSlack }) =>
+        startSlack({
+          config,
+          engine,
+          logger: logger.child({ component: 'slack' }),
+          once: chat.once,
+          options: { maxUploadBytes: config.SLACK_MAX_UPLOAD_MB * 1024 * 1024, ...options.slack },
+        }),
+      ),
+    );
   }
+  // One failing must still leave the other stoppable (the caller undoes what started).
+  const started = await Promise.allSettled(starts);
+  for (const s of started) if (s.status === 'fulfilled') stops.push(() => s.value.stop());
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -8,7 +8,6 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.ts';
 import { type Logger, silentLogger } from '../log/logger.ts';
-import { startSimulator } from '../simulator/simulator.ts';
 import type { SimulatorTiming } from '../simulator/simulator-options.ts';
 
 export interface Upstream {
@@ -52,6 +51,8 @@ export async function startUpstream(
       close: async () => {},
     };
   }
+  // Loaded only when it runs: a bot with a configured upstream carries none of the simulator.
+  const { startSimulator } = await import('../simulator/simulator.ts');
   const sim = await startSimulator({
     timing: options.timing ?? EMBEDDED_SIMULATOR_TIMING,
     concurrencyPerKey: config.VIDEO_API_MAX_CONCURRENCY,

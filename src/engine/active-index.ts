@@ -1,7 +1,11 @@
 /**
- * The set of non-terminal job ids recovery starts from. Embedded: one stored array
- * (`index:active`) whose writes are coalesced. Distributed: a Redis set, one SADD/SREM per change,
- * so instances never rewrite each other's view of it.
+ * The set of non-terminal job ids recovery starts from. Embedded: one small record per active
+ * job (`index:active:<id>`), so adding or removing an id writes one row whatever the number of
+ * jobs in flight, and recovery lists them with one range query. Distributed: a Redis set, one
+ * SADD/SREM per change, so instances never rewrite each other's view of it.
+ *
+ * Stores written by earlier versions hold the whole set as one array under `index:active`; it is
+ * read once on start, written out as records, and then deleted.
  */
 import type { Redis } from 'ioredis';
 import type { Store } from './store.ts';
@@ -13,52 +17,40 @@ export interface ActiveIndex {
   remove(...ids: string[]): Promise<void>;
 }
 
-const ACTIVE_KEY = 'index:active';
+/** The array of active ids earlier versions rewrote on every change. */
+export const LEGACY_ACTIVE_KEY = 'index:active';
+const ACTIVE_PREFIX = 'index:active:';
+/** Writes in flight at once (recovery repairs and the one-time conversion add many ids). */
+const BATCH = 500;
 
 export class StoredActiveIndex implements ActiveIndex {
-  /** The active index as last written (loaded at start); changes are flushed in batches. */
-  #active = new Set<string>();
-  #flushing: Promise<void> | undefined;
-  #dirty = false;
-
   constructor(private readonly store: Store) {}
 
   async load(): Promise<string[]> {
-    const ids = (await this.store.get<string[]>(ACTIVE_KEY)) ?? [];
-    this.#active = new Set(ids);
-    return ids;
+    const listed = (await this.store.scan<unknown>(ACTIVE_PREFIX)).map(([key]) =>
+      key.slice(ACTIVE_PREFIX.length),
+    );
+    const legacy = await this.store.get<string[]>(LEGACY_ACTIVE_KEY);
+    if (!legacy) return listed;
+    // Records first, the array last: a crash in between leaves both, and the next start
+    // converts again (writing a record twice is harmless).
+    const known = new Set(listed);
+    const missing = legacy.filter((id) => !known.has(id));
+    await this.add(...missing);
+    await this.store.delete(LEGACY_ACTIVE_KEY);
+    return [...listed, ...missing];
   }
 
-  add(...ids: string[]): Promise<void> {
-    for (const id of ids) this.#active.add(id);
-    return this.#flush();
+  async add(...ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += BATCH) {
+      await Promise.all(ids.slice(i, i + BATCH).map((id) => this.store.set(ACTIVE_PREFIX + id, 1)));
+    }
   }
 
-  remove(...ids: string[]): Promise<void> {
-    for (const id of ids) this.#active.delete(id);
-    return this.#flush();
-  }
-
-  /**
-   * Coalesce index writes: while one write runs, later changes wait for the next one, which
-   * carries all of them. Every caller resolves after a write that includes its change.
-   */
-  #flush(): Promise<void> {
-    this.#dirty = true;
-    // A running flush re-checks `#dirty` before it settles, so it will carry this change.
-    if (this.#flushing) return this.#flushing;
-    const run = (async () => {
-      try {
-        while (this.#dirty) {
-          this.#dirty = false;
-          await this.store.set(ACTIVE_KEY, [...this.#active]);
-        }
-      } finally {
-        this.#flushing = undefined;
-      }
-    })();
-    this.#flushing = run;
-    return run;
+  async remove(...ids: string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += BATCH) {
+      await Promise.all(ids.slice(i, i + BATCH).map((id) => this.store.delete(ACTIVE_PREFIX + id)));
+    }
   }
 }
 

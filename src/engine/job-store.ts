@@ -1,9 +1,9 @@
 /**
  * Durable job records (`jobs:<id>`) and the small indexes Keyv cannot give us:
- * `index:active` (ids of non-terminal jobs), `index:video:<id>` (upstream video → job) and
+ * `index:active:<id>` (one per non-terminal job, see `active-index.ts`), `index:video:<id>` (upstream video → job) and
  * `index:recent:<platform>:<workspace>` (recent delivered videos, capped, for autocomplete).
  *
- * Write order keeps recovery repairable: an id is added to `index:active` before its job is
+ * Write order keeps recovery repairable: an id is added to the active index before its job is
  * first written, and removed only after the job's terminal state is written. Recovery drops
  * index ids whose job is missing or terminal, and a start-up scan adds active jobs missing
  * from the index.
@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { type ActiveIndex, StoredActiveIndex } from './active-index.ts';
 import type { RecentVideo } from './engine-api.ts';
-import type { Job, Platform } from './job.ts';
+import { type Job, type Platform, TERMINAL_JOB_STATES } from './job.ts';
 import type { KeyedMutex } from './keyed-mutex.ts';
 import { normaliseVideoId } from './lineage.ts';
 import type { Store } from './store.ts';
@@ -49,9 +49,24 @@ export class JobStore {
     await this.store.set(`jobs:${job.id}`, job);
   }
 
-  /** Every stored job (start-up repair scan). */
-  async scanAll(): Promise<Job[]> {
-    return (await this.store.scan<Job>('jobs:')).map(([, job]) => job);
+  /**
+   * Every stored job that is not terminal or whose requester is still owed the final notice
+   * (start-up repair scan). The finished majority is skipped by the store itself, so a store of
+   * 100,000 old jobs costs one pass over their states, never a read of each record.
+   */
+  async scanUnsettled(): Promise<string[]> {
+    const settled = [...TERMINAL_JOB_STATES].flatMap((state) => [
+      [state, null],
+      [state, false],
+    ]);
+    const rows = await this.store.scanFields<Job, 'state' | 'noticePending'>(
+      'jobs:',
+      ['state', 'noticePending'],
+      {
+        skip: settled,
+      },
+    );
+    return rows.map(([key]) => key.slice('jobs:'.length));
   }
 
   loadActive(): Promise<string[]> {

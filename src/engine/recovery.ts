@@ -1,7 +1,7 @@
 /**
  * Restart recovery: every job that is not terminal resumes where it stopped, and nothing
- * is submitted twice. Loads in batches (one index read, one `getMany`, one optional scan),
- * so thousands of stored jobs come back in a few queries.
+ * is submitted twice. Loads in batches (one index read, one `getMany`, one optional scan of
+ * job states), so a hundred thousand stored jobs come back in a few queries.
  */
 import type { EngineCore } from './engine-core.ts';
 import { type Job, TERMINAL_JOB_STATES } from './job.ts';
@@ -54,18 +54,21 @@ export async function recover(
   }
   const stale = ids.filter((id) => !byId.has(id) && !owed.has(id));
 
-  let unindexed: Job[] = [];
-  let knownIds: Set<string> | undefined;
+  const unindexed: Job[] = [];
   if (options.repairScan) {
-    const all = await core.jobs.scanAll();
-    knownIds = new Set(all.map((j) => j.id));
-    unindexed = all.filter((j) => !TERMINAL_JOB_STATES.has(j.state) && !byId.has(j.id));
+    // Whole records are read only for the jobs the index did not account for.
+    const unsettled = await core.jobs.scanUnsettled();
+    const missed = unsettled.filter((id) => !byId.has(id) && !owed.has(id));
+    for (const job of await core.jobs.getMany(missed)) {
+      if (!job) continue;
+      if (!TERMINAL_JOB_STATES.has(job.state)) unindexed.push(job);
+      else if (job.noticePending) owed.set(job.id, job);
+    }
     for (const j of unindexed) byId.set(j.id, j);
-    for (const j of all) if (TERMINAL_JOB_STATES.has(j.state) && j.noticePending) owed.set(j.id, j);
   }
   if (unindexed.length > 0) await core.jobs.addActive(...unindexed.map((j) => j.id));
   if (stale.length > 0) await core.jobs.removeActive(...stale);
-  const orphanCharges = await reconcileQuotas(core, knownIds);
+  const orphanCharges = await reconcileQuotas(core);
 
   const jobs = [...byId.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   const report: RecoveryReport = {
@@ -112,9 +115,8 @@ export async function recover(
 }
 
 /** Drop charges whose job was never written (crash between charging and writing the job). */
-function reconcileQuotas(core: EngineCore, knownIds: Set<string> | undefined): Promise<number> {
+function reconcileQuotas(core: EngineCore): Promise<number> {
   return core.quota.reconcileOrphans(async (ids) => {
-    if (knownIds) return new Set(ids.filter((id) => knownIds.has(id)));
     const found = await core.jobs.getMany(ids);
     return new Set(ids.filter((_, i) => found[i] !== undefined));
   }, core.now());

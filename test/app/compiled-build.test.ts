@@ -36,9 +36,9 @@ function dockerHealthScript(): string {
 }
 
 /**
- * What the Docker image runs: the sources compiled by `tsconfig.build.json` (type checking is
- * `npm run typecheck`'s job, so emit only), started with plain `node`. The output goes under
- * node_modules so the compiled files resolve the installed packages as in the image.
+ * What `npm start` and the Docker image run: the sources built by `scripts/build.mjs` (plain
+ * JavaScript; type checking is `npm run typecheck`'s job), started with plain `node`. The output
+ * goes under node_modules so the built files resolve the installed packages as in the image.
  */
 describe('the compiled build (what the Docker image runs)', () => {
   const out = join(REPO_ROOT, 'node_modules', '.cache', `reelbot-build-${process.pid}`);
@@ -49,9 +49,9 @@ describe('the compiled build (what the Docker image runs)', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'reelbot-build-'));
-    const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const built = await node([tsc, '-p', 'tsconfig.build.json', '--noCheck', '--outDir', out], {}, REPO_ROOT);
-    expect(built.stdout + built.stderr).toBe('');
+    const built = await node([join(REPO_ROOT, 'scripts', 'build.mjs'), `--outdir=${out}`], {}, REPO_ROOT);
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stderr).toMatch(/^reelbot: built .* in \d+ ms\n$/);
     sim = await startSimulator({ timing: FAST_SIM });
     fake = await startFakeSlack();
   }, 120_000);

@@ -44,11 +44,12 @@ describe('Dockerfile', () => {
     for (const s of all) expect(s.from).toBe(['node:$', '{NODE_VERSION}-bookworm-slim'].join(''));
   });
 
-  it('builds with npm ci, native build tools, tsc and drops dev dependencies', () => {
+  it('builds with npm ci, native build tools, the build script and drops dev dependencies', () => {
     expect(has(build, /apt-get install .*python3.*make.*g\+\+/)).toBe(true);
     expect(has(build, /^COPY package\.json package-lock\.json/)).toBe(true);
     expect(has(build, /^RUN npm ci\b/)).toBe(true);
     expect(has(build, /npm run build/)).toBe(true);
+    expect(has(build, /^COPY scripts\/build\.mjs/)).toBe(true);
     expect(has(build, /npm prune --omit=dev/)).toBe(true);
   });
 
@@ -72,7 +73,7 @@ describe('Dockerfile', () => {
     const health = runtime?.lines.find((l) => l.startsWith('HEALTHCHECK')) ?? '';
     expect(health).toMatch(/CMD \["node", "-e", ".*\/healthz/);
     expect(health).not.toMatch(/curl|wget/);
-    expect(runtime?.lines.at(-1)).toBe('CMD ["node", "dist/main.js"]');
+    expect(runtime?.lines.at(-1)).toBe('CMD ["node", "--max-semi-space-size=4", "dist/main.js"]');
   });
 
   it('copies only files that exist in the repository', () => {

@@ -38,6 +38,7 @@ function failFirstAttemptWrite(inner: Store): Store & { failed: number } {
     },
     delete: (key: string) => inner.delete(key),
     scan: <T>(prefix: string) => inner.scan<T>(prefix),
+    scanFields: inner.scanFields.bind(inner),
     close: () => inner.close(),
   };
   return wrapped;

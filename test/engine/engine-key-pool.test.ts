@@ -3,7 +3,7 @@
  * key that created it, and a key the upstream refuses leaves the pool (logged without the key)
  * while its jobs go to the other key.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../src/log/logger.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/simulator.ts';
 import { ended, expectPromisesKept } from '../reliability/outcome-checks.ts';
@@ -18,9 +18,12 @@ import {
 
 const SECOND_KEY = 'sim-key-two';
 
-async function poolSim(): Promise<Simulator> {
+/** Jobs run 200 ms; `held`: they finish only when the test says so (`completeNow`). */
+async function poolSim(held = false): Promise<Simulator> {
   return startSimulator({
-    timing: { queuedMs: 20, msPerVideoSecond: 60, minRunMs: 200, jitter: 0 },
+    timing: held
+      ? { queuedMs: 3_600_000, msPerVideoSecond: 0, minRunMs: 0, jitter: 0 }
+      : { queuedMs: 20, msPerVideoSecond: 60, minRunMs: 200, jitter: 0 },
     concurrencyPerKey: 2,
     overLimit: 'reject',
     extraApiKeys: [SECOND_KEY],
@@ -38,7 +41,8 @@ afterEach(async () => {
 
 describe('upstream key pool', () => {
   it('two keys with a cap of 2 each run four jobs at once, with no 429, each job following on its own key', async () => {
-    sim = await poolSim();
+    // Held upstream until all four run, however slow the machine: the cap is what is measured.
+    sim = await poolSim(true);
     const s = sim;
     h = await startHarness({
       simulator: s,
@@ -51,6 +55,8 @@ describe('upstream key pool', () => {
     const jobs = [];
     for (let i = 0; i < 4; i++)
       jobs.push(submitted(await h.engine.submit(request(`u${i}`, `pool ${i}`))).job);
+    await vi.waitFor(() => expect(s.jobs()).toHaveLength(4), { timeout: 30_000, interval: 20 });
+    for (const j of s.jobs()) s.completeNow(j.id);
     const done = await ended(
       h.engine,
       jobs.map((j) => j.id),

@@ -151,6 +151,7 @@ describe('quota book over SQLite', () => {
       },
       delete: (key) => s.delete(key),
       scan: (prefix) => s.scan(prefix),
+      scanFields: (prefix, fields) => s.scanFields(prefix, fields),
       close: () => s.close(),
     };
     const b = book(flaky);

@@ -39,14 +39,15 @@ describe('RedisLease', () => {
     const key = 'test:lease:handover';
     const one = recorder();
     const two = recorder();
-    const a = new RedisLease(conn, one.hooks, silentLogger, { key, ttlMs: 1000, retryMs: 50 });
-    const b = new RedisLease(conn, two.hooks, silentLogger, { key, ttlMs: 1000, retryMs: 50 });
+    // A TTL with room for renewals delayed by a busy machine (renewed every third of it).
+    const a = new RedisLease(conn, one.hooks, silentLogger, { key, ttlMs: 4000, retryMs: 50 });
+    const b = new RedisLease(conn, two.hooks, silentLogger, { key, ttlMs: 4000, retryMs: 50 });
     a.start();
     await expect.poll(() => a.held).toBe(true);
     b.start();
-    // Several TTLs pass while B keeps trying: A renews, B never gets it.
+    // More than a TTL passes while B keeps trying: A renews, B never gets it.
     for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 600));
+      await new Promise((r) => setTimeout(r, 1500));
       expect(b.held).toBe(false);
       expect(await conn.get(key)).toBe(a.owner);
     }

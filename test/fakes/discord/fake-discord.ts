@@ -186,6 +186,11 @@ export class FakeDiscord {
 
   // ---------- driving ----------
 
+  /** Gateway IDENTIFYs received so far (a bot that connects adds one). */
+  get identifies(): number {
+    return this.gateway.counts.identify;
+  }
+
   /** Wait until a bot client has identified and its gateway socket is open. */
   waitForBot(timeoutMs = 10_000): Promise<true> {
     return this.waitFor(
