@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { EngineEvents } from '../engine/engine-events.ts';
 import { JOB_STATES, type JobState, type Platform } from '../engine/job.ts';
+import type { MediaStats } from '../engine/media-keeper.ts';
 import { type Counter, type Gauge, type Histogram, Registry } from './prometheus-registry.ts';
 
 /** What the metrics read from the engine. */
@@ -150,6 +151,37 @@ export class BotMetrics {
       events.off('delivered', onDelivered);
       events.off('problem', onProblem);
     };
+  }
+
+  /** Report the gallery's kept media (call once, when the gallery is on). */
+  watchMedia(stats: () => MediaStats): void {
+    const r = this.registry;
+    r.gauge(
+      'reelbot_gallery_media_bytes',
+      'Bytes of media kept for the gallery, by kind (video, thumbnail).',
+      (set) => {
+        const s = stats();
+        set(s.videoBytes, { kind: 'video' });
+        set(s.thumbnailBytes, { kind: 'thumbnail' });
+      },
+    );
+    r.gauge(
+      'reelbot_gallery_media_files',
+      'Files kept for the gallery, by kind (video, thumbnail).',
+      (set) => {
+        const s = stats();
+        set(s.videos, { kind: 'video' });
+        set(s.thumbnails, { kind: 'thumbnail' });
+      },
+    );
+    r.gauge(
+      'reelbot_gallery_retention_seconds',
+      'GALLERY_RETENTION_DAYS: how long an MP4 stays playable.',
+      (set) => set(stats().retentionMs / 1000),
+    );
+    r.gauge('reelbot_gallery_max_bytes', 'GALLERY_MAX_MB: the disk cap of the kept MP4s.', (set) =>
+      set(stats().maxBytes),
+    );
   }
 
   /** A request was refused (nothing charged). */

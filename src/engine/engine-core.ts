@@ -15,6 +15,7 @@ import { JobNotifier, realClock } from './job-notifier.ts';
 import { JobStore } from './job-store.ts';
 import type { KeyedMutex } from './keyed-mutex.ts';
 import { Lineage } from './lineage.ts';
+import type { MediaKeeper } from './media-keeper.ts';
 import type { QuotaLedger } from './quota-ledger.ts';
 import type { Store } from './store.ts';
 import type { FileShare, JobView, Surface } from './surface.ts';
@@ -30,6 +31,8 @@ export interface CoreDeps {
   dataDir: string;
   keepFiles: boolean;
   fileShare: FileShare | undefined;
+  /** Keeps delivered media for the gallery, when it is on. */
+  media?: MediaKeeper | undefined;
   now: () => number;
   random: () => number;
   /** Locks for read-modify-write of stored records (shared with the quota book). */

@@ -88,6 +88,7 @@ export class Engine implements EngineApi {
       dataDir: options.dataDir,
       keepFiles: options.keepFiles ?? false,
       fileShare: options.fileShare,
+      media: options.media,
       now: options.now ?? Date.now,
       random: options.random ?? Math.random,
     });
@@ -119,10 +120,12 @@ export class Engine implements EngineApi {
     await mkdir(this.#o.dataDir, { recursive: true });
     const report = await this.#scheduler.start({ repairScan: this.#o.repairScan ?? true });
     this.#core.logger.info('engine started', { ...report });
-    const sweep = () =>
+    const sweep = () => {
       void this.#delivery
         .sweepSharedFiles()
         .catch((err: unknown) => this.#core.problem('shared file sweep', err));
+      void this.#o.media?.sweep().catch((err: unknown) => this.#core.problem('gallery media sweep', err));
+    };
     sweep();
     this.#sweep = setInterval(sweep, this.#core.deps.timing.sharedSweepMs);
     this.#sweep.unref();
