@@ -11,6 +11,7 @@ import type { EngineApi } from '../../engine/engine-api.ts';
 import { MemoryOnceGuard, type OnceGuard } from '../../engine/once-guard.ts';
 import type { Logger } from '../../log/logger.ts';
 import { isLoopbackUrl } from '../../net/loopback.ts';
+import type { GalleryLinks } from '../gallery-links.ts';
 import { ActorResolver } from './actor-resolver.ts';
 import { boltLevel, boltLogger } from './bolt-logger.ts';
 import { SLACK_COMMANDS } from './commands/slack-commands.ts';
@@ -67,6 +68,8 @@ export async function startSlack(args: {
   options?: SlackStartOptions;
   /** Drops retried deliveries (across instances when it is in Redis). @default this process's memory */
   once?: OnceGuard;
+  /** Signed links for `/gallery`; absent: the command says the gallery is off. */
+  gallery?: GalleryLinks;
 }): Promise<SlackBot> {
   const { config, engine } = args;
   const o = { ...SLACK_DEFAULTS, ...args.options };
@@ -123,6 +126,7 @@ export async function startSlack(args: {
     logger,
     actors: new ActorResolver(app.client, config.ADMIN_USERS, logger),
     images: { token, allowedOrigins: slackFileOrigins(config.SLACK_API_URL), maxBytes: o.maxImageBytes },
+    gallery: args.gallery,
   };
   // First, so a retried delivery reaches no handler.
   app.use(onceMiddleware(args.once ?? new MemoryOnceGuard(), logger));

@@ -1,5 +1,6 @@
 /** Every slash command the app has; manifest.yml lists the same (a test checks). */
 import type { SlackCommand } from '../slack-handler-types.ts';
+import galleryCommand from './gallery-command.ts';
 import quotaCommand from './quota-command.ts';
 import remixCommand from './remix-command.ts';
 import videoAdminCommand from './video-admin-command.ts';
@@ -9,5 +10,6 @@ export const SLACK_COMMANDS: readonly SlackCommand[] = [
   videoCommand,
   remixCommand,
   quotaCommand,
+  galleryCommand,
   videoAdminCommand,
 ];
