@@ -16,7 +16,7 @@ afterAll(async () => {
 describe('Discord /video end to end', () => {
   it('registers localised commands in the configured guild at start', () => {
     const cmds = h.fake.registeredCommands() ?? [];
-    expect(cmds.map((c) => c.name).sort()).toEqual(['quota', 'remix', 'video', 'video-admin']);
+    expect(cmds.map((c) => c.name).sort()).toEqual(['gallery', 'quota', 'remix', 'video', 'video-admin']);
     const video = cmds.find((c) => c.name === 'video')!;
     expect(video.name_localizations).toMatchObject({ 'zh-CN': '视频' });
     expect(video.description_localizations).toHaveProperty('zh-CN');
