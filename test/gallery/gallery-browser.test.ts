@@ -24,6 +24,22 @@ const CHANNEL = 'C0VIDEOS';
 const ALICE = 'U0ALICE';
 const SECRET = 'gallery-test-secret-0123456789abcdef';
 
+/** The page's `document`, typed as far as these checks need (the test has no DOM types). */
+interface PageDocument {
+  documentElement: { scrollWidth: number };
+  querySelector(selector: string): { readyState: number; currentTime: number } | null;
+}
+/** Run in the page (self-contained: only its source travels). */
+function pageWidth(): number {
+  return (globalThis as unknown as { document: PageDocument }).document.documentElement.scrollWidth;
+}
+/** The player has data for the current frame and the clock moved: it plays. Run in the page. */
+function playing(): boolean {
+  const doc = (globalThis as unknown as { document: PageDocument }).document;
+  const v = doc.querySelector('#player video');
+  return v !== null && v.readyState >= 2 && v.currentTime > 0;
+}
+
 const alice: Actor = { platform: 'slack', userId: ALICE, displayName: 'alice', isAdmin: false };
 
 // In CI the browser test must run (.ci/run installs Chromium); elsewhere it needs Chromium present.
@@ -126,19 +142,15 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the team gallery in a
     await expect.poll(() => page.locator('#grid .card img.thumb').count()).toBe(3);
     expect(await page.locator('#grid .card').first().textContent()).toContain('alice');
     // Every card fits the phone's width.
-    const widest = await page.evaluate<number>('document.documentElement.scrollWidth');
+    const widest = await page.evaluate(pageWidth);
     expect(widest).toBeLessThanOrEqual(390);
 
     await page.locator(`#grid .card[data-video="${child.videoId}"] button.open`).click();
     const video = page.locator('#player video');
     await expect.poll(() => video.count()).toBe(1);
     expect(await video.getAttribute('src')).toBe(`media/${mediaKey(child.videoId)}.mp4`);
-    // The browser runs this (a string: the test is compiled without the DOM's types).
-    await page.waitForFunction(
-      "(() => { const v = document.querySelector('#player video'); return v !== null && v.readyState >= 2 && v.currentTime > 0; })()",
-      undefined,
-      { timeout: 20_000 },
-    );
+    // A function, not a string: the page's CSP forbids eval, which a string predicate needs.
+    await page.waitForFunction(playing, undefined, { timeout: 20_000 });
 
     // root -> (night, autumn), the clicked one highlighted.
     const tree = page.locator('#player .tree');
