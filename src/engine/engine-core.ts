@@ -18,7 +18,7 @@ import { Lineage } from './lineage.ts';
 import type { MediaKeeper } from './media-keeper.ts';
 import type { QuotaLedger } from './quota-ledger.ts';
 import type { Store } from './store.ts';
-import type { FileShare, JobView, Surface } from './surface.ts';
+import type { DerivedOffers, FileShare, JobView, Surface } from './surface.ts';
 import type { VideoKeyPool } from './video-key-pool.ts';
 
 export interface CoreDeps {
@@ -105,6 +105,31 @@ export class EngineCore {
         if (next.videoId && ref.link) await this.lineage.setLink(next.videoId, next.place.platform, ref.link);
       },
     });
+  }
+
+  /** What the upstream offers for finished videos (Extend, Edit buttons), once found out. */
+  #offers: DerivedOffers | undefined;
+  #findingOffers: Promise<void> | undefined;
+  #offersAskedAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * Find out (again) whether the upstream has the extension and edit routes. Never throws: an
+   * upstream that cannot be asked now is asked on a later call.
+   */
+  refreshOffers(): Promise<void> {
+    const client = this.deps.pool.any();
+    if (!client.derivedRoutes) return Promise.resolve();
+    this.#offersAskedAt = this.now();
+    this.#findingOffers ??= client
+      .derivedRoutes({ signal: this.abort.signal })
+      .then((found) => {
+        this.#offers = { extend: found.extensions, edit: found.edits };
+      })
+      .catch((err: unknown) => this.logger.debug('could not tell which derived routes exist', { err }))
+      .finally(() => {
+        this.#findingOffers = undefined;
+      });
+    return this.#findingOffers;
   }
 
   /** Jobs that just became terminal, kept briefly so their final surface update can render them. */
@@ -204,6 +229,8 @@ export class EngineCore {
       noticePending: true,
     });
     this.releaseSlot(job.id);
+    // A route found missing: the buttons that lead to it go.
+    if (error.code === 'unsupported') void this.refreshOffers();
     if (!next) return job;
     this.finalNotice(next);
     this.logger.info('job failed', { job: job.id, code: error.code, refunded: options.refund });
@@ -272,6 +299,10 @@ export class EngineCore {
       elapsedMs: Math.max(0, this.now() - job.createdAt),
     };
     if (position !== undefined) out.position = position;
+    if (this.#offers) out.offers = this.#offers;
+    // Not known yet (the upstream could not be asked at start): asked again, at most once a minute.
+    else if (this.now() - this.#offersAskedAt > 60_000 && !this.abort.signal.aborted)
+      void this.refreshOffers();
     const eta = this.eta(job, position);
     if (eta !== undefined) out.etaAt = eta;
     return out;

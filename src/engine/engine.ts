@@ -119,6 +119,8 @@ export class Engine implements EngineApi {
     this.#state = 'running';
     await mkdir(this.#o.dataDir, { recursive: true });
     const report = await this.#scheduler.start({ repairScan: this.#o.repairScan ?? true });
+    // In the background: until it is known, results show no Extend or Edit button.
+    void this.#core.refreshOffers();
     this.#core.logger.info('engine started', { ...report });
     const sweep = () => {
       void this.#delivery
@@ -223,7 +225,7 @@ export class Engine implements EngineApi {
       size: original.size,
       seconds: original.seconds,
       rerollOf: original.id,
-      ...(original.parentVideoId !== undefined ? { remixOf: original.parentVideoId } : {}),
+      ...sourceOf(original),
       ...(origin !== undefined ? { origin } : {}),
     };
     return this.submit(request);
@@ -243,6 +245,44 @@ export class Engine implements EngineApi {
       place,
       prompt: change,
       remixOf: videoId,
+      ...(source ? { model: source.model } : {}),
+      ...(origin !== undefined ? { origin } : {}),
+    });
+  }
+
+  async extendFromResult(
+    videoId: string,
+    prompt: string,
+    seconds: number,
+    actor: Actor,
+    place: VideoRequest['place'],
+    origin?: string,
+  ): Promise<Outcome<{ job: Job; position: number }>> {
+    const source = await this.findJobByVideoId(videoId).catch(() => undefined);
+    return this.submit({
+      actor,
+      place,
+      prompt,
+      seconds,
+      extendOf: videoId,
+      ...(source ? { model: source.model } : {}),
+      ...(origin !== undefined ? { origin } : {}),
+    });
+  }
+
+  async editFromResult(
+    videoId: string,
+    change: string,
+    actor: Actor,
+    place: VideoRequest['place'],
+    origin?: string,
+  ): Promise<Outcome<{ job: Job; position: number }>> {
+    const source = await this.findJobByVideoId(videoId).catch(() => undefined);
+    return this.submit({
+      actor,
+      place,
+      prompt: change,
+      editOf: videoId,
       ...(source ? { model: source.model } : {}),
       ...(origin !== undefined ? { origin } : {}),
     });
@@ -359,7 +399,7 @@ export class Engine implements EngineApi {
     const place: Job['place'] = { ...request.place, platform: actor.platform };
     const job: Job = {
       id,
-      kind: request.remixOf === undefined ? 'create' : 'remix',
+      kind: kindOf(request),
       state: 'waiting',
       requester: { platform: actor.platform, userId: actor.userId, displayName: actor.displayName },
       place,
@@ -427,6 +467,21 @@ export class Engine implements EngineApi {
       return refused('unavailable', { reason: 'store' });
     }
   }
+}
+
+function kindOf(request: VideoRequest): Job['kind'] {
+  if (request.extendOf !== undefined) return 'extend';
+  if (request.editOf !== undefined) return 'edit';
+  return request.remixOf === undefined ? 'create' : 'remix';
+}
+
+/** What a re-roll of `job` is made from: the same source, the same way. */
+function sourceOf(job: Job): Pick<VideoRequest, 'remixOf' | 'extendOf' | 'editOf'> {
+  const from = job.parentVideoId;
+  if (from === undefined) return {};
+  if (job.kind === 'extend') return { extendOf: from };
+  if (job.kind === 'edit') return { editOf: from };
+  return { remixOf: from };
 }
 
 function refused(code: Refusal['code'], values?: RefusalValues): { ok: false; refusal: Refusal } {

@@ -125,6 +125,7 @@ export class VideoClient implements VideoApi {
   /** What is known about the upstream. An explicit dialect is fixed; missing routes are still learned. */
   readonly #known: DialectKnowledge;
   #capabilities: Promise<Capabilities> | undefined;
+  #derivedRoutes: Promise<Record<DerivedFeature, boolean>> | undefined;
 
   constructor(options: VideoClientOptions) {
     const o = {
@@ -345,6 +346,19 @@ export class VideoClient implements VideoApi {
     return this.#known.missing(options);
   }
 
+  async derivedRoutes(options: CallOptions = {}): Promise<{ extensions: boolean; edits: boolean }> {
+    const missing = await this.missingFeatures(options);
+    this.#derivedRoutes ??= derivedCapabilities((request) => this.#answers(request, options));
+    const found = await this.#derivedRoutes.catch((err: unknown) => {
+      this.#derivedRoutes = undefined;
+      throw err;
+    });
+    return {
+      extensions: found.extensions && !missing.has('extensions'),
+      edits: found.edits && !missing.has('edits'),
+    };
+  }
+
   /** What the upstream supports (probes a little when asked; remembered). For `cli probe`. */
   async capabilities(options: CallOptions = {}): Promise<Capabilities> {
     this.#capabilities ??= this.#findCapabilities(options);
@@ -387,12 +401,18 @@ export class VideoClient implements VideoApi {
   }
 
   /** A video made from `sourceId`; a missing route is told apart from a missing source. */
-  #derived(feature: DerivedFeature, request: SendOptions, sourceId: string, options: CallOptions) {
-    return offered(
-      feature,
-      () => this.#video({ ...request, signal: options.signal }),
-      () => this.retrieve(sourceId, options),
-    );
+  async #derived(feature: DerivedFeature, request: SendOptions, sourceId: string, options: CallOptions) {
+    try {
+      return await offered(
+        feature,
+        () => this.#video({ ...request, signal: options.signal }),
+        () => this.retrieve(sourceId, options),
+      );
+    } catch (err) {
+      // Remembered, so the next request is refused before anything is charged.
+      if (err instanceof UnsupportedFeatureError) await this.#known.learnMissing(err.feature);
+      throw err;
+    }
   }
 
   async #character(request: SendOptions): Promise<VideoCharacter> {

@@ -12,7 +12,12 @@ export type ComponentAction =
   | { kind: 'remix-modal'; videoId: string }
   /** Remix of the video a job made, for video ids too long for a custom id (LiteLLM's base64 ids). */
   | { kind: 'remix-job'; jobId: string }
-  | { kind: 'remix-job-modal'; jobId: string };
+  | { kind: 'remix-job-modal'; jobId: string }
+  /** Extend / Edit the video a job made (by job id: ours are short, upstream ids may not be). */
+  | { kind: 'extend'; jobId: string }
+  | { kind: 'extend-modal'; jobId: string }
+  | { kind: 'edit'; jobId: string }
+  | { kind: 'edit-modal'; jobId: string };
 
 const PREFIX = 'rb';
 
@@ -31,11 +36,23 @@ export function remixActionOf(job: { id: string; videoId: string }): ComponentAc
     : { kind: 'remix', videoId: job.videoId };
 }
 
-const BY_JOB: ReadonlySet<string> = new Set(['cancel', 'reroll', 'remix-job', 'remix-job-modal']);
+const BY_JOB: ReadonlySet<string> = new Set([
+  'cancel',
+  'reroll',
+  'remix-job',
+  'remix-job-modal',
+  'extend',
+  'extend-modal',
+  'edit',
+  'edit-modal',
+]);
 
 /** Parse a custom id made by {@link customIdOf}; `undefined` for anything else. */
 export function parseCustomId(customId: string): ComponentAction | undefined {
-  const m = /^rb:(cancel|reroll|remix|remix-modal|remix-job|remix-job-modal):(.+)$/.exec(customId);
+  const m =
+    /^rb:(cancel|reroll|remix|remix-modal|remix-job|remix-job-modal|extend|extend-modal|edit|edit-modal):(.+)$/.exec(
+      customId,
+    );
   if (!m) return undefined;
   const [, kind, arg] = m as unknown as [string, ComponentAction['kind'], string];
   return (BY_JOB.has(kind) ? { kind, jobId: arg } : { kind, videoId: arg }) as ComponentAction;

@@ -43,6 +43,8 @@ const STYLE: Record<JobAction['kind'], ButtonStyle.Primary | ButtonStyle.Seconda
   cancel: ButtonStyle.Danger,
   remix: ButtonStyle.Primary,
   reroll: ButtonStyle.Secondary,
+  extend: ButtonStyle.Secondary,
+  edit: ButtonStyle.Secondary,
 };
 const PROMPT_MAX = 1500;
 
@@ -99,7 +101,7 @@ function embedOf(view: JobView, p: JobPresentation): APIEmbed {
     const status = [p.progressBar, p.timing].filter(Boolean).join('\n');
     fields.push({ name: p.text('job.state'), value: status });
   }
-  if (p.lineage.length > 0) fields.push({ name: p.text('job.remixOf'), value: lineageValue(p) });
+  if (p.lineage.length > 0) fields.push({ name: p.lineageTitle, value: lineageValue(p) });
   else if (p.tone === 'done' && job.rerollOf)
     fields.push({ name: p.text('job.lineage'), value: p.text('job.rerollOf') });
   if (p.tone === 'done' && p.videoId)

@@ -9,6 +9,10 @@ export const ACTION_IDS = {
   reroll: 'reelbot_reroll',
   /** value: our job id to cancel. */
   cancel: 'reelbot_cancel',
+  /** value: the upstream video id to extend. */
+  extend: 'reelbot_extend',
+  /** value: the upstream video id to edit. */
+  edit: 'reelbot_edit',
 } as const;
 
 export const VIEW_IDS = {
@@ -16,6 +20,10 @@ export const VIEW_IDS = {
   video: 'reelbot_video_modal',
   /** Remix button. private_metadata: {@link RemixModalMeta}. */
   remix: 'reelbot_remix_modal',
+  /** Extend button. private_metadata: {@link RemixModalMeta}. */
+  extend: 'reelbot_extend_modal',
+  /** Edit button. private_metadata: {@link RemixModalMeta}. */
+  edit: 'reelbot_edit_modal',
 } as const;
 
 /** Input block/action ids inside the modals (block id = action id). */
@@ -26,6 +34,7 @@ export const INPUT_IDS = {
   model: 'model',
   image: 'image',
   change: 'change',
+  next: 'next',
 } as const;
 
 export interface VideoModalMeta {

@@ -136,7 +136,7 @@ export class SlackSurface implements Surface {
     const job = view.job;
     const channel = job.place.channelId;
     const thread = this.resultThread(view);
-    const rendered = renderResultMessage(job, video.lineage);
+    const rendered = renderResultMessage(job, video.lineage, view.offers);
     const file = await readAll(video.open());
     const common = { channel_id: channel, file, filename: video.fileName, title: job.prompt.slice(0, 200) };
     const res = await this.o.client.files.uploadV2(

@@ -16,6 +16,8 @@ import { ActorResolver } from './actor-resolver.ts';
 import { boltLevel, boltLogger } from './bolt-logger.ts';
 import { SLACK_COMMANDS } from './commands/slack-commands.ts';
 import cancelButton from './interactions/cancel-button.ts';
+import { editButton, extendButton } from './interactions/derived-buttons.ts';
+import { editModalSubmit, extendModalSubmit } from './interactions/derived-modal-submit.ts';
 import remixButton from './interactions/remix-button.ts';
 import remixModalSubmit from './interactions/remix-modal-submit.ts';
 import rerollButton from './interactions/reroll-button.ts';
@@ -57,8 +59,13 @@ export interface SlackBot {
   stop(): Promise<void>;
 }
 
-const BUTTONS: readonly SlackButton[] = [remixButton, rerollButton, cancelButton];
-const MODALS: readonly SlackModalSubmit[] = [videoModalSubmit, remixModalSubmit];
+const BUTTONS: readonly SlackButton[] = [remixButton, rerollButton, cancelButton, extendButton, editButton];
+const MODALS: readonly SlackModalSubmit[] = [
+  videoModalSubmit,
+  remixModalSubmit,
+  extendModalSubmit,
+  editModalSubmit,
+];
 
 /** Start Slack. Throws when the configuration has no usable mode. */
 export async function startSlack(args: {
