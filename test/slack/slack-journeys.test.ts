@@ -52,7 +52,7 @@ describe('Slack journeys', () => {
       'uploaded video',
     );
     expect(isMp4(reply?.files[0]?.data)).toBe(true);
-    expect(buttons(reply)).toEqual([ACTION_IDS.remix, ACTION_IDS.reroll]);
+    expect(buttons(reply)).toEqual([ACTION_IDS.remix, ACTION_IDS.reroll, ACTION_IDS.extend, ACTION_IDS.edit]);
     const done = await h.fake.waitFor(
       () =>
         shownText(h.fake.message(CHANNEL, job.ts)).includes('Video ready')
@@ -61,7 +61,7 @@ describe('Slack journeys', () => {
       5000,
       'job message done',
     );
-    expect(buttons(done)).toEqual([ACTION_IDS.remix, ACTION_IDS.reroll]);
+    expect(buttons(done)).toEqual([ACTION_IDS.remix, ACTION_IDS.reroll, ACTION_IDS.extend, ACTION_IDS.edit]);
     // It showed progress on the way (edits of the same message, not new messages).
     expect(job.history.length).toBeGreaterThan(0);
     expect(topLevel(h.fake)).toHaveLength(1);

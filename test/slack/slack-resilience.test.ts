@@ -95,7 +95,7 @@ describe('Slack resilience', () => {
     const job = await video(x, 'rain on a window --seconds 4');
     await x.fake.waitFor(() => fileReplies(x.fake, job.ts)[0], 20_000, 'video delivered');
     const final = await done(x, job.ts);
-    expect(buttons(final)).toEqual([ACTION_IDS.remix, ACTION_IDS.reroll]);
+    expect(buttons(final)).toEqual([ACTION_IDS.remix, ACTION_IDS.reroll, ACTION_IDS.extend, ACTION_IDS.edit]);
     expect(x.fake.callsTo('chat.update').filter((c) => c.status === 429)).toHaveLength(3);
   });
 
