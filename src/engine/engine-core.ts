@@ -132,6 +132,16 @@ export class EngineCore {
     return this.#findingOffers;
   }
 
+  /**
+   * Ask which derived routes exist unless known. Called once a job reached the upstream (its
+   * dialect is known by then, and the answer is in long before the result); until then results
+   * show no Extend or Edit. While the upstream cannot be asked, again at most once a minute.
+   */
+  ensureOffers(): void {
+    if (this.#offers || this.abort.signal.aborted) return;
+    if (this.now() - this.#offersAskedAt > 60_000) void this.refreshOffers();
+  }
+
   /** Jobs that just became terminal, kept briefly so their final surface update can render them. */
   readonly finished = new Map<string, Job>();
 
@@ -300,9 +310,7 @@ export class EngineCore {
     };
     if (position !== undefined) out.position = position;
     if (this.#offers) out.offers = this.#offers;
-    // Not known yet (the upstream could not be asked at start): asked again, at most once a minute.
-    else if (this.now() - this.#offersAskedAt > 60_000 && !this.abort.signal.aborted)
-      void this.refreshOffers();
+    else if (job.videoId) this.ensureOffers();
     const eta = this.eta(job, position);
     if (eta !== undefined) out.etaAt = eta;
     return out;

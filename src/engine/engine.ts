@@ -119,8 +119,6 @@ export class Engine implements EngineApi {
     this.#state = 'running';
     await mkdir(this.#o.dataDir, { recursive: true });
     const report = await this.#scheduler.start({ repairScan: this.#o.repairScan ?? true });
-    // In the background: until it is known, results show no Extend or Edit button.
-    void this.#core.refreshOffers();
     this.#core.logger.info('engine started', { ...report });
     const sweep = () => {
       void this.#delivery

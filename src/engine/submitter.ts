@@ -188,6 +188,7 @@ export class Submitter {
         .catch(() => undefined);
       return { kind: 'ended' };
     }
+    core.ensureOffers();
     core.notifier.progress(next.id);
     return { kind: 'adopted', job: next, video };
   }

@@ -11,6 +11,7 @@ import {
   characterError,
   characterPath,
   createCharacterRequest,
+  DERIVED_FEATURES,
   type DerivedFeature,
   derivedCapabilities,
   editRequest,
@@ -125,7 +126,7 @@ export class VideoClient implements VideoApi {
   /** What is known about the upstream. An explicit dialect is fixed; missing routes are still learned. */
   readonly #known: DialectKnowledge;
   #capabilities: Promise<Capabilities> | undefined;
-  #derivedRoutes: Promise<Record<DerivedFeature, boolean>> | undefined;
+  #derivedRoutes: Promise<{ extensions: boolean; edits: boolean }> | undefined;
 
   constructor(options: VideoClientOptions) {
     const o = {
@@ -348,7 +349,13 @@ export class VideoClient implements VideoApi {
 
   async derivedRoutes(options: CallOptions = {}): Promise<{ extensions: boolean; edits: boolean }> {
     const missing = await this.missingFeatures(options);
-    this.#derivedRoutes ??= derivedCapabilities((request) => this.#answers(request, options));
+    // The same harmless empty POSTs as `capabilities()`, for these two routes only.
+    const has = (feature: 'extensions' | 'edits') =>
+      this.#answers({ method: 'POST', path: DERIVED_FEATURES[feature].path, json: {} }, options);
+    this.#derivedRoutes ??= Promise.all([has('extensions'), has('edits')]).then(([extensions, edits]) => ({
+      extensions,
+      edits,
+    }));
     const found = await this.#derivedRoutes.catch((err: unknown) => {
       this.#derivedRoutes = undefined;
       throw err;
