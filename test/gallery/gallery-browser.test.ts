@@ -54,6 +54,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the team gallery in a
   let root: RecentVideo;
   let child: RecentVideo;
   let sibling: RecentVideo;
+  let extension: RecentVideo;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'reelbot-gallery-'));
@@ -94,6 +95,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the team gallery in a
     const again = await bot.engine.remixFromResult(root.videoId, 'make it autumn', alice, place);
     expect(again.ok).toBe(true);
     [sibling] = (await delivered(3)) as [RecentVideo];
+    const extended = await bot.engine.extendFromResult(child.videoId, 'the moon rises', 4, alice, place);
+    expect(extended.ok).toBe(true);
+    [extension] = (await delivered(4)) as [RecentVideo];
 
     await fake.slashCommand({ command: '/gallery', user: ALICE, channel: CHANNEL });
     const answer = await fake.waitFor(
@@ -136,10 +140,18 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the team gallery in a
     await page.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
 
     const cards = page.locator('#grid .card');
-    await expect.poll(() => cards.count()).toBe(3);
+    await expect.poll(() => cards.count()).toBe(4);
     const prompts = await page.locator('#grid .card .prompt').allTextContents();
-    expect(prompts).toEqual(['make it autumn', 'make it night time', 'a red fox in fresh snow']);
-    await expect.poll(() => page.locator('#grid .card img.thumb').count()).toBe(3);
+    expect(prompts).toEqual([
+      'the moon rises',
+      'make it autumn',
+      'make it night time',
+      'a red fox in fresh snow',
+    ]);
+    await expect.poll(() => page.locator('#grid .card img.thumb').count()).toBe(4);
+    expect(await page.locator(`#grid .card[data-video="${extension.videoId}"]`).textContent()).toContain(
+      'extension',
+    );
     expect(await page.locator('#grid .card').first().textContent()).toContain('alice');
     // Every card fits the phone's width.
     const widest = await page.evaluate(pageWidth);
@@ -161,6 +173,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the team gallery in a
       sibling.videoId,
     ]);
     expect(await tree.locator('.node.current').textContent()).toContain('make it night time');
+    // The extension hangs under the video it continues.
+    const grandchild = tree.locator(
+      `li[data-video="${child.videoId}"] > ul > li[data-video="${extension.videoId}"]`,
+    );
+    expect(await grandchild.textContent()).toContain('the moon rises');
     expect(await page.locator('#grid .card.current').getAttribute('data-video')).toBe(child.videoId);
 
     const shot = join(shots, 'gallery.png');
@@ -194,9 +211,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the team gallery in a
     await page.close();
     // The kept media show in /metrics.
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(sample(metrics, 'reelbot_gallery_media_files', { kind: 'video' })).toBe(3);
+    expect(sample(metrics, 'reelbot_gallery_media_files', { kind: 'video' })).toBe(4);
     expect(sample(metrics, 'reelbot_gallery_media_bytes', { kind: 'video' })).toBeGreaterThan(1000);
-    expect(sample(metrics, 'reelbot_gallery_media_files', { kind: 'thumbnail' })).toBe(3);
+    expect(sample(metrics, 'reelbot_gallery_media_files', { kind: 'thumbnail' })).toBe(4);
     expect(sample(metrics, 'reelbot_gallery_retention_seconds')).toBe(7 * 86_400);
     // With the valid link, a media key outside its scope is not found.
     const other = await fetch(`${link}media/${mediaKey('video_not_ours')}.mp4`);
