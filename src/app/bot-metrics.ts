@@ -14,6 +14,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EngineEvents } from '../engine/engine-events.ts';
 import { JOB_STATES, type JobState, type Platform } from '../engine/job.ts';
+import type { MediaStats } from '../engine/media-keeper.ts';
 
 /** What the metrics read from the engine. */
 export interface MeteredEngine {
@@ -177,6 +178,39 @@ export class BotMetrics {
       events.off('delivered', onDelivered);
       events.off('problem', onProblem);
     };
+  }
+
+  /** Report the gallery's kept media (call once, when the gallery is on). */
+  watchMedia(stats: () => MediaStats): void {
+    this.#gauge(
+      'reelbot_gallery_media_bytes',
+      'Bytes of media kept for the gallery, by kind (video, thumbnail).',
+      ['kind'],
+      (set) => {
+        const s = stats();
+        set(s.videoBytes, { kind: 'video' });
+        set(s.thumbnailBytes, { kind: 'thumbnail' });
+      },
+    );
+    this.#gauge(
+      'reelbot_gallery_media_files',
+      'Files kept for the gallery, by kind (video, thumbnail).',
+      ['kind'],
+      (set) => {
+        const s = stats();
+        set(s.videos, { kind: 'video' });
+        set(s.thumbnails, { kind: 'thumbnail' });
+      },
+    );
+    this.#gauge(
+      'reelbot_gallery_retention_seconds',
+      'GALLERY_RETENTION_DAYS: how long an MP4 stays playable.',
+      [],
+      (set) => set(stats().retentionMs / 1000),
+    );
+    this.#gauge('reelbot_gallery_max_bytes', 'GALLERY_MAX_MB: the disk cap of the kept MP4s.', [], (set) =>
+      set(stats().maxBytes),
+    );
   }
 
   /** A request was refused (nothing charged). */

@@ -27,6 +27,10 @@ export function meterEngineApi(engine: EngineApi, count: RefusalAndDeliveryCount
     reroll: (jobId, actor, place, origin) => counted(engine.reroll(jobId, actor, place, origin)),
     remixFromResult: (videoId, change, actor, place, origin) =>
       counted(engine.remixFromResult(videoId, change, actor, place, origin)),
+    extendFromResult: (videoId, prompt, seconds, actor, place, origin) =>
+      counted(engine.extendFromResult(videoId, prompt, seconds, actor, place, origin)),
+    editFromResult: (videoId, change, actor, place, origin) =>
+      counted(engine.editFromResult(videoId, change, actor, place, origin)),
     cancel: (jobId, actor) => engine.cancel(jobId, actor),
     getJob: (jobId) => engine.getJob(jobId),
     findJobByVideoId: (videoId) => engine.findJobByVideoId(videoId),

@@ -3,7 +3,8 @@
  * `GET /metrics` (Prometheus text format), `GET /files/<token>/<name>` (videos too big for a
  * chat platform, published by {@link LocalFileShare}) and, with `WEBHOOK_SECRET`,
  * `POST /webhooks/video` (the upstream's signed `video.completed` / `video.failed` events) and,
- * with `DISCORD_PUBLIC_KEY`, `POST /discord/interactions` (Discord HTTP interactions).
+ * with `DISCORD_PUBLIC_KEY`, `POST /discord/interactions` (Discord HTTP interactions) and, with
+ * `GALLERY_SECRET`, the team gallery under `/gallery/<signed token>/`.
  * Plain `node:http`: five routes need no framework. Nothing here reads a path from the request
  * beyond matching a known token.
  */
@@ -21,6 +22,7 @@ import {
   type InteractionEndpoint,
 } from '../platforms/discord/interaction-endpoint.ts';
 import type { HealthReport } from './bot-health.ts';
+import type { GalleryService } from './gallery/gallery-service.ts';
 import type { LocalFileShare } from './local-file-share.ts';
 
 export interface OpsServerOptions {
@@ -35,6 +37,8 @@ export interface OpsServerOptions {
   files?: Pick<LocalFileShare, 'lookup'>;
   /** Serves `POST /webhooks/video` when set (`WEBHOOK_SECRET` configured). */
   webhook?: Pick<WebhookReceiver, 'receive'>;
+  /** Serves `/gallery/<token>/...` when set (`GALLERY_SECRET` configured). */
+  gallery?: Pick<GalleryService, 'handle'>;
   /** Serves `POST /discord/interactions` when set (`DISCORD_PUBLIC_KEY` configured). */
   discordInteractions?: Pick<InteractionEndpoint, 'receive'>;
   logger?: Logger;
@@ -112,6 +116,7 @@ async function handle(o: OpsServerOptions, logger: Logger, req: IncomingMessage,
     res.end(req.method === 'HEAD' ? undefined : body);
     return;
   }
+  if (o.gallery && (await o.gallery.handle(path, req, res))) return;
   const parts = path.split('/');
   if (o.files && parts.length === 4 && parts[0] === '' && parts[1] === 'files') {
     await serveFile(o.files, logger, parts[2] ?? '', parts[3] ?? '', req, res);

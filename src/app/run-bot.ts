@@ -7,18 +7,22 @@
  * HTTP interactions, one instance at a time holds the Discord gateway.
  * `main.ts` adds signals and exit codes.
  */
+import { join } from 'node:path';
 import type { Config } from '../config/config.ts';
 import { createEngineFromConfig, storeUrlOf } from '../engine/create-engine.ts';
 import type { EngineApi } from '../engine/engine-api.ts';
 import type { EngineOptions } from '../engine/engine-options.ts';
 import type { Job } from '../engine/job.ts';
+import { DiskMediaKeeper } from '../engine/media-keeper.ts';
 import { openStore, type Store } from '../engine/store.ts';
 import { WebhookReceiver } from '../engine/webhook-receiver.ts';
 import type { Logger } from '../log/logger.ts';
+import type { GalleryLinks } from '../platforms/gallery-links.ts';
 import type { SlackStartOptions } from '../platforms/slack/start-slack.ts';
 import { checkHealth, type EngineRunState } from './bot-health.ts';
 import { BotMetrics } from './bot-metrics.ts';
 import { type ChatSharing, chatSharing } from './chat-sharing.ts';
+import { GalleryService } from './gallery/gallery-service.ts';
 import { logJobStates } from './job-state-log.ts';
 import { LocalFileShare } from './local-file-share.ts';
 import { meterEngineApi } from './metered-engine-api.ts';
@@ -98,12 +102,18 @@ export async function startBot(
           logger: logger.child({ component: 'files' }),
         })
       : undefined;
+    const media = galleryMedia(config, logger);
+    if (media) {
+      await media.load();
+      metrics?.watchMedia(() => media.stats());
+    }
     const engine = await createEngineFromConfig(config, {
       logger: logger.child({ component: 'engine' }),
       store,
       simulatorBaseUrl: upstream.baseUrl,
       simulatorApiKey: upstream.apiKey,
       ...(fileShare ? { fileShare } : {}),
+      ...(media ? { media } : {}),
       overrides: {
         // With the embedded simulator its pace is known: first polls and ETAs use it until real samples exist.
         ...(upstream.expectedMsPerVideoSecond
@@ -122,6 +132,17 @@ export async function startBot(
     const stopStateLog = logJobStates(engine.events, logger.child({ component: 'engine' }));
     stops.push(async () => stopStateLog());
     let state: EngineRunState = 'starting';
+    let opsUrl = '';
+    const gallery =
+      config.GALLERY_SECRET && metrics
+        ? new GalleryService({
+            secret: config.GALLERY_SECRET,
+            engine,
+            ...(media ? { media } : {}),
+            baseUrl: () => config.PUBLIC_URL ?? opsUrl,
+            logger: logger.child({ component: 'gallery' }),
+          })
+        : undefined;
     const ops =
       config.METRICS_PORT === undefined || !metrics
         ? undefined
@@ -141,9 +162,11 @@ export async function startBot(
                 }
               : {}),
             ...(chat.endpoint ? { discordInteractions: chat.endpoint } : {}),
+            ...(gallery ? { gallery } : {}),
             logger: logger.child({ component: 'ops' }),
           });
     if (ops) {
+      opsUrl = ops.url;
       // Closed last, so /healthz answers 503 "stopping" while the rest shuts down.
       stops.unshift(() => ops.close());
       logger.info('ops server listening', {
@@ -151,11 +174,12 @@ export async function startBot(
         files: fileShare !== undefined,
         webhooks: config.WEBHOOK_SECRET !== undefined,
         discordInteractions: chat.endpoint !== undefined,
+        gallery: gallery !== undefined,
       });
     }
     const api: EngineApi = metrics ? meterEngineApi(engine, metrics) : engine;
     // Platforms first, so jobs resumed by the engine find their surfaces attached.
-    await startPlatforms(config, api, logger, stops, options, chat);
+    await startPlatforms(config, api, logger, stops, options, chat, gallery);
     const report = await engine.start();
     state = 'running';
     logger.info('reelbot is running', { resumed: report, simulated: upstream.simulated });
@@ -175,6 +199,17 @@ export async function startBot(
     await undo();
     throw err;
   }
+}
+
+/** The gallery's kept media, when the gallery is on (its pages need the ops server). */
+function galleryMedia(config: Config, logger: Logger): DiskMediaKeeper | undefined {
+  if (!config.GALLERY_SECRET || config.METRICS_PORT === undefined) return undefined;
+  return new DiskMediaKeeper({
+    dir: join(config.DATA_DIR, 'gallery'),
+    retentionMs: config.GALLERY_RETENTION_DAYS * 86_400_000,
+    maxBytes: config.GALLERY_MAX_MB * 1024 * 1024,
+    logger: logger.child({ component: 'gallery' }),
+  });
 }
 
 async function startMetrics(config: Config, store: Store): Promise<BotMetrics | undefined> {
@@ -197,6 +232,7 @@ async function startPlatforms(
   stops: Array<() => Promise<void>>,
   options: StartBotOptions,
   chat: ChatSharing,
+  gallery: GalleryLinks | undefined,
 ): Promise<void> {
   // Each platform's library is loaded only when that platform is configured (tens of MB each),
   // and both connect at once: a start waits for the slower one, not for the two in a row.
@@ -211,6 +247,7 @@ async function startPlatforms(
           once: chat.once,
           ...(chat.endpoint ? { endpoint: chat.endpoint } : {}),
           ...(chat.gatewayLease ? { gatewayLease: chat.gatewayLease } : {}),
+          ...(gallery ? { gallery } : {}),
         }),
       ),
     );
@@ -223,6 +260,7 @@ async function startPlatforms(
           engine,
           logger: logger.child({ component: 'slack' }),
           once: chat.once,
+          ...(gallery ? { gallery } : {}),
           options: { maxUploadBytes: config.SLACK_MAX_UPLOAD_MB * 1024 * 1024, ...options.slack },
         }),
       ),

@@ -123,6 +123,12 @@ const schema = z.object({
   PROGRESS_EDIT_INTERVAL_MS: intFrom(3000, 250, 60_000),
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
   WEBHOOK_SECRET: optionalString,
+  /** Signs `/gallery` links (HMAC-SHA256); unset: the gallery is off. */
+  GALLERY_SECRET: optionalString,
+  /** Days a delivered MP4 stays playable in the gallery (0: only thumbnails are kept). */
+  GALLERY_RETENTION_DAYS: intFrom(7, 0, 3650),
+  /** Most disk space for the gallery's MP4s, in MB; the oldest go first. */
+  GALLERY_MAX_MB: intFrom(2048, 1, 10_000_000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -164,6 +170,15 @@ function crossChecks(env: Record<string, string | undefined>): string[] {
     out.push(
       'WEBHOOK_SECRET must be the signing secret the upstream shows for the endpoint (whsec_<base64>)',
     );
+  }
+  const gallery = v('GALLERY_SECRET');
+  if (gallery && !v('METRICS_PORT')) {
+    out.push(
+      'GALLERY_SECRET needs METRICS_PORT: the gallery pages are served by the ops server on that port',
+    );
+  }
+  if (gallery && gallery.length < 16) {
+    out.push('GALLERY_SECRET must be at least 16 characters (e.g. the output of `openssl rand -hex 32`)');
   }
   if (v('DISCORD_PUBLIC_KEY') && !v('METRICS_PORT')) {
     out.push(
@@ -250,6 +265,7 @@ export function configSecrets(config: Config): string[] {
     config.SLACK_APP_TOKEN,
     config.SLACK_SIGNING_SECRET,
     config.WEBHOOK_SECRET,
+    config.GALLERY_SECRET,
     config.REDIS_URL,
   ].filter((s): s is string => s !== undefined);
 }

@@ -10,6 +10,7 @@ import type { VideoApi } from '../video/video.ts';
 import { VideoClient } from '../video/video-client.ts';
 import { Engine } from './engine.ts';
 import type { EngineOptions } from './engine-options.ts';
+import type { MediaKeeper } from './media-keeper.ts';
 import type { BackendFactory } from './scheduling/backends.ts';
 import { openStore, type Store } from './store.ts';
 import { StoredDialectMemory } from './stored-dialect-memory.ts';
@@ -24,6 +25,8 @@ export interface EngineDeps {
   simulatorBaseUrl?: string;
   simulatorApiKey?: string;
   fileShare?: FileShare;
+  /** Keeps delivered media for the gallery (`GALLERY_SECRET` set). */
+  media?: MediaKeeper;
   /**
    * Use this store instead of opening one (the app shares it with health checks and metrics).
    * With `REDIS_URL` it must be `openStore(config.REDIS_URL)`: every instance shares the records.
@@ -68,6 +71,7 @@ export async function createEngineFromConfig(config: Config, deps: EngineDeps = 
         }
       : {}),
     ...(deps.fileShare ? { fileShare: deps.fileShare } : {}),
+    ...(deps.media ? { media: deps.media } : {}),
     ...deps.overrides,
   };
   return new Engine(options);

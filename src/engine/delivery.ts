@@ -143,6 +143,10 @@ async function deliver(core: EngineCore, jobId: string, known?: Video): Promise<
   if (ref?.messageRef) patch.resultMessageRef = ref.messageRef;
   const done = await core.update(jobId, patch);
   core.events.emit('delivered', done);
+  // The gallery's copy: a failure costs only the gallery's player, never the delivery.
+  await core.deps.media
+    ?.keep({ videoId: video.id, file, thumbnail })
+    .catch((err: unknown) => core.problem('keeping media for the gallery', err, jobId));
   if (!shared && !core.deps.keepFiles) await rm(file, { force: true });
   return true;
 }

@@ -29,6 +29,10 @@ export interface VideoRequest {
   image?: { data: Uint8Array; contentType: string; fileName: string };
   /** Remix of this upstream video id (completed, unexpired). Size and seconds are inherited. */
   remixOf?: string;
+  /** Continue this upstream video (completed, unexpired) by `seconds` more: charged by the added seconds. */
+  extendOf?: string;
+  /** Edit this upstream video (completed, unexpired). Size and seconds are inherited. */
+  editOf?: string;
   /** This job repeats that job (re-roll). */
   rerollOf?: string;
   /** Upstream jobs to make, 1-4 (omitted: the place's default, else 1). Each is charged. */
@@ -88,7 +92,7 @@ export interface RefusalValues {
   sourceEnded?: boolean;
   /** already_finished: the job's state. */
   state?: JobState;
-  /** unsupported: the upstream feature that is missing (e.g. `remix`). */
+  /** unsupported: the upstream feature that is missing (`remix`, `extensions`, `edits`). */
   feature?: string;
   /** unavailable: why the engine cannot take work now. */
   reason?: 'restarting' | 'store' | 'upstream';
@@ -177,6 +181,28 @@ export interface EngineApi {
    * size and seconds come from the source video; the model from the job that made it, if known.
    */
   remixFromResult(
+    videoId: string,
+    change: string,
+    actor: Actor,
+    place: VideoRequest['place'],
+    origin?: string,
+  ): Promise<Outcome<Submitted>>;
+
+  /**
+   * Extend a finished result (the Extend button and dialog): `prompt` says what happens next,
+   * `seconds` how much is added (one of the configured durations); only those are charged.
+   */
+  extendFromResult(
+    videoId: string,
+    prompt: string,
+    seconds: number,
+    actor: Actor,
+    place: VideoRequest['place'],
+    origin?: string,
+  ): Promise<Outcome<Submitted>>;
+
+  /** Edit a finished result with one `change` (the Edit button, where the upstream has edits). */
+  editFromResult(
     videoId: string,
     change: string,
     actor: Actor,

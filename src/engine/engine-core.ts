@@ -15,9 +15,10 @@ import { JobNotifier, realClock } from './job-notifier.ts';
 import { JobStore } from './job-store.ts';
 import type { KeyedMutex } from './keyed-mutex.ts';
 import { Lineage } from './lineage.ts';
+import type { MediaKeeper } from './media-keeper.ts';
 import type { QuotaLedger } from './quota-ledger.ts';
 import type { Store } from './store.ts';
-import type { FileShare, JobView, Surface } from './surface.ts';
+import type { DerivedOffers, FileShare, JobView, Surface } from './surface.ts';
 import type { VideoKeyPool } from './video-key-pool.ts';
 
 export interface CoreDeps {
@@ -30,6 +31,8 @@ export interface CoreDeps {
   dataDir: string;
   keepFiles: boolean;
   fileShare: FileShare | undefined;
+  /** Keeps delivered media for the gallery, when it is on. */
+  media?: MediaKeeper | undefined;
   now: () => number;
   random: () => number;
   /** Locks for read-modify-write of stored records (shared with the quota book). */
@@ -102,6 +105,41 @@ export class EngineCore {
         if (next.videoId && ref.link) await this.lineage.setLink(next.videoId, next.place.platform, ref.link);
       },
     });
+  }
+
+  /** What the upstream offers for finished videos (Extend, Edit buttons), once found out. */
+  #offers: DerivedOffers | undefined;
+  #findingOffers: Promise<void> | undefined;
+  #offersAskedAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * Find out (again) whether the upstream has the extension and edit routes. Never throws: an
+   * upstream that cannot be asked now is asked on a later call.
+   */
+  refreshOffers(): Promise<void> {
+    const client = this.deps.pool.any();
+    if (!client.derivedRoutes) return Promise.resolve();
+    this.#offersAskedAt = this.now();
+    this.#findingOffers ??= client
+      .derivedRoutes({ signal: this.abort.signal })
+      .then((found) => {
+        this.#offers = { extend: found.extensions, edit: found.edits };
+      })
+      .catch((err: unknown) => this.logger.debug('could not tell which derived routes exist', { err }))
+      .finally(() => {
+        this.#findingOffers = undefined;
+      });
+    return this.#findingOffers;
+  }
+
+  /**
+   * Ask which derived routes exist unless known. Called once a job reached the upstream (its
+   * dialect is known by then, and the answer is in long before the result); until then results
+   * show no Extend or Edit. While the upstream cannot be asked, again at most once a minute.
+   */
+  ensureOffers(): void {
+    if (this.#offers || this.abort.signal.aborted) return;
+    if (this.now() - this.#offersAskedAt > 60_000) void this.refreshOffers();
   }
 
   /** Jobs that just became terminal, kept briefly so their final surface update can render them. */
@@ -201,6 +239,8 @@ export class EngineCore {
       noticePending: true,
     });
     this.releaseSlot(job.id);
+    // A route found missing: the buttons that lead to it go.
+    if (error.code === 'unsupported') void this.refreshOffers();
     if (!next) return job;
     this.finalNotice(next);
     this.logger.info('job failed', { job: job.id, code: error.code, refunded: options.refund });
@@ -269,6 +309,8 @@ export class EngineCore {
       elapsedMs: Math.max(0, this.now() - job.createdAt),
     };
     if (position !== undefined) out.position = position;
+    if (this.#offers) out.offers = this.#offers;
+    else if (job.videoId) this.ensureOffers();
     const eta = this.eta(job, position);
     if (eta !== undefined) out.etaAt = eta;
     return out;

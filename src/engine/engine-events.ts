@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { Job, JobState } from './job.ts';
 
-export type UpstreamOp = 'create' | 'remix' | 'retrieve' | 'list' | 'delete' | 'download';
+export type UpstreamOp = 'create' | 'remix' | 'extend' | 'edit' | 'retrieve' | 'list' | 'delete' | 'download';
 
 export interface UpstreamCall {
   op: UpstreamOp;

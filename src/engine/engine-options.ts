@@ -3,6 +3,7 @@
  */
 import type { Logger } from '../log/logger.ts';
 import type { VideoApi } from '../video/video.ts';
+import type { MediaKeeper } from './media-keeper.ts';
 import { type PollTiming, webhookPollTiming } from './poll-schedule.ts';
 import type { QuotaLimits } from './quota.ts';
 import type { BackendFactory } from './scheduling/backends.ts';
@@ -92,6 +93,8 @@ export interface EngineOptions {
   keepFiles?: boolean;
   /** Publishes files too big for a platform (`DeliveredVideo.share()`). */
   fileShare?: FileShare;
+  /** Keeps delivered media (thumbnail, MP4 for a while) for the gallery. @default none */
+  media?: MediaKeeper;
   /** Image fitting for image-to-video. @default fitImage */
   fitImage?: ImageFitter;
   /** Scan every stored job on start to repair the active index. @default true */

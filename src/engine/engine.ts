@@ -98,6 +98,7 @@ export class Engine implements EngineApi {
       dataDir: options.dataDir,
       keepFiles: options.keepFiles ?? false,
       fileShare: options.fileShare,
+      media: options.media,
       now: options.now ?? Date.now,
       random: options.random ?? Math.random,
     });
@@ -136,10 +137,12 @@ export class Engine implements EngineApi {
     await mkdir(this.#o.dataDir, { recursive: true });
     const report = await this.#scheduler.start({ repairScan: this.#o.repairScan ?? true });
     this.#core.logger.info('engine started', { ...report });
-    const sweep = () =>
+    const sweep = () => {
       void this.#delivery
         .sweepSharedFiles()
         .catch((err: unknown) => this.#core.problem('shared file sweep', err));
+      void this.#o.media?.sweep().catch((err: unknown) => this.#core.problem('gallery media sweep', err));
+    };
     sweep();
     this.#sweep = setInterval(sweep, this.#core.deps.timing.sharedSweepMs);
     this.#sweep.unref();
@@ -274,7 +277,7 @@ export class Engine implements EngineApi {
       rerollOf: original.id,
       variants: 1,
       ...(original.private ? { private: true } : {}),
-      ...(original.parentVideoId !== undefined ? { remixOf: original.parentVideoId } : {}),
+      ...sourceOf(original),
       ...(origin !== undefined ? { origin } : {}),
     };
     return this.submit(request);
@@ -288,12 +291,38 @@ export class Engine implements EngineApi {
     origin?: string,
   ): Promise<Outcome<Submitted>> {
     // The upstream's answer decides size and seconds; our record supplies the model when it does not.
+    return this.#fromResult(videoId, { actor, place, prompt: change, remixOf: videoId }, origin);
+  }
+
+  async extendFromResult(
+    videoId: string,
+    prompt: string,
+    seconds: number,
+    actor: Actor,
+    place: VideoRequest['place'],
+    origin?: string,
+  ): Promise<Outcome<Submitted>> {
+    return this.#fromResult(videoId, { actor, place, prompt, seconds, extendOf: videoId }, origin);
+  }
+
+  async editFromResult(
+    videoId: string,
+    change: string,
+    actor: Actor,
+    place: VideoRequest['place'],
+    origin?: string,
+  ): Promise<Outcome<Submitted>> {
+    return this.#fromResult(videoId, { actor, place, prompt: change, editOf: videoId }, origin);
+  }
+
+  /**
+   * A job made from a finished result (Remix, Extend, Edit): one video, private when the source
+   * was, in the source's model when our record knows it.
+   */
+  async #fromResult(videoId: string, request: VideoRequest, origin?: string): Promise<Outcome<Submitted>> {
     const source = await this.findJobByVideoId(videoId).catch(() => undefined);
     return this.submit({
-      actor,
-      place,
-      prompt: change,
-      remixOf: videoId,
+      ...request,
       variants: 1,
       ...(source?.private ? { private: true } : {}),
       ...(source ? { model: source.model } : {}),
@@ -457,7 +486,7 @@ export class Engine implements EngineApi {
     const place: Job['place'] = { ...request.place, platform: actor.platform };
     const job: Job = {
       id,
-      kind: request.remixOf === undefined ? 'create' : 'remix',
+      kind: kindOf(request),
       state: 'waiting',
       requester: { platform: actor.platform, userId: actor.userId, displayName: actor.displayName },
       place,
@@ -525,6 +554,21 @@ export class Engine implements EngineApi {
       return refused('unavailable', { reason: 'store' });
     }
   }
+}
+
+function kindOf(request: VideoRequest): Job['kind'] {
+  if (request.extendOf !== undefined) return 'extend';
+  if (request.editOf !== undefined) return 'edit';
+  return request.remixOf === undefined ? 'create' : 'remix';
+}
+
+/** What a re-roll of `job` is made from: the same source, the same way. */
+function sourceOf(job: Job): Pick<VideoRequest, 'remixOf' | 'extendOf' | 'editOf'> {
+  const from = job.parentVideoId;
+  if (from === undefined) return {};
+  if (job.kind === 'extend') return { extendOf: from };
+  if (job.kind === 'edit') return { editOf: from };
+  return { remixOf: from };
 }
 
 function refused(code: Refusal['code'], values?: RefusalValues): { ok: false; refusal: Refusal } {

@@ -113,7 +113,11 @@ export interface JobImage {
 export interface Job {
   /** Our id, `job_<time><random>`; stable across restarts. */
   id: string;
-  kind: 'create' | 'remix';
+  /**
+   * How the video is made: from a prompt, or from a finished video (`parentVideoId`): a remix,
+   * an extension (`seconds` is what it adds, and what is charged) or an edit.
+   */
+  kind: 'create' | 'remix' | 'extend' | 'edit';
   state: JobState;
   requester: Requester;
   place: JobPlace;
@@ -122,7 +126,7 @@ export interface Job {
   size: string;
   seconds: number;
   image?: JobImage;
-  /** Remix: the upstream id of the source video. */
+  /** Remix, extension, edit: the upstream id of the source video. */
   parentVideoId?: string;
   /** Re-roll: the job this one repeats. */
   rerollOf?: string;

@@ -45,26 +45,31 @@ export async function checkRequest(
   const model = req.model ?? choices.models[0] ?? 'sora-2';
   let size = req.size ?? choices.sizes[0] ?? '1280x720';
   let seconds = req.seconds ?? choices.seconds[0] ?? 4;
+  const derived = derivationOf(req);
   try {
-    if (req.remixOf === undefined) {
+    if (derived === undefined) {
       validateCreateInput({ prompt, model, size, seconds }, limits);
       return { ok: true, value: { prompt, model, size, seconds } };
     }
-    validateRemixInput({ videoId: req.remixOf, prompt }, undefined, limits);
+    validateRemixInput({ videoId: derived.videoId, prompt }, undefined, limits);
+    // An extension is charged by what it adds: one of the offered durations.
+    if (derived.feature === 'extensions' && !choices.seconds.includes(seconds)) {
+      return refuse('invalid_parameter', { detail: `seconds must be one of ${choices.seconds.join(', ')}` });
+    }
   } catch (err) {
     if (err instanceof InvalidParameterError) return refuse('invalid_parameter', { detail: err.message });
     // An id no upstream would issue (`../videos`, spaces): a refusal, not a crash.
     if (err instanceof VideoNotFoundError) return refuse('source_not_found');
     throw err;
   }
-  // A remix on an upstream known to lack remix is refused before anything is charged.
+  // A remix, extension or edit on an upstream known to lack its route is refused before anything is charged.
   const missing = await client.missingFeatures?.(signal ? { signal } : {}).catch(() => undefined);
-  if (missing?.has('remix')) {
-    return refuse('unsupported', { feature: 'remix' });
+  if (missing?.has(derived.feature)) {
+    return refuse('unsupported', { feature: derived.feature });
   }
   let source: Video;
   try {
-    source = await client.retrieve(req.remixOf, signal ? { signal } : {});
+    source = await client.retrieve(derived.videoId, signal ? { signal } : {});
   } catch (err) {
     if (
       err instanceof VideoNotFoundError ||
@@ -84,10 +89,20 @@ export async function checkRequest(
     const sourceEnded = source.status === 'failed' || source.status === 'cancelled';
     return refuse('source_not_completed', { sourceEnded });
   }
-  // A remix inherits the source's size and length.
+  // A remix or edit inherits the source's size and length; an extension its size.
   if (source.size) size = source.size;
-  if (source.seconds) seconds = source.seconds;
+  if (source.seconds && derived.feature !== 'extensions') seconds = source.seconds;
   return { ok: true, value: { prompt, model: source.model ?? model, size, seconds, source } };
+}
+
+/** The source and the upstream route of a request made from a finished video. */
+function derivationOf(
+  req: VideoRequest,
+): { videoId: string; feature: 'remix' | 'extensions' | 'edits' } | undefined {
+  if (req.extendOf !== undefined) return { videoId: req.extendOf, feature: 'extensions' };
+  if (req.editOf !== undefined) return { videoId: req.editOf, feature: 'edits' };
+  if (req.remixOf !== undefined) return { videoId: req.remixOf, feature: 'remix' };
+  return undefined;
 }
 
 /**

@@ -106,8 +106,18 @@ export class Submitter {
 
   async #post(job: Job) {
     const core = this.core;
-    if (job.kind === 'remix' && job.parentVideoId) {
-      const parent = job.parentVideoId;
+    const parent = job.parentVideoId;
+    const call = { signal: core.abort.signal };
+    if (job.kind === 'extend' && parent) {
+      // `seconds` is what is added; the upstream's answer carries the stitched total.
+      const input = { videoId: parent, prompt: job.prompt, seconds: job.seconds };
+      return core.upstream('extend', job.id, () => core.clientFor(job).extend(input, call));
+    }
+    if (job.kind === 'edit' && parent) {
+      const input = { videoId: parent, prompt: job.prompt };
+      return core.upstream('edit', job.id, () => core.clientFor(job).edit(input, call));
+    }
+    if (job.kind === 'remix' && parent) {
       return core.upstream('remix', job.id, () =>
         core
           .clientFor(job)
@@ -178,6 +188,7 @@ export class Submitter {
         .catch(() => undefined);
       return { kind: 'ended' };
     }
+    core.ensureOffers();
     core.notifier.progress(next.id);
     return { kind: 'adopted', job: next, video };
   }

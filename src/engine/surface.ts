@@ -16,6 +16,14 @@ export interface JobView {
   etaAt?: number;
   /** ms since the job was accepted. */
   elapsedMs: number;
+  /** What the upstream offers to make from a finished video, once known (else neither). */
+  offers?: DerivedOffers;
+}
+
+/** The upstream routes a finished video can be continued or changed through. */
+export interface DerivedOffers {
+  extend: boolean;
+  edit: boolean;
 }
 
 export interface LineageEntry {

@@ -19,6 +19,10 @@ export type JobAction =
   | { kind: 'cancel'; jobId: string; label: string }
   | { kind: 'remix'; videoId: string; jobId: string; label: string }
   | { kind: 'reroll'; jobId: string; label: string }
+  /** Continue the video (where the upstream has extensions): a dialog asks what happens next and for how long. */
+  | { kind: 'extend'; videoId: string; jobId: string; label: string }
+  /** Change the video (where the upstream has edits; elsewhere Remix is the way to change it). */
+  | { kind: 'edit'; videoId: string; jobId: string; label: string }
   | TeamAction;
 
 /** One ancestor in the lineage chain, newest first. */
@@ -47,6 +51,10 @@ export interface JobPresentation {
   lineage: LineageLink[];
   /** Ancestors left out of {@link lineage}. */
   lineageMore: number;
+  /** How this video came from its parent: "Remix of", "Extended from", "Edit of". */
+  lineageTitle: string;
+  /** The whole lineage line from adapter-formatted labels: "remix of a ← b", "extended from a ← b". */
+  lineageLine(parts: string[]): string;
   /** The failure in words (failed or expired jobs). */
   failure?: string;
   /** The video id once known. */
@@ -94,7 +102,9 @@ export function presentJob(view: JobView, o: PresentOptions = {}): JobPresentati
     params: { model: job.model, size: job.size, seconds: job.seconds },
     lineage,
     lineageMore,
-    actions: actions(job, state, o, text),
+    lineageTitle: text(LINEAGE_KEYS[derivationOf(job)].title),
+    lineageLine: (parts) => text(LINEAGE_KEYS[derivationOf(job)].chain, { chain: p.chain(parts) }),
+    actions: actions(view, state, o, text),
     text,
     chain: (parts) =>
       [...parts, ...(lineageMore > 0 ? [text('job.moreAncestors', { count: lineageMore })] : [])].join(' ← '),
@@ -137,12 +147,23 @@ function title(view: JobView, state: Job['state'], o: PresentOptions, text: JobP
   }
 }
 
+const LINEAGE_KEYS = {
+  remix: { title: 'job.remixOf', chain: 'job.remixOfChain' },
+  extend: { title: 'job.extendedFrom', chain: 'job.extendedFromChain' },
+  edit: { title: 'job.editOf', chain: 'job.editOfChain' },
+} as const satisfies Record<string, { title: MessageKey; chain: MessageKey }>;
+
+function derivationOf(job: Job): keyof typeof LINEAGE_KEYS {
+  return job.kind === 'extend' || job.kind === 'edit' ? job.kind : 'remix';
+}
+
 function actions(
-  job: Job,
+  view: JobView,
   state: Job['state'],
   o: PresentOptions,
   text: JobPresentation['text'],
 ): JobAction[] {
+  const job = view.job;
   const reroll: JobAction = { kind: 'reroll', jobId: job.id, label: text('btn.reroll') };
   if (RUNNING.has(state) && state !== 'completed') {
     const v = o.viewer;
@@ -150,10 +171,13 @@ function actions(
     return mayCancel ? [{ kind: 'cancel', jobId: job.id, label: text('btn.cancel') }] : [];
   }
   if (state === 'delivered') {
-    const base: JobAction[] = job.videoId
-      ? [{ kind: 'remix', videoId: job.videoId, jobId: job.id, label: text('btn.remix') }, reroll]
-      : [reroll];
-    return [...base, ...teamActions(job, o.viewer, text)];
+    if (!job.videoId) return [reroll, ...teamActions(job, o.viewer, text)];
+    const videoId = job.videoId;
+    const out: JobAction[] = [{ kind: 'remix', videoId, jobId: job.id, label: text('btn.remix') }, reroll];
+    // Only where the upstream has the route: a button that can only fail is not shown.
+    if (view.offers?.extend) out.push({ kind: 'extend', videoId, jobId: job.id, label: text('btn.extend') });
+    if (view.offers?.edit) out.push({ kind: 'edit', videoId, jobId: job.id, label: text('btn.edit') });
+    return [...out, ...teamActions(job, o.viewer, text)];
   }
   // A failure that was not the prompt's fault is worth another try.
   if (state === 'failed' || state === 'expired') {

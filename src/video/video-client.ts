@@ -11,6 +11,7 @@ import {
   characterError,
   characterPath,
   createCharacterRequest,
+  DERIVED_FEATURES,
   type DerivedFeature,
   derivedCapabilities,
   editRequest,
@@ -126,6 +127,7 @@ export class VideoClient implements VideoApi {
   /** What is known about the upstream. An explicit dialect is fixed; missing routes are still learned. */
   readonly #known: DialectKnowledge;
   #capabilities: Promise<Capabilities> | undefined;
+  #derivedRoutes: Promise<{ extensions: boolean; edits: boolean }> | undefined;
 
   constructor(options: VideoClientOptions) {
     const o = {
@@ -347,6 +349,25 @@ export class VideoClient implements VideoApi {
     return this.#known.missing(options);
   }
 
+  async derivedRoutes(options: CallOptions = {}): Promise<{ extensions: boolean; edits: boolean }> {
+    const missing = await this.missingFeatures(options);
+    // The same harmless empty POSTs as `capabilities()`, for these two routes only.
+    const has = (feature: 'extensions' | 'edits') =>
+      this.#answers({ method: 'POST', path: DERIVED_FEATURES[feature].path, json: {} }, options);
+    this.#derivedRoutes ??= Promise.all([has('extensions'), has('edits')]).then(([extensions, edits]) => ({
+      extensions,
+      edits,
+    }));
+    const found = await this.#derivedRoutes.catch((err: unknown) => {
+      this.#derivedRoutes = undefined;
+      throw err;
+    });
+    return {
+      extensions: found.extensions && !missing.has('extensions'),
+      edits: found.edits && !missing.has('edits'),
+    };
+  }
+
   /** What the upstream supports (probes a little when asked; remembered). For `cli probe`. */
   async capabilities(options: CallOptions = {}): Promise<Capabilities> {
     this.#capabilities ??= this.#findCapabilities(options);
@@ -389,12 +410,18 @@ export class VideoClient implements VideoApi {
   }
 
   /** A video made from `sourceId`; a missing route is told apart from a missing source. */
-  #derived(feature: DerivedFeature, request: SendOptions, sourceId: string, options: CallOptions) {
-    return offered(
-      feature,
-      () => this.#video({ ...request, signal: options.signal }),
-      () => this.retrieve(sourceId, options),
-    );
+  async #derived(feature: DerivedFeature, request: SendOptions, sourceId: string, options: CallOptions) {
+    try {
+      return await offered(
+        feature,
+        () => this.#video({ ...request, signal: options.signal }),
+        () => this.retrieve(sourceId, options),
+      );
+    } catch (err) {
+      // Remembered, so the next request is refused before anything is charged.
+      if (err instanceof UnsupportedFeatureError) await this.#known.learnMissing(err.feature);
+      throw err;
+    }
   }
 
   async #character(request: SendOptions): Promise<VideoCharacter> {

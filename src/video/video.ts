@@ -164,6 +164,12 @@ export interface VideoApi {
    * can refuse before charging. Optional: a client that cannot tell returns nothing missing.
    */
   missingFeatures?(options?: CallOptions): Promise<ReadonlySet<UpstreamFeature>>;
+  /**
+   * Whether `POST /videos/extensions` and `POST /videos/edits` exist (found once by harmless
+   * probes, then kept; a route found missing later counts as missing). Optional: a client that
+   * cannot tell offers neither.
+   */
+  derivedRoutes?(options?: CallOptions): Promise<{ extensions: boolean; edits: boolean }>;
 }
 
 export type ResolvedDialect = 'openai' | 'body-remix' | 'form' | 'json-remix-size' | 'gateway';

@@ -11,6 +11,7 @@ import type { Engine } from '../../src/engine/engine.ts';
 import type { EngineOptions } from '../../src/engine/engine-options.ts';
 import { createLogger, silentLogger } from '../../src/log/logger.ts';
 import { type DiscordBot, startDiscord } from '../../src/platforms/discord/start-discord.ts';
+import type { GalleryLinks } from '../../src/platforms/gallery-links.ts';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/simulator.ts';
 import {
   FakeDiscord,
@@ -42,6 +43,8 @@ export interface HarnessOptions {
   fake?: FakeDiscordOptions;
   sim?: SimulatorOptions;
   engine?: Partial<EngineOptions>;
+  /** Signed links for `/gallery` (made for this harness's engine once it exists). */
+  gallery?: (engine: Engine) => GalleryLinks;
 }
 
 export class DiscordHarness {
@@ -94,7 +97,13 @@ export class DiscordHarness {
       overrides: { timing: { ...TIMING, progressIntervalMs: 250 }, ...this.o.engine },
     });
     await this.engine.start();
-    this.bot = await startDiscord({ config: this.config, engine: this.engine, logger });
+    const gallery = this.o.gallery?.(this.engine);
+    this.bot = await startDiscord({
+      config: this.config,
+      engine: this.engine,
+      logger,
+      ...(gallery ? { gallery } : {}),
+    });
     await this.fake.waitForBot();
   }
 

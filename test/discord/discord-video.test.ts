@@ -17,6 +17,7 @@ describe('Discord /video end to end', () => {
   it('registers localised commands in the configured guild at start', () => {
     const cmds = h.fake.registeredCommands() ?? [];
     expect(cmds.map((c) => c.name).sort()).toEqual([
+      'gallery',
       'history',
       'quota',
       'remix',

@@ -55,6 +55,8 @@ describe('Slack journeys', () => {
     expect(buttons(reply)).toEqual([
       ACTION_IDS.remix,
       ACTION_IDS.reroll,
+      ACTION_IDS.extend,
+      ACTION_IDS.edit,
       ACTION_IDS.details,
       ACTION_IDS.delete,
     ]);
@@ -69,6 +71,8 @@ describe('Slack journeys', () => {
     expect(buttons(done)).toEqual([
       ACTION_IDS.remix,
       ACTION_IDS.reroll,
+      ACTION_IDS.extend,
+      ACTION_IDS.edit,
       ACTION_IDS.details,
       ACTION_IDS.delete,
     ]);

@@ -98,6 +98,8 @@ describe('Slack resilience', () => {
     expect(buttons(final)).toEqual([
       ACTION_IDS.remix,
       ACTION_IDS.reroll,
+      ACTION_IDS.extend,
+      ACTION_IDS.edit,
       ACTION_IDS.details,
       ACTION_IDS.delete,
     ]);

@@ -10,6 +10,7 @@ import type {
 import type { Config } from '../../config/config.ts';
 import type { EngineApi } from '../../engine/engine-api.ts';
 import type { Logger } from '../../log/logger.ts';
+import type { GalleryLinks } from '../gallery-links.ts';
 import type { ImagePolicy } from './image-fetch.ts';
 import type { InteractionOrigins } from './interaction-origins.ts';
 
@@ -19,6 +20,8 @@ export interface DiscordContext {
   logger: Logger;
   origins: InteractionOrigins;
   imagePolicy: ImagePolicy;
+  /** Signed gallery links; absent when the gallery is off. */
+  gallery?: GalleryLinks | undefined;
 }
 
 export interface Command {

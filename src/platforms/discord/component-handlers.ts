@@ -1,5 +1,5 @@
 /**
- * Buttons (Cancel, Re-roll, Remix) and the Remix modal. Everything needed comes from the
+ * Buttons (Cancel, Re-roll, Remix, Extend, Edit) and their modals. Everything needed comes from the
  * custom id, so buttons on old messages keep working after a restart. Anyone may Remix or
  * Re-roll (on their own quota); Cancel is for the requester or an admin (the engine decides).
  */
@@ -22,6 +22,8 @@ import { startJob } from './job-start.ts';
 import { handleTeamButton, isTeamAction } from './team-buttons.ts';
 
 const CHANGE_INPUT = 'change';
+const NEXT_INPUT = 'next';
+const SECONDS_INPUT = 'seconds';
 
 export async function handleButton(i: ButtonInteraction, ctx: DiscordContext): Promise<void> {
   const action = parseCustomId(i.customId);
@@ -31,6 +33,8 @@ export async function handleButton(i: ButtonInteraction, ctx: DiscordContext): P
     return openRemixModal(i, { kind: 'remix-modal', videoId: action.videoId }, ctx);
   if (action.kind === 'remix-job')
     return openRemixModal(i, { kind: 'remix-job-modal', jobId: action.jobId }, ctx);
+  if (action.kind === 'extend') return openExtendModal(i, action.jobId, ctx);
+  if (action.kind === 'edit') return openEditModal(i, action.jobId, ctx);
   if (action.kind === 'cancel') {
     if (!(await deferNow(i, true, ctx.logger))) return;
     const out = await ctx.engine.cancel(action.jobId, actorOf(i, ctx.config));
@@ -78,8 +82,68 @@ async function openRemixModal(
     .catch((err: unknown) => ctx.logger.warn('could not open the remix dialog', { err }));
 }
 
+/** The Extend dialog: what happens next, and how many seconds to add (charged by those). */
+async function openExtendModal(i: ButtonInteraction, jobId: string, ctx: DiscordContext): Promise<void> {
+  const customId = customIdOf({ kind: 'extend-modal', jobId });
+  if (!customId) return;
+  const choices = ctx.engine.choices.seconds.join(', ');
+  const next = new LabelBuilder()
+    .setLabel(t(i.locale, 'modal.extendLabel'))
+    .setTextInputComponent(
+      new TextInputBuilder()
+        .setCustomId(NEXT_INPUT)
+        .setStyle(TextInputStyle.Paragraph)
+        .setPlaceholder(t(i.locale, 'modal.extendPlaceholder').slice(0, 100))
+        .setRequired(true)
+        .setMaxLength(1000),
+    );
+  const seconds = new LabelBuilder()
+    .setLabel(t(i.locale, 'modal.extendSeconds'))
+    .setDescription(t(i.locale, 'modal.extendSecondsHint', { choices }).slice(0, 100))
+    .setTextInputComponent(
+      new TextInputBuilder()
+        .setCustomId(SECONDS_INPUT)
+        .setStyle(TextInputStyle.Short)
+        .setValue(String(ctx.engine.choices.seconds[0] ?? 4))
+        .setRequired(true)
+        .setMaxLength(4),
+    );
+  const modal = new ModalBuilder()
+    .setCustomId(customId)
+    .setTitle(t(i.locale, 'modal.extendTitle').slice(0, 45))
+    .addLabelComponents(next, seconds);
+  await i
+    .showModal(modal)
+    .catch((err: unknown) => ctx.logger.warn('could not open the extend dialog', { err }));
+}
+
+/** The Edit dialog: the one change (size and length stay). */
+async function openEditModal(i: ButtonInteraction, jobId: string, ctx: DiscordContext): Promise<void> {
+  const customId = customIdOf({ kind: 'edit-modal', jobId });
+  if (!customId) return;
+  const label = new LabelBuilder()
+    .setLabel(t(i.locale, 'modal.editLabel'))
+    .setDescription(t(i.locale, 'modal.editHint').slice(0, 100))
+    .setTextInputComponent(
+      new TextInputBuilder()
+        .setCustomId(CHANGE_INPUT)
+        .setStyle(TextInputStyle.Paragraph)
+        .setPlaceholder(t(i.locale, 'modal.hint').slice(0, 100))
+        .setRequired(true)
+        .setMaxLength(1000),
+    );
+  const modal = new ModalBuilder()
+    .setCustomId(customId)
+    .setTitle(t(i.locale, 'modal.editTitle').slice(0, 45))
+    .addLabelComponents(label);
+  await i
+    .showModal(modal)
+    .catch((err: unknown) => ctx.logger.warn('could not open the edit dialog', { err }));
+}
+
 export async function handleModal(i: ModalSubmitInteraction, ctx: DiscordContext): Promise<void> {
   const action = parseCustomId(i.customId);
+  if (action?.kind === 'extend-modal' || action?.kind === 'edit-modal') return submitDerived(i, action, ctx);
   if (action?.kind !== 'remix-modal' && action?.kind !== 'remix-job-modal') return;
   if (!(await deferNow(i, false, ctx.logger))) return;
   const change = i.fields.getTextInputValue(CHANGE_INPUT);
@@ -103,4 +167,31 @@ function placeOutsideGuild(
 ): { workspaceId: string; channelId: string } | undefined {
   if (i.inGuild() || !source || source.place.platform !== 'discord') return undefined;
   return { workspaceId: source.place.workspaceId, channelId: source.place.channelId };
+}
+
+/** Extend or Edit dialog submitted: the job's video, continued or changed. */
+async function submitDerived(
+  i: ModalSubmitInteraction,
+  action: { kind: 'extend-modal' | 'edit-modal'; jobId: string },
+  ctx: DiscordContext,
+): Promise<void> {
+  let seconds = 0;
+  if (action.kind === 'extend-modal') {
+    seconds = Number(i.fields.getTextInputValue(SECONDS_INPUT).trim().replace(/s$/i, ''));
+    const offered = ctx.engine.choices.seconds;
+    if (!offered.includes(seconds)) {
+      const choices = offered.join(', ');
+      return replyPrivately(i, t(i.locale, 'reply.secondsInvalid', { choices }), ctx.logger);
+    }
+  }
+  if (!(await deferNow(i, false, ctx.logger))) return;
+  const videoId = (await ctx.engine.getJob(action.jobId))?.videoId;
+  if (videoId === undefined) {
+    return replyPrivately(i, refusalText(i.locale, { code: 'not_found' }, 'discord'), ctx.logger);
+  }
+  if (action.kind === 'extend-modal') {
+    const prompt = i.fields.getTextInputValue(NEXT_INPUT);
+    return startJob(i, ctx, { kind: 'extend', videoId, prompt, seconds });
+  }
+  await startJob(i, ctx, { kind: 'edit', videoId, change: i.fields.getTextInputValue(CHANGE_INPUT) });
 }

@@ -16,7 +16,12 @@ export type ComponentAction =
   /** Team controls: Details and Delete on a result, paging of `/history`. */
   | { kind: 'details'; jobId: string }
   | { kind: 'delete'; jobId: string }
-  | { kind: 'history'; scope: 'mine' | 'all'; page: number };
+  | { kind: 'history'; scope: 'mine' | 'all'; page: number }
+  /** Extend / Edit the video a job made (by job id: ours are short, upstream ids may not be). */
+  | { kind: 'extend'; jobId: string }
+  | { kind: 'extend-modal'; jobId: string }
+  | { kind: 'edit'; jobId: string }
+  | { kind: 'edit-modal'; jobId: string };
 
 const PREFIX = 'rb';
 
@@ -47,12 +52,16 @@ const BY_JOB: ReadonlySet<string> = new Set([
   'remix-job-modal',
   'details',
   'delete',
+  'extend',
+  'extend-modal',
+  'edit',
+  'edit-modal',
 ]);
 
 /** Parse a custom id made by {@link customIdOf}; `undefined` for anything else. */
 export function parseCustomId(customId: string): ComponentAction | undefined {
   const m =
-    /^rb:(cancel|reroll|remix|remix-modal|remix-job|remix-job-modal|details|delete|history):(.+)$/.exec(
+    /^rb:(cancel|reroll|remix|remix-modal|remix-job|remix-job-modal|details|delete|history|extend|extend-modal|edit|edit-modal):(.+)$/.exec(
       customId,
     );
   if (!m) return undefined;

@@ -45,6 +45,8 @@ const STYLE: Record<JobAction['kind'], ButtonStyle.Primary | ButtonStyle.Seconda
   reroll: ButtonStyle.Secondary,
   details: ButtonStyle.Secondary,
   delete: ButtonStyle.Danger,
+  extend: ButtonStyle.Secondary,
+  edit: ButtonStyle.Secondary,
 };
 /** Discord allows at most five buttons in one action row. */
 const ROW_MAX = 5;
@@ -109,7 +111,7 @@ function embedOf(view: JobView, p: JobPresentation): APIEmbed {
     const status = [p.progressBar, p.timing].filter(Boolean).join('\n');
     fields.push({ name: p.text('job.state'), value: status });
   }
-  if (p.lineage.length > 0) fields.push({ name: p.text('job.remixOf'), value: lineageValue(p) });
+  if (p.lineage.length > 0) fields.push({ name: p.lineageTitle, value: lineageValue(p) });
   else if (p.tone === 'done' && job.rerollOf)
     fields.push({ name: p.text('job.lineage'), value: p.text('job.rerollOf') });
   if (p.tone === 'done' && p.videoId)

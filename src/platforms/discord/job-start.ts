@@ -17,7 +17,9 @@ export type JobParams = Omit<VideoRequest, 'actor' | 'place' | 'origin'>;
 export type JobStart =
   | { kind: 'submit'; params: JobParams }
   | { kind: 'reroll'; jobId: string; prompt: string }
-  | { kind: 'remix'; videoId: string; change: string };
+  | { kind: 'remix'; videoId: string; change: string }
+  | { kind: 'extend'; videoId: string; prompt: string; seconds: number }
+  | { kind: 'edit'; videoId: string; change: string };
 
 /**
  * Submit a job for an interaction that was already deferred. `where` places it elsewhere than
@@ -37,8 +39,7 @@ export async function startJob(
     userId: actor.userId,
     channelId,
     // The job message finds its interaction by prompt (the engine answers before `settle`).
-    prompt:
-      start.kind === 'submit' ? start.params.prompt : start.kind === 'remix' ? start.change : start.prompt,
+    prompt: promptOf(start),
     attachmentSizeLimit: i.attachmentSizeLimit ?? DEFAULT_UPLOAD_LIMIT,
     createdAt: Date.now(),
     reply: {
@@ -52,12 +53,17 @@ export async function startJob(
   try {
     const workspaceId = where?.workspaceId ?? i.guildId ?? '';
     const place = { platform: 'discord' as const, workspaceId, channelId, locale: i.locale };
+    const e = ctx.engine;
     const out =
       start.kind === 'reroll'
-        ? await ctx.engine.reroll(start.jobId, actor, place, i.id)
+        ? await e.reroll(start.jobId, actor, place, i.id)
         : start.kind === 'remix'
-          ? await ctx.engine.remixFromResult(start.videoId, start.change, actor, place, i.id)
-          : await ctx.engine.submit({ ...start.params, actor, place, origin: i.id });
+          ? await e.remixFromResult(start.videoId, start.change, actor, place, i.id)
+          : start.kind === 'extend'
+            ? await e.extendFromResult(start.videoId, start.prompt, start.seconds, actor, place, i.id)
+            : start.kind === 'edit'
+              ? await e.editFromResult(start.videoId, start.change, actor, place, i.id)
+              : await e.submit({ ...start.params, actor, place, origin: i.id });
     if (!out.ok) {
       await replyPrivately(i, refusalText(i.locale, out.refusal, 'discord'), ctx.logger);
       return;
@@ -81,6 +87,11 @@ export async function startJob(
   } finally {
     if (ctx.origins.settle(i.id, jobId)) await i.deleteReply().catch(() => undefined);
   }
+}
+
+function promptOf(start: JobStart): string {
+  if (start.kind === 'submit') return start.params.prompt;
+  return start.kind === 'remix' || start.kind === 'edit' ? start.change : start.prompt;
 }
 
 /** Our REST-shaped bodies (`allowed_mentions`) in the form discord.js's reply methods take. */

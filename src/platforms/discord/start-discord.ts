@@ -13,6 +13,7 @@ import type { EngineApi } from '../../engine/engine-api.ts';
 import { MemoryOnceGuard, type OnceGuard } from '../../engine/once-guard.ts';
 import type { LeaseHooks } from '../../engine/redis-lease.ts';
 import type { Logger } from '../../log/logger.ts';
+import type { GalleryLinks } from '../gallery-links.ts';
 import type { DiscordContext } from './command.ts';
 import { DiscordSurface } from './discord-surface.ts';
 import { imagePolicyFor } from './image-fetch.ts';
@@ -38,6 +39,8 @@ export interface StartDiscordOptions {
   gatewayLease?: (hooks: LeaseHooks) => { start(): void; stop(): Promise<void> };
   /** Drops repeated interaction ids. @default one process's memory */
   once?: OnceGuard;
+  /** Signed links for `/gallery`; absent: the command says the gallery is off. */
+  gallery?: GalleryLinks;
 }
 
 export type DiscordMode = 'gateway' | 'gateway-lease' | 'http';
@@ -66,6 +69,7 @@ export async function startDiscord(o: StartDiscordOptions): Promise<DiscordBot> 
     logger,
     origins,
     imagePolicy: imagePolicyFor(config.DISCORD_API_URL),
+    gallery: o.gallery,
   };
   const onInteraction = interactionRouter(ctx, o.once ?? new MemoryOnceGuard(INTERACTION_ONCE_TTL_MS));
   let mode: DiscordMode;

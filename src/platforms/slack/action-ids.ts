@@ -15,6 +15,10 @@ export const ACTION_IDS = {
   delete: 'reelbot_delete',
   /** value: `<mine|all>.<page>` of `/history`. */
   historyPage: 'reelbot_history_page',
+  /** value: the upstream video id to extend. */
+  extend: 'reelbot_extend',
+  /** value: the upstream video id to edit. */
+  edit: 'reelbot_edit',
 } as const;
 
 export const VIEW_IDS = {
@@ -22,6 +26,10 @@ export const VIEW_IDS = {
   video: 'reelbot_video_modal',
   /** Remix button. private_metadata: {@link RemixModalMeta}. */
   remix: 'reelbot_remix_modal',
+  /** Extend button. private_metadata: {@link RemixModalMeta}. */
+  extend: 'reelbot_extend_modal',
+  /** Edit button. private_metadata: {@link RemixModalMeta}. */
+  edit: 'reelbot_edit_modal',
 } as const;
 
 /** Input block/action ids inside the modals (block id = action id). */
@@ -32,6 +40,7 @@ export const INPUT_IDS = {
   model: 'model',
   image: 'image',
   change: 'change',
+  next: 'next',
 } as const;
 
 export interface VideoModalMeta {

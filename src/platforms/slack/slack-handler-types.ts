@@ -13,6 +13,7 @@ import type {
 } from '@slack/bolt';
 import type { EngineApi } from '../../engine/engine-api.ts';
 import type { Logger } from '../../log/logger.ts';
+import type { GalleryLinks } from '../gallery-links.ts';
 import type { ActorResolver } from './actor-resolver.ts';
 import type { SlackFileFetchOptions } from './slack-file-fetch.ts';
 
@@ -25,6 +26,8 @@ export interface SlackDeps {
   actors: ActorResolver;
   /** Where and how modal images are downloaded. */
   images: SlackFileFetchOptions;
+  /** Signed gallery links; absent when the gallery is off. */
+  gallery?: GalleryLinks | undefined;
 }
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;

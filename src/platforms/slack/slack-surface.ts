@@ -164,7 +164,7 @@ export class SlackSurface implements Surface {
   private async upload(view: JobView, video: DeliveredVideo): Promise<MessageRef | undefined> {
     const job = view.job;
     const { channel, thread } = await this.resultPlace(view);
-    const rendered = renderResultMessage(job, video.lineage);
+    const rendered = renderResultMessage(job, video.lineage, view.offers);
     const file = await readAll(video.open());
     const common = { channel_id: channel, file, filename: video.fileName, title: job.prompt.slice(0, 200) };
     const res = await this.o.client.files.uploadV2(

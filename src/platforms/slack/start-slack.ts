@@ -11,10 +11,13 @@ import type { EngineApi } from '../../engine/engine-api.ts';
 import { MemoryOnceGuard, type OnceGuard } from '../../engine/once-guard.ts';
 import type { Logger } from '../../log/logger.ts';
 import { isLoopbackUrl } from '../../net/loopback.ts';
+import type { GalleryLinks } from '../gallery-links.ts';
 import { ActorResolver } from './actor-resolver.ts';
 import { boltLevel, boltLogger } from './bolt-logger.ts';
 import { SLACK_COMMANDS } from './commands/slack-commands.ts';
 import cancelButton from './interactions/cancel-button.ts';
+import { editButton, extendButton } from './interactions/derived-buttons.ts';
+import { editModalSubmit, extendModalSubmit } from './interactions/derived-modal-submit.ts';
 import remixButton from './interactions/remix-button.ts';
 import remixModalSubmit from './interactions/remix-modal-submit.ts';
 import rerollButton from './interactions/reroll-button.ts';
@@ -57,8 +60,20 @@ export interface SlackBot {
   stop(): Promise<void>;
 }
 
-const BUTTONS: readonly SlackButton[] = [remixButton, rerollButton, cancelButton, ...TEAM_BUTTONS];
-const MODALS: readonly SlackModalSubmit[] = [videoModalSubmit, remixModalSubmit];
+const BUTTONS: readonly SlackButton[] = [
+  remixButton,
+  rerollButton,
+  cancelButton,
+  extendButton,
+  editButton,
+  ...TEAM_BUTTONS,
+];
+const MODALS: readonly SlackModalSubmit[] = [
+  videoModalSubmit,
+  remixModalSubmit,
+  extendModalSubmit,
+  editModalSubmit,
+];
 
 /** Start Slack. Throws when the configuration has no usable mode. */
 export async function startSlack(args: {
@@ -68,6 +83,8 @@ export async function startSlack(args: {
   options?: SlackStartOptions;
   /** Drops retried deliveries (across instances when it is in Redis). @default this process's memory */
   once?: OnceGuard;
+  /** Signed links for `/gallery`; absent: the command says the gallery is off. */
+  gallery?: GalleryLinks;
 }): Promise<SlackBot> {
   const { config, engine } = args;
   const o = { ...SLACK_DEFAULTS, ...args.options };
@@ -124,6 +141,7 @@ export async function startSlack(args: {
     logger,
     actors: new ActorResolver(app.client, config.ADMIN_USERS, logger),
     images: { token, allowedOrigins: slackFileOrigins(config.SLACK_API_URL), maxBytes: o.maxImageBytes },
+    gallery: args.gallery,
   };
   // First, so a retried delivery reaches no handler.
   app.use(onceMiddleware(args.once ?? new MemoryOnceGuard(), logger));

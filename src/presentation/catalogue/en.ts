@@ -82,6 +82,25 @@ export const en = {
   'btn.cancel': 'Cancel',
   'btn.remix': 'Remix',
   'btn.reroll': 'Re-roll',
+  'btn.extend': 'Extend',
+  'btn.edit': 'Edit',
+  'job.extendedFrom': 'Extended from',
+  'job.extendedFromChain': 'extended from {chain}',
+  'job.editOf': 'Edit of',
+  'job.editOfChain': 'edit of {chain}',
+  'modal.extendTitle': 'Extend this video',
+  'modal.extendLabel': 'What happens next?',
+  'modal.extendPlaceholder': 'The fox looks up and runs into the forest',
+  'modal.extendSeconds': 'Seconds to add',
+  'modal.extendSecondsHint': 'One of {choices}. Only the added seconds count against your quota.',
+  'modal.submitExtend': 'Extend',
+  'modal.extending': 'Extending {id}',
+  'modal.editTitle': 'Edit this video',
+  'modal.editLabel': 'What should change?',
+  'modal.editHint': 'The edit keeps the size and length of the video.',
+  'modal.submitEdit': 'Edit',
+  'modal.editing': 'Editing {id}',
+  'reply.secondsInvalid': 'Choose how many seconds to add: one of {choices}.',
   'modal.title': 'Remix this video',
   'modal.label': 'What should change?',
   'modal.hint': 'One change works best, e.g. "make it night time" or "shift the palette to teal and rust"',
@@ -215,6 +234,37 @@ export const en = {
   'admin.channelsAll': 'Videos are allowed in every channel.',
   'admin.usage':
     'Usage: `/video-admin set-quota @user [videos=N] [seconds=N] [active=N]`, `/video-admin reset-quota @user`, `/video-admin workspace-cap [N]`, `/video-admin channels add|remove #channel`, `/video-admin channels list|clear`.',
+
+  // ---- /gallery and its page ----
+  'cmd.gallery': "Open the team gallery of this server's videos (a private link)",
+  'gallery.link':
+    'Your private link to the gallery of videos made here (it works until {time}; keep it within the team): {url}',
+  'gallery.off':
+    "The gallery is off. An operator turns it on by setting `GALLERY_SECRET` (and `METRICS_PORT`) in the bot's configuration.",
+  'gallery.page.title': 'Team gallery',
+  'gallery.page.intro': 'Videos made here, newest first. Click one to play it and see its family.',
+  'gallery.page.empty': 'No videos yet. Make one with /video.',
+  'gallery.page.by': 'by {name}',
+  'gallery.page.openInChat': 'Open in chat',
+  'gallery.page.onlyInChat': 'The file is no longer kept here: open it in chat.',
+  'gallery.page.noPreview': 'no preview',
+  'gallery.page.family': 'Family',
+  'gallery.page.current': 'this video',
+  'gallery.page.close': 'Close',
+  'gallery.page.expires': 'This link works until {time}. Ask for a new one with /gallery.',
+  'gallery.page.unauthorized':
+    'This gallery link is not valid or has expired. Ask for a new one with /gallery.',
+  'gallery.page.loadFailed':
+    'The gallery could not be loaded. Reload the page, or ask for a new link with /gallery.',
+  'gallery.kind.create': 'new',
+  'gallery.kind.remix': 'remix',
+  'gallery.kind.reroll': 're-roll',
+  'gallery.kind.extend': 'extension',
+  'gallery.kind.edit': 'edit',
+  'gallery.state.delivered': 'ready',
+  'gallery.state.expired': 'expired',
+  'gallery.state.failed': 'failed',
+  'gallery.state.other': 'in progress',
 } as const satisfies Record<`refusal.${RefusalCode}` | `error.${JobErrorCode}`, string> &
   Record<string, string>;
 

@@ -1,5 +1,6 @@
 /** Every slash command the bot offers, by name. */
 import type { Command } from '../command.ts';
+import gallery from './gallery.ts';
 import history from './history.ts';
 import quota from './quota.ts';
 import remix from './remix.ts';
@@ -11,6 +12,7 @@ export const commands: ReadonlyMap<string, Command> = new Map<string, Command>([
   ['video', video],
   ['remix', remix],
   ['quota', quota],
+  ['gallery', gallery],
   ['video-admin', videoAdmin],
   // team controls
   ['history', history],

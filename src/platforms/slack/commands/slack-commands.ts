@@ -1,5 +1,6 @@
 /** Every slash command the app has; manifest.yml lists the same (a test checks). */
 import type { SlackCommand } from '../slack-handler-types.ts';
+import galleryCommand from './gallery-command.ts';
 import historyCommand from './history-command.ts';
 import quotaCommand from './quota-command.ts';
 import remixCommand from './remix-command.ts';
@@ -11,6 +12,7 @@ export const SLACK_COMMANDS: readonly SlackCommand[] = [
   videoCommand,
   remixCommand,
   quotaCommand,
+  galleryCommand,
   videoAdminCommand,
   // team controls
   historyCommand,

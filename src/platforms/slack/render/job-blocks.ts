@@ -60,8 +60,8 @@ function quotePrompt(prompt: string): string {
 
 function paramsLine(job: Job, p: JobPresentation): string {
   const parts = [`\`${escapeSlack(p.params.size)}\``, `${p.params.seconds} s`, escapeSlack(p.params.model)];
-  if (job.kind === 'remix' && job.parentVideoId)
-    parts.push(`${p.text('job.remixOf')} \`${escapeSlack(job.parentVideoId)}\``);
+  if (job.kind !== 'create' && job.parentVideoId)
+    parts.push(`${p.lineageTitle} \`${escapeSlack(job.parentVideoId)}\``);
   if (job.rerollOf) parts.push(p.text('job.reroll'));
   if (job.image) parts.push(p.text('job.image'));
   if (p.variant) parts.push(p.variant);
@@ -77,7 +77,7 @@ function lineageLine(p: JobPresentation): string | undefined {
   const parts = p.lineage.map((l) =>
     l.deleted ? `~${escapeSlack(l.label)}~` : l.link ? link(l.link, l.label) : `\`${escapeSlack(l.label)}\``,
   );
-  return `:dna: ${p.text('job.remixOfChain', { chain: p.chain(parts) })}`;
+  return `:dna: ${p.lineageLine(parts)}`;
 }
 
 function buttons(actions: JobAction[], blockId: string): KnownBlock | undefined {
@@ -89,7 +89,7 @@ function buttons(actions: JobAction[], blockId: string): KnownBlock | undefined 
       type: 'button' as const,
       action_id: ACTION_IDS[a.kind],
       text: { type: 'plain_text' as const, text: a.label },
-      value: a.kind === 'remix' ? a.videoId : a.jobId,
+      value: a.kind === 'remix' || a.kind === 'extend' || a.kind === 'edit' ? a.videoId : a.jobId,
       ...(a.kind === 'remix'
         ? { style: 'primary' as const }
         : a.kind === 'cancel' || a.kind === 'delete'
@@ -135,8 +135,12 @@ export function renderJobMessage(view: JobView, extras: JobExtras = {}): Rendere
 }
 
 /** The message that carries the uploaded MP4: prompt, lineage and the result buttons. */
-export function renderResultMessage(job: Job, lineage: readonly LineageEntry[]): RenderedMessage {
-  const view: JobView = { job, queueLength: 0, elapsedMs: 0 };
+export function renderResultMessage(
+  job: Job,
+  lineage: readonly LineageEntry[],
+  offers?: JobView['offers'],
+): RenderedMessage {
+  const view: JobView = { job, queueLength: 0, elapsedMs: 0, ...(offers ? { offers } : {}) };
   const p = presentJob(view, { lineage, state: 'delivered' });
   const head = `:movie_camera: *${safeText(truncate(job.prompt, 200), 600)}* — \`${escapeSlack(job.videoId ?? '')}\``;
   const blocks: KnownBlock[] = [mrkdwn(head)];

@@ -147,6 +147,73 @@ export function remixModal(meta: RemixModalMeta, sourcePrompt?: string, locale?:
   };
 }
 
+/** The Extend dialog: what happens next, and how many seconds to add (one of the offered durations). */
+export function extendModal(meta: RemixModalMeta, seconds: readonly number[], locale?: string): ModalView {
+  const text = (key: MessageKey, vars?: Vars) => t(locale, key, vars);
+  const head = text('modal.extending', { id: `\`${escapeSlack(meta.videoId)}\`` });
+  return {
+    type: 'modal',
+    callback_id: VIEW_IDS.extend,
+    private_metadata: JSON.stringify(meta),
+    title: plain(text('modal.extendTitle')),
+    submit: plain(text('modal.submitExtend')),
+    close: plain(text('btn.cancel')),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: head, verbatim: true } },
+      {
+        type: 'input',
+        block_id: INPUT_IDS.next,
+        label: plain(text('modal.extendLabel')),
+        element: {
+          type: 'plain_text_input',
+          action_id: INPUT_IDS.next,
+          multiline: true,
+          max_length: 1000,
+          placeholder: plain(text('modal.extendPlaceholder')),
+        },
+      },
+      {
+        ...select(
+          INPUT_IDS.seconds,
+          text('modal.extendSeconds'),
+          seconds.map((s) => option(text('form.secondsOption', { seconds: s }), String(s))),
+        ),
+        hint: plain(text('modal.extendSecondsHint', { choices: seconds.join(', ') })),
+      } as KnownBlock,
+    ],
+  };
+}
+
+/** The Edit dialog: the one change (size and length stay). */
+export function editModal(meta: RemixModalMeta, locale?: string): ModalView {
+  const text = (key: MessageKey, vars?: Vars) => t(locale, key, vars);
+  const head = text('modal.editing', { id: `\`${escapeSlack(meta.videoId)}\`` });
+  return {
+    type: 'modal',
+    callback_id: VIEW_IDS.edit,
+    private_metadata: JSON.stringify(meta),
+    title: plain(text('modal.editTitle')),
+    submit: plain(text('modal.submitEdit')),
+    close: plain(text('btn.cancel')),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: head, verbatim: true } },
+      {
+        type: 'input',
+        block_id: INPUT_IDS.change,
+        label: plain(text('modal.editLabel')),
+        hint: plain(text('modal.editHint')),
+        element: {
+          type: 'plain_text_input',
+          action_id: INPUT_IDS.change,
+          multiline: true,
+          max_length: 1000,
+          placeholder: plain(text('modal.placeholder')),
+        },
+      },
+    ],
+  };
+}
+
 /** Read our JSON private_metadata back; undefined when it is not ours. */
 export function readMeta<T extends object>(
   raw: string | undefined,
