@@ -79,6 +79,9 @@ export class BullScheduler implements Scheduler {
   readonly #bus: ClusterBus;
   /** Wakes the wait of a job followed here (a poke, or it ended elsewhere). */
   readonly #wakers = new Map<string, () => void>();
+  /** Jobs run here right now, and those of them poked while not waiting (checked again at once). */
+  readonly #running = new Set<string>();
+  readonly #poked = new Set<string>();
   /** Completed videos as the last status check saw them (saves the delivery a retrieve). */
   readonly #completed = new Map<string, Parameters<Delivery['run']>[1]>();
   #sweeper: NodeJS.Timeout | undefined;
@@ -160,8 +163,18 @@ export class BullScheduler implements Scheduler {
   }
 
   pokeNow(jobId: string): void {
-    if (this.#wakers.has(jobId)) this.#wakers.get(jobId)?.();
+    if (this.#running.has(jobId)) this.#wake(jobId);
     else void this.#bus.publish({ type: 'poke', jobId }).catch(() => undefined);
+  }
+
+  /**
+   * Cut the wait of a job run here short. A poke that lands while its status check is running
+   * (the check may have read the upstream just before the news) makes the next wait end at once.
+   */
+  #wake(jobId: string): void {
+    const wake = this.#wakers.get(jobId);
+    if (wake) wake();
+    else if (this.#running.has(jobId)) this.#poked.add(jobId);
   }
 
   async stop(): Promise<void> {
@@ -189,7 +202,7 @@ export class BullScheduler implements Scheduler {
 
   #onMessage(m: ClusterMessage): void {
     if (m.type === 'ended') this.#core.forget(m.jobId);
-    this.#wakers.get(m.jobId)?.();
+    this.#wake(m.jobId);
   }
 
   async #toDelivery(jobId: string): Promise<void> {
@@ -256,6 +269,7 @@ export class BullScheduler implements Scheduler {
     const core = this.#core;
     let key: number | undefined;
     let taken = false;
+    this.#running.add(id);
     try {
       for (let errors = 0; ; ) {
         try {
@@ -296,6 +310,8 @@ export class BullScheduler implements Scheduler {
           .catch((err) => core.problem('releasing an upstream slot', err, id));
       }
       core.releaseSlot(id);
+      this.#running.delete(id);
+      this.#poked.delete(id);
       this.#completed.delete(id);
       this.#check.states.delete(id);
     }
@@ -398,6 +414,7 @@ export class BullScheduler implements Scheduler {
   #wait(jobId: string, ms: number): Promise<boolean> {
     const signal = this.#core.abort.signal;
     if (signal.aborted) return Promise.resolve(false);
+    if (this.#poked.delete(jobId)) return Promise.resolve(true);
     return new Promise((resolve) => {
       const done = (v: boolean) => {
         clearTimeout(timer);
