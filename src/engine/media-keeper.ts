@@ -7,9 +7,9 @@
 import { createHash } from 'node:crypto';
 import { copyFile, link, mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import type { Logger } from '../log/logger.ts';
 import { silentLogger } from '../log/logger.ts';
+import { loadSharp } from '../video/image-fit.ts';
 import { normaliseVideoId } from './lineage.ts';
 
 /** What delivery hands over once a video is on disk (constructor-injected into the engine). */
@@ -22,6 +22,8 @@ export interface MediaKeeper {
   }): Promise<void>;
   /** Drop MP4s past the retention or over the cap. Resolves with how many were removed. */
   sweep(): Promise<number>;
+  /** Remove everything kept of `videoId` (its result was deleted). */
+  forget(videoId: string): Promise<void>;
 }
 
 export interface MediaKeeperOptions {
@@ -147,6 +149,14 @@ export class DiskMediaKeeper implements MediaKeeper {
     return s;
   }
 
+  async forget(videoId: string): Promise<void> {
+    await this.load();
+    const key = mediaKey(videoId);
+    if (!this.#entries.delete(key)) return;
+    await rm(join(this.#o.dir, `${key}.mp4`), { force: true });
+    await rm(join(this.#o.dir, `${key}.webp`), { force: true });
+  }
+
   async sweep(): Promise<number> {
     await this.load();
     const oldestFirst = [...this.#entries]
@@ -192,6 +202,8 @@ export function mediaKey(videoId: string): string {
 }
 
 async function shrink(data: Buffer): Promise<Buffer> {
+  // Loaded on the first delivery, not at start: an idle bot does not pay for the image library.
+  const sharp = await loadSharp();
   return sharp(data, { limitInputPixels: 40_000_000 })
     .resize({ width: THUMB_WIDTH, withoutEnlargement: true })
     .webp({ quality: 70 })

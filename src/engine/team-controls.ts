@@ -252,6 +252,9 @@ export class TeamControls {
       const videoId = done.videoId;
       await core.lineage.markDeleted(videoId);
       await core.jobs.removeRecent(done.place.platform, done.place.workspaceId, videoId);
+      await core.deps.media
+        ?.forget(videoId)
+        .catch((err: unknown) => core.problem('removing gallery media', err, done.id));
       try {
         const answer = await core.upstream('delete', done.id, () => core.clientFor(done).delete(videoId));
         upstreamDeleted = answer.deleted;

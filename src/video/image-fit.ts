@@ -125,6 +125,6 @@ async function readImage(sharp: Sharp, input: Buffer, maxPixels: number) {
 type Sharp = typeof import('sharp').default;
 
 /** libvips costs ~20 MB of memory once loaded: load it when an image is actually fitted. */
-async function loadSharp(): Promise<Sharp> {
+export async function loadSharp(): Promise<Sharp> {
   return (await import('sharp')).default;
 }

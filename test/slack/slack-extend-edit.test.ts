@@ -104,8 +104,13 @@ describe('Slack where the upstream lacks the routes', () => {
     await h?.close();
   });
 
-  it('results offer Remix and Re-roll only', async () => {
+  it('results offer no Extend or Edit', async () => {
     const { reply } = await makeVideo(h, 'a quiet harbour --seconds 4');
-    expect(buttons(reply)).toEqual([ACTION_IDS.remix, ACTION_IDS.reroll]);
+    expect(buttons(reply)).toEqual([
+      ACTION_IDS.remix,
+      ACTION_IDS.reroll,
+      ACTION_IDS.details,
+      ACTION_IDS.delete,
+    ]);
   });
 });

@@ -40,6 +40,8 @@ describe('Slack team controls', () => {
     expect(buttons(reply)).toEqual([
       ACTION_IDS.remix,
       ACTION_IDS.reroll,
+      ACTION_IDS.extend,
+      ACTION_IDS.edit,
       ACTION_IDS.details,
       ACTION_IDS.delete,
     ]);

@@ -53,8 +53,10 @@ export async function galleryVideos(
   const videoOfJob = new Map<string, string>();
   for (const job of jobs) if (job?.videoId) videoOfJob.set(job.id, job.videoId);
   return recent
-    .map((r, i) => {
+    .flatMap((r, i) => {
       const job = jobs[i];
+      // A private job's result was shown to its requester only: the team's page leaves it out.
+      if (job?.private) return [];
       const v: GalleryVideo = {
         key: mediaKey(r.videoId),
         videoId: r.videoId,
@@ -73,7 +75,7 @@ export async function galleryVideos(
       const repeated = job?.rerollOf ? videoOfJob.get(job.rerollOf) : undefined;
       if (repeated) v.rerollOf = repeated;
       if (r.link && /^https?:\/\//i.test(r.link)) v.link = r.link;
-      return v;
+      return [v];
     })
     .sort((a, b) => b.createdAt - a.createdAt);
 }
