@@ -2,10 +2,14 @@
  * One serialised update channel per job towards its surface. `jobAccepted` always goes
  * first (retried with backoff until it works, and its message ref stored before anything
  * else is sent); progress edits are coalesced and throttled (only the latest view is sent,
- * at most one per interval); final updates are always sent. A surface failure never loses
- * the job: the job record is already durable before the surface hears of it.
+ * at most one per interval, and never more than one waiting per job); final updates are always
+ * sent. Job messages and progress edits go out at most `maxConcurrentUpdates` at a time over all
+ * jobs: with thousands of jobs in flight the rest wait here as a job id each, not as requests and
+ * payloads queued in the chat library. A surface failure never loses the job: the job record is
+ * already durable before the surface hears of it.
  */
 
+import pLimit, { type LimitFunction } from 'p-limit';
 import { retry } from '../async/retry.ts';
 import { backoffMs } from '../async/sleep.ts';
 import type { Logger } from '../log/logger.ts';
@@ -38,6 +42,8 @@ export interface JobNotifierOptions {
   view(jobId: string): JobView | undefined;
   /** Persist the message ref returned by `jobAccepted`. */
   placed(jobId: string, ref: MessageRef): Promise<void>;
+  /** Job messages and progress edits sent at once, over all jobs (finals are not held back). @default 16 */
+  maxConcurrentUpdates?: number;
 }
 
 interface Channel {
@@ -45,6 +51,8 @@ interface Channel {
   lastProgressAt: number;
   timer: unknown;
   closed: boolean;
+  /** A progress edit is queued and not started: it will show the latest view, so none is added. */
+  progressQueued: boolean;
 }
 
 /** A task run in a job's channel; gets the job's surface once one is attached. */
@@ -52,8 +60,11 @@ export type SurfaceTask = (surface: Surface, view: JobView) => Promise<void>;
 
 export class JobNotifier {
   readonly #channels = new Map<string, Channel>();
+  readonly #gate: LimitFunction;
 
-  constructor(private readonly o: JobNotifierOptions) {}
+  constructor(private readonly o: JobNotifierOptions) {
+    this.#gate = pLimit(o.maxConcurrentUpdates ?? 16);
+  }
 
   /** Post the job message (first thing in the channel). */
   accepted(jobId: string): void {
@@ -65,18 +76,19 @@ export class JobNotifier {
         const ref = await surface.jobAccepted(view);
         await this.o.placed(jobId, ref);
       },
-      { attempts: 0 },
+      { attempts: 0, gated: true },
     );
   }
 
   /** The job changed in a way its message shows; sent throttled, latest view only. */
   progress(jobId: string): void {
     const ch = this.#channel(jobId);
-    if (ch.timer !== undefined || ch.closed) return;
+    if (ch.timer !== undefined || ch.closed || ch.progressQueued) return;
     const wait = Math.max(0, ch.lastProgressAt + this.o.progressIntervalMs - this.o.clock.now());
     ch.timer = this.o.clock.setTimeout(() => {
       ch.timer = undefined;
       if (ch.closed) return;
+      ch.progressQueued = true;
       void this.#enqueue(
         jobId,
         'progress',
@@ -85,7 +97,14 @@ export class JobNotifier {
           ch.lastProgressAt = this.o.clock.now();
           await surface.jobProgress(view);
         },
-        { attempts: 1 },
+        {
+          attempts: 1,
+          gated: true,
+          // From here on a change is newer than the view this edit reads: it gets an edit of its own.
+          onStart: () => {
+            ch.progressQueued = false;
+          },
+        },
       );
     }, wait);
   }
@@ -134,21 +153,32 @@ export class JobNotifier {
         lastProgressAt: Number.NEGATIVE_INFINITY,
         timer: undefined,
         closed: false,
+        progressQueued: false,
       };
       this.#channels.set(jobId, ch);
     }
     return ch;
   }
 
-  #enqueue(jobId: string, what: string, task: SurfaceTask, policy: Partial<RetryPolicy>): Promise<boolean> {
+  #enqueue(
+    jobId: string,
+    what: string,
+    task: SurfaceTask,
+    policy: Partial<RetryPolicy> & { gated?: boolean; onStart?: () => void },
+  ): Promise<boolean> {
     const ch = this.#channel(jobId);
+    const { gated, onStart, ...retryPolicy } = policy;
     const full: RetryPolicy = {
       attempts: 0,
       baseMs: this.o.retryBaseMs,
       maxMs: this.o.retryMaxMs,
-      ...policy,
+      ...retryPolicy,
     };
-    const next = ch.tail.then(() => this.#attempt(jobId, what, task, full));
+    const run = () => {
+      onStart?.();
+      return this.#attempt(jobId, what, task, full);
+    };
+    const next = ch.tail.then(() => (gated ? this.#gate(run) : run()));
     ch.tail = next;
     return next;
   }

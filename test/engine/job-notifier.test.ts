@@ -95,3 +95,86 @@ describe('JobNotifier throttling', () => {
     expect(sent).toEqual(['accepted', 'progress 10', 'failed']);
   });
 });
+
+describe('JobNotifier under a slow chat platform', () => {
+  /** A surface whose calls wait until the test lets them go, so the backlog can be seen. */
+  function slowSetup(maxConcurrentUpdates: number) {
+    const clock = new ManualClock();
+    const jobs = new Map<string, Job>();
+    const pending: Array<{ what: string; release: () => void }> = [];
+    const started: string[] = [];
+    const hold = (what: string) =>
+      new Promise<void>((release) => {
+        started.push(what);
+        pending.push({ what, release });
+      });
+    const surface: Surface = {
+      jobAccepted: async (v: JobView): Promise<MessageRef> => {
+        await hold(`accepted ${v.job.id}`);
+        return { messageRef: `m-${v.job.id}` };
+      },
+      jobProgress: async (v: JobView) => hold(`progress ${v.job.id} ${v.job.progress}`),
+      jobCompleted: async () => undefined,
+      jobFailed: async () => undefined,
+      jobCancelled: async () => undefined,
+    };
+    const notifier = new JobNotifier({
+      progressIntervalMs: 1000,
+      retryBaseMs: 1,
+      retryMaxMs: 1,
+      clock,
+      logger: silentLogger,
+      signal: new AbortController().signal,
+      surfaceFor: () => surface,
+      view: (id) => {
+        const job = jobs.get(id);
+        return job ? { job: { ...job }, queueLength: 0, elapsedMs: 0 } : undefined;
+      },
+      placed: async () => undefined,
+      maxConcurrentUpdates,
+    });
+    const add = (id: string) => {
+      jobs.set(id, { id, place: { platform: 'cli' }, progress: 0 } as unknown as Job);
+      return jobs.get(id)!;
+    };
+    const releaseAll = async () => {
+      while (pending.length > 0) {
+        for (const p of pending.splice(0)) p.release();
+        await clock.advance(0);
+      }
+    };
+    return { clock, notifier, add, pending, started, releaseAll };
+  }
+
+  it('sends job messages a few at a time over all jobs, each once', async () => {
+    const { clock, notifier, add, pending, started, releaseAll } = slowSetup(3);
+    for (let n = 0; n < 10; n++) notifier.accepted(add(`job_${n}`).id);
+    await clock.advance(0);
+    expect(pending.map((p) => p.what)).toEqual(['accepted job_0', 'accepted job_1', 'accepted job_2']);
+    pending.shift()!.release();
+    await clock.advance(0);
+    expect(pending).toHaveLength(3);
+    expect(started).toContain('accepted job_3');
+    await releaseAll();
+    expect(started.filter((s) => s.startsWith('accepted'))).toHaveLength(10);
+    expect(new Set(started).size).toBe(10);
+  });
+
+  it('keeps at most one progress edit waiting per job, showing the latest progress', async () => {
+    const { clock, notifier, add, pending, started, releaseAll } = slowSetup(1);
+    const blocker = add('job_a');
+    const job = add('job_b');
+    notifier.accepted(blocker.id);
+    notifier.accepted(job.id);
+    await clock.advance(0);
+    expect(pending.map((p) => p.what)).toEqual(['accepted job_a']);
+    // job_b's message is still waiting for the one free slot; its progress moves on meanwhile.
+    for (const p of [10, 20, 30, 40, 50]) {
+      job.progress = p;
+      notifier.progress(job.id);
+      await clock.advance(1000);
+    }
+    await releaseAll();
+    expect(started).toEqual(['accepted job_a', 'accepted job_b', 'progress job_b 50']);
+  });
+});
