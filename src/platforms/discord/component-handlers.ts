@@ -50,6 +50,34 @@ export async function handleButton(i: ButtonInteraction, ctx: DiscordContext): P
   }
 }
 
+/** A required multi-line text input of a dialog (1000 characters). */
+function paragraph(customId: string, placeholder: string): TextInputBuilder {
+  return new TextInputBuilder()
+    .setCustomId(customId)
+    .setStyle(TextInputStyle.Paragraph)
+    .setPlaceholder(placeholder.slice(0, 100))
+    .setRequired(true)
+    .setMaxLength(1000);
+}
+
+/** Open a dialog (a modal must be the first answer to the click, so nothing is looked up first). */
+async function showDialog(
+  i: ButtonInteraction,
+  ctx: DiscordContext,
+  customId: string,
+  title: string,
+  labels: LabelBuilder[],
+  what: string,
+): Promise<void> {
+  const modal = new ModalBuilder()
+    .setCustomId(customId)
+    .setTitle(title.slice(0, 45))
+    .addLabelComponents(...labels);
+  await i
+    .showModal(modal)
+    .catch((err: unknown) => ctx.logger.warn(`could not open the ${what} dialog`, { err }));
+}
+
 /** Shown at once (a modal must be the first answer), so no store lookups: context comes from the message. */
 async function openRemixModal(
   i: ButtonInteraction,
@@ -65,21 +93,8 @@ async function openRemixModal(
     const cut = source.length > room ? `${source.slice(0, room - 1)}…` : source;
     label.setDescription(t(i.locale, 'modal.source', { prompt: cut }));
   }
-  label.setTextInputComponent(
-    new TextInputBuilder()
-      .setCustomId(CHANGE_INPUT)
-      .setStyle(TextInputStyle.Paragraph)
-      .setPlaceholder(t(i.locale, 'modal.hint').slice(0, 100))
-      .setRequired(true)
-      .setMaxLength(1000),
-  );
-  const modal = new ModalBuilder()
-    .setCustomId(customId)
-    .setTitle(t(i.locale, 'modal.title').slice(0, 45))
-    .addLabelComponents(label);
-  await i
-    .showModal(modal)
-    .catch((err: unknown) => ctx.logger.warn('could not open the remix dialog', { err }));
+  label.setTextInputComponent(paragraph(CHANGE_INPUT, t(i.locale, 'modal.hint')));
+  await showDialog(i, ctx, customId, t(i.locale, 'modal.title'), [label], 'remix');
 }
 
 /** The Extend dialog: what happens next, and how many seconds to add (charged by those). */
@@ -89,14 +104,7 @@ async function openExtendModal(i: ButtonInteraction, jobId: string, ctx: Discord
   const choices = ctx.engine.choices.seconds.join(', ');
   const next = new LabelBuilder()
     .setLabel(t(i.locale, 'modal.extendLabel'))
-    .setTextInputComponent(
-      new TextInputBuilder()
-        .setCustomId(NEXT_INPUT)
-        .setStyle(TextInputStyle.Paragraph)
-        .setPlaceholder(t(i.locale, 'modal.extendPlaceholder').slice(0, 100))
-        .setRequired(true)
-        .setMaxLength(1000),
-    );
+    .setTextInputComponent(paragraph(NEXT_INPUT, t(i.locale, 'modal.extendPlaceholder')));
   const seconds = new LabelBuilder()
     .setLabel(t(i.locale, 'modal.extendSeconds'))
     .setDescription(t(i.locale, 'modal.extendSecondsHint', { choices }).slice(0, 100))
@@ -108,13 +116,7 @@ async function openExtendModal(i: ButtonInteraction, jobId: string, ctx: Discord
         .setRequired(true)
         .setMaxLength(4),
     );
-  const modal = new ModalBuilder()
-    .setCustomId(customId)
-    .setTitle(t(i.locale, 'modal.extendTitle').slice(0, 45))
-    .addLabelComponents(next, seconds);
-  await i
-    .showModal(modal)
-    .catch((err: unknown) => ctx.logger.warn('could not open the extend dialog', { err }));
+  await showDialog(i, ctx, customId, t(i.locale, 'modal.extendTitle'), [next, seconds], 'extend');
 }
 
 /** The Edit dialog: the one change (size and length stay). */
@@ -124,21 +126,8 @@ async function openEditModal(i: ButtonInteraction, jobId: string, ctx: DiscordCo
   const label = new LabelBuilder()
     .setLabel(t(i.locale, 'modal.editLabel'))
     .setDescription(t(i.locale, 'modal.editHint').slice(0, 100))
-    .setTextInputComponent(
-      new TextInputBuilder()
-        .setCustomId(CHANGE_INPUT)
-        .setStyle(TextInputStyle.Paragraph)
-        .setPlaceholder(t(i.locale, 'modal.hint').slice(0, 100))
-        .setRequired(true)
-        .setMaxLength(1000),
-    );
-  const modal = new ModalBuilder()
-    .setCustomId(customId)
-    .setTitle(t(i.locale, 'modal.editTitle').slice(0, 45))
-    .addLabelComponents(label);
-  await i
-    .showModal(modal)
-    .catch((err: unknown) => ctx.logger.warn('could not open the edit dialog', { err }));
+    .setTextInputComponent(paragraph(CHANGE_INPUT, t(i.locale, 'modal.hint')));
+  await showDialog(i, ctx, customId, t(i.locale, 'modal.editTitle'), [label], 'edit');
 }
 
 export async function handleModal(i: ModalSubmitInteraction, ctx: DiscordContext): Promise<void> {

@@ -1,4 +1,7 @@
-/** The Extend and Edit dialogs submitted: the new video is posted in the source video's thread. */
+/**
+ * The Remix, Extend and Edit dialogs submitted: the new video is posted in the source video's
+ * thread. Remix's own module uses the two helpers below.
+ */
 import { t } from '../../../presentation/catalogue/catalogue.ts';
 import { INPUT_IDS, type RemixModalMeta, VIEW_IDS } from '../action-ids.ts';
 import { acceptedOrTell, placeNear } from '../job-requests.ts';
@@ -29,7 +32,7 @@ export const extendModalSubmit: SlackModalSubmit = {
       return;
     }
     await ack();
-    await submit(body, view.private_metadata, deps, client, (videoId, actor, place) =>
+    await submitFromResult(body, view.private_metadata, deps, client, (videoId, actor, place) =>
       deps.engine.extendFromResult(videoId, prompt, seconds, actor, place),
     );
   },
@@ -38,17 +41,9 @@ export const extendModalSubmit: SlackModalSubmit = {
 export const editModalSubmit: SlackModalSubmit = {
   callbackId: VIEW_IDS.edit,
   async execute({ ack, body, view, client }, deps) {
-    const change = (view.state.values[INPUT_IDS.change]?.[INPUT_IDS.change]?.value ?? '').trim();
-    if (change === '') {
-      const locale = deps.actors.cachedLocale(body.user.id);
-      await ack({
-        response_action: 'errors',
-        errors: { [INPUT_IDS.change]: t(locale, 'reply.changeMissing') },
-      });
-      return;
-    }
-    await ack();
-    await submit(body, view.private_metadata, deps, client, (videoId, actor, place) =>
+    const change = await requireChange({ ack, body, view }, deps);
+    if (change === undefined) return;
+    await submitFromResult(body, view.private_metadata, deps, client, (videoId, actor, place) =>
       deps.engine.editFromResult(videoId, change, actor, place),
     );
   },
@@ -62,7 +57,26 @@ type Start = (
   place: ReturnType<typeof placeNear>,
 ) => ReturnType<Deps['engine']['submit']>;
 
-async function submit(
+/** The dialog's one change, acknowledged; or the dialog is told it is missing (undefined). */
+export async function requireChange(
+  { ack, body, view }: Pick<Args, 'ack' | 'body' | 'view'>,
+  deps: Deps,
+): Promise<string | undefined> {
+  const change = (view.state.values[INPUT_IDS.change]?.[INPUT_IDS.change]?.value ?? '').trim();
+  if (change === '') {
+    const locale = deps.actors.cachedLocale(body.user.id);
+    await ack({
+      response_action: 'errors',
+      errors: { [INPUT_IDS.change]: t(locale, 'reply.changeMissing') },
+    });
+    return undefined;
+  }
+  await ack();
+  return change;
+}
+
+/** Start the job a dialog about one video asked for, placed near that video; a refusal is told privately. */
+export async function submitFromResult(
   body: Args['body'],
   rawMeta: string,
   deps: Deps,

@@ -113,65 +113,68 @@ export function videoModal(
   };
 }
 
+/** A multi-line text input of a dialog (1000 characters), with an optional hint under it. */
+function textArea(id: string, label: string, placeholder: string, hint?: string): KnownBlock {
+  return {
+    type: 'input',
+    block_id: id,
+    label: plain(label),
+    ...(hint ? { hint: { type: 'plain_text' as const, text: truncate(hint, 2000) } } : {}),
+    element: {
+      type: 'plain_text_input',
+      action_id: id,
+      multiline: true,
+      max_length: 1000,
+      placeholder: plain(placeholder),
+    },
+  };
+}
+
+/** A dialog about one video: a line naming it, then its inputs. */
+function videoDialog(
+  callbackId: string,
+  meta: RemixModalMeta,
+  o: { title: string; submit: string; cancel: string; head: string; inputs: KnownBlock[] },
+): ModalView {
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    private_metadata: JSON.stringify(meta),
+    title: plain(o.title),
+    submit: plain(o.submit),
+    close: plain(o.cancel),
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text: o.head, verbatim: true } }, ...o.inputs],
+  };
+}
+
+const videoRef = (meta: RemixModalMeta) => `\`${escapeSlack(meta.videoId)}\``;
+
 /** The Remix dialog. `sourcePrompt` is filled in by a `views.update` once it was looked up. */
 export function remixModal(meta: RemixModalMeta, sourcePrompt?: string, locale?: string): ModalView {
   const text = (key: MessageKey, vars?: Vars) => t(locale, key, vars);
-  const head = text('modal.remixing', { id: `\`${escapeSlack(meta.videoId)}\`` });
+  const head = text('modal.remixing', { id: videoRef(meta) });
   const source = sourcePrompt ? `${head}:\n>${safeText(sourcePrompt, 1500).replace(/\n/g, '\n>')}` : head;
-  return {
-    type: 'modal',
-    callback_id: VIEW_IDS.remix,
-    private_metadata: JSON.stringify(meta),
-    title: plain(text('modal.title')),
-    submit: plain(text('modal.submitRemix')),
-    close: plain(text('btn.cancel')),
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: source, verbatim: true } },
-      {
-        type: 'input',
-        block_id: INPUT_IDS.change,
-        label: plain(text('modal.label')),
-        hint: {
-          type: 'plain_text',
-          text: text('modal.keepsSize'),
-        },
-        element: {
-          type: 'plain_text_input',
-          action_id: INPUT_IDS.change,
-          multiline: true,
-          max_length: 1000,
-          placeholder: plain(text('modal.placeholder')),
-        },
-      },
+  return videoDialog(VIEW_IDS.remix, meta, {
+    title: text('modal.title'),
+    submit: text('modal.submitRemix'),
+    cancel: text('btn.cancel'),
+    head: source,
+    inputs: [
+      textArea(INPUT_IDS.change, text('modal.label'), text('modal.placeholder'), text('modal.keepsSize')),
     ],
-  };
+  });
 }
 
 /** The Extend dialog: what happens next, and how many seconds to add (one of the offered durations). */
 export function extendModal(meta: RemixModalMeta, seconds: readonly number[], locale?: string): ModalView {
   const text = (key: MessageKey, vars?: Vars) => t(locale, key, vars);
-  const head = text('modal.extending', { id: `\`${escapeSlack(meta.videoId)}\`` });
-  return {
-    type: 'modal',
-    callback_id: VIEW_IDS.extend,
-    private_metadata: JSON.stringify(meta),
-    title: plain(text('modal.extendTitle')),
-    submit: plain(text('modal.submitExtend')),
-    close: plain(text('btn.cancel')),
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: head, verbatim: true } },
-      {
-        type: 'input',
-        block_id: INPUT_IDS.next,
-        label: plain(text('modal.extendLabel')),
-        element: {
-          type: 'plain_text_input',
-          action_id: INPUT_IDS.next,
-          multiline: true,
-          max_length: 1000,
-          placeholder: plain(text('modal.extendPlaceholder')),
-        },
-      },
+  return videoDialog(VIEW_IDS.extend, meta, {
+    title: text('modal.extendTitle'),
+    submit: text('modal.submitExtend'),
+    cancel: text('btn.cancel'),
+    head: text('modal.extending', { id: videoRef(meta) }),
+    inputs: [
+      textArea(INPUT_IDS.next, text('modal.extendLabel'), text('modal.extendPlaceholder')),
       {
         ...select(
           INPUT_IDS.seconds,
@@ -181,37 +184,21 @@ export function extendModal(meta: RemixModalMeta, seconds: readonly number[], lo
         hint: plain(text('modal.extendSecondsHint', { choices: seconds.join(', ') })),
       } as KnownBlock,
     ],
-  };
+  });
 }
 
 /** The Edit dialog: the one change (size and length stay). */
 export function editModal(meta: RemixModalMeta, locale?: string): ModalView {
   const text = (key: MessageKey, vars?: Vars) => t(locale, key, vars);
-  const head = text('modal.editing', { id: `\`${escapeSlack(meta.videoId)}\`` });
-  return {
-    type: 'modal',
-    callback_id: VIEW_IDS.edit,
-    private_metadata: JSON.stringify(meta),
-    title: plain(text('modal.editTitle')),
-    submit: plain(text('modal.submitEdit')),
-    close: plain(text('btn.cancel')),
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: head, verbatim: true } },
-      {
-        type: 'input',
-        block_id: INPUT_IDS.change,
-        label: plain(text('modal.editLabel')),
-        hint: plain(text('modal.editHint')),
-        element: {
-          type: 'plain_text_input',
-          action_id: INPUT_IDS.change,
-          multiline: true,
-          max_length: 1000,
-          placeholder: plain(text('modal.placeholder')),
-        },
-      },
+  return videoDialog(VIEW_IDS.edit, meta, {
+    title: text('modal.editTitle'),
+    submit: text('modal.submitEdit'),
+    cancel: text('btn.cancel'),
+    head: text('modal.editing', { id: videoRef(meta) }),
+    inputs: [
+      textArea(INPUT_IDS.change, text('modal.editLabel'), text('modal.placeholder'), text('modal.editHint')),
     ],
-  };
+  });
 }
 
 /** Read our JSON private_metadata back; undefined when it is not ours. */
