@@ -7,12 +7,12 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineOptions } from '../../src/engine/engine-options.ts';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../src/simulator/simulator.ts';
-import { FakeDiscord, type InteractionHandle } from '../../test/fakes/discord/fake-discord.ts';
+import { FakeDiscord } from '../../test/fakes/discord/fake-discord.ts';
 import type { FakeUser } from '../../test/fakes/discord/fixtures.ts';
 import { newBenchDir } from '../lib/engine-rig.ts';
 import { benchSimInternals } from '../lib/reused-renderer.ts';
-import { delay } from '../lib/wait-until.ts';
 import { BotChild } from './bot-child.ts';
+import { addMembers, sendSpread } from './fake-traffic.ts';
 
 export interface DiscordRigOptions {
   sim: SimulatorOptions;
@@ -79,36 +79,12 @@ export class DiscordRig {
 
   /** Add `count` ordinary members to the fake guild (more people than the fake's three). */
   addPeople(count: number): void {
-    const like = this.fake.fixtures.guild.members.find((m) => m.user.id === this.fake.users.alice.id)!;
-    for (let i = 0; i < count; i++) {
-      const id = String(310_000_000_000_000_000n + BigInt(this.#extra.length + 1));
-      const user: FakeUser = {
-        id,
-        username: `member${i}`,
-        global_name: `member ${i}`,
-        discriminator: '0',
-        avatar: null,
-      };
-      this.fake.fixtures.guild.members.push({ ...like, user });
-      this.#extra.push(user);
-    }
+    this.#extra.push(...addMembers(this.fake, count));
   }
 
-  /**
-   * `count` `/video` commands spread evenly over `withinMs`, sent through the fake's gateway.
-   * Resolves with the handles once all were sent (not answered).
-   */
-  async burst(count: number, withinMs: number, options: (i: number) => Record<string, string | number>) {
-    const handles: InteractionHandle[] = [];
-    const start = performance.now();
-    for (let i = 0; i < count; i++) {
-      const due = start + (i * withinMs) / count;
-      const wait = due - performance.now();
-      if (wait > 1) await delay(wait);
-      const user = this.people[i % this.people.length]!;
-      handles.push(await this.fake.sendCommand({ name: 'video', options: options(i), user }));
-    }
-    return { handles, sentInMs: performance.now() - start };
+  /** `count` `/video` commands spread evenly over `withinMs`, through the fake's gateway (see {@link sendSpread}). */
+  burst(count: number, withinMs: number, options: (i: number) => Record<string, string | number>) {
+    return sendSpread(this.fake, this.people, count, withinMs, options);
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DiscordRig } from '../bot/discord-rig.ts';
+import { ackFigures } from '../bot/fake-traffic.ts';
 import { median, percentile } from '../lib/percentiles.ts';
 import { prewarm } from '../lib/reused-renderer.ts';
 import { scaledEngineTiming, scaledSimTiming } from '../lib/time-scale.ts';
@@ -61,14 +62,9 @@ export async function runBurst(rig: DiscordRig, index: number, count: number): P
     'every interaction to be answered',
     20,
   ).catch(() => undefined);
-  const latencies: number[] = [];
-  let late = 0;
   benchLoop.disable();
   const botLoop = await rig.bot.memory();
-  for (const s of stored) {
-    if (s.callback) latencies.push(s.callback.at - s.createdAt);
-    if (!s.callback || s.rejectedCallbacks.length > 0) late += 1;
-  }
+  const { latencies, late } = ackFigures(rig.fake, handles);
   await waitUntil(
     () => handles.every((h) => (h.original()?.edits ?? 0) >= 1),
     120_000,

@@ -7,6 +7,7 @@ import { fairness } from './fairness.ts';
 import { recovery } from './recovery.ts';
 import { recoveryAtScale } from './recovery-at-scale.ts';
 import { scaleInFlight } from './scale-in-flight.ts';
+import { severalInstances } from './several-instances.ts';
 import { startupAndIdle } from './startup.ts';
 import { storeCost } from './store-cost.ts';
 import { upstreamCalls } from './upstream-calls.ts';
@@ -38,4 +39,5 @@ export const SCENARIOS: readonly Scenario[] = [
   { id: 11, name: 'store cost per state change', run: storeCost },
   { id: 12, name: 'start to ready and idle memory', run: startupAndIdle },
   { id: 13, name: 'recovery at ten times the size', run: recoveryAtScale },
+  { id: 14, name: 'several instances over Redis', run: severalInstances },
 ];

@@ -11,38 +11,23 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startSimulator } from '../../src/simulator/simulator.ts';
 import { FakeDiscord } from '../../test/fakes/discord/fake-discord.ts';
 import { startFakeSlack } from '../../test/fakes/slack/fake-slack.ts';
+import { type Command, dockerCommand, ROOT } from '../lib/bot-command.ts';
 import { newBenchDir } from '../lib/engine-rig.ts';
 import { median } from '../lib/percentiles.ts';
+import { procMemory } from '../lib/proc-memory.ts';
 import { delay, waitUntil } from '../lib/wait-until.ts';
 import type { BenchContext, BenchRow, ScenarioResult } from '../report/bench-row.ts';
 
 const SCENARIO = '12 start & idle';
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MIB = 1024 * 1024;
 const TARGET_READY_MS = 1500;
 const TARGET_IDLE_MIB = 110;
 const SETTLE_MS = 2000;
 
 type Platforms = 'discord' | 'slack' | 'both';
-interface Command {
-  name: string;
-  file: string;
-  args: string[];
-}
-
-/** The runtime stage's `CMD ["node", ...]`, as the image runs it. */
-function dockerCommand(): Command {
-  const lines = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').split('\n');
-  const cmd = lines.filter((l) => l.startsWith('CMD ')).at(-1);
-  const argv = JSON.parse(cmd?.slice(4) ?? '[]') as string[];
-  if (argv[0] !== 'node') throw new Error(`bench: the Dockerfile's CMD is not a node command: ${cmd}`);
-  return { name: `image CMD (${argv.join(' ')})`, file: process.execPath, args: argv.slice(1) };
-}
-
 const NPM_START: Command = { name: 'npm start', file: 'npm', args: ['start', '--silent'] };
 const TSX: Command = {
   name: 'tsx src/main.ts (before)',
@@ -61,11 +46,6 @@ function descendants(pid: number): number[] {
   } catch {
     return [];
   }
-}
-
-function rssOf(pid: number): number {
-  const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : Number.NaN;
 }
 
 /** The process running the bot: the child itself, or (under npm) the node running dist/main.js. */
@@ -145,7 +125,11 @@ async function startOnce(fakes: Fakes, command: Command, platforms: Platforms): 
     const readyMs = performance.now() - started;
     await delay(SETTLE_MS);
     const bot = botPid(child);
-    return { readyMs, idleRss: rssOf(bot), wrapperRss: bot === child.pid ? 0 : rssOf(child.pid!) };
+    return {
+      readyMs,
+      idleRss: procMemory(bot).rss,
+      wrapperRss: bot === child.pid ? 0 : procMemory(child.pid!).rss,
+    };
   } finally {
     // npm passes SIGTERM on to the script; the bot stops gracefully.
     child.kill('SIGTERM');

@@ -22,11 +22,21 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
+export interface TestRedisOptions {
+  /**
+   * When the append-only file is synced: `always` (every write, so a SIGKILL loses nothing; what
+   * the tests use) or `everysec` (what production runs, as the benchmark does). @default 'always'
+   */
+  appendfsync?: 'always' | 'everysec';
+}
+
 /** Start a private redis-server; throws a clear error when the binary is missing. */
-export async function startTestRedis(): Promise<TestRedis> {
+export async function startTestRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'reelbot-redis-'));
   const port = await freePort();
-  let child: ChildProcess | undefined = await launch(port, dir);
+  const fsync = options.appendfsync ?? 'always';
+  const launch = (): Promise<ChildProcess> => launchRedis(port, dir, fsync);
+  let child: ChildProcess | undefined = await launch();
   const kill = async (): Promise<void> => {
     const c = child;
     child = undefined;
@@ -42,7 +52,7 @@ export async function startTestRedis(): Promise<TestRedis> {
     kill,
     async restart() {
       await kill();
-      child = await launch(port, dir);
+      child = await launch();
     },
     async stop() {
       await kill();
@@ -51,9 +61,9 @@ export async function startTestRedis(): Promise<TestRedis> {
   };
 }
 
-async function launch(port: number, dir: string): Promise<ChildProcess> {
+async function launchRedis(port: number, dir: string, fsync: string): Promise<ChildProcess> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir];
-  args.push('--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--daemonize', 'no');
+  args.push('--appendonly', 'yes', '--appendfsync', fsync, '--save', '', '--daemonize', 'no');
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const failed = new Promise<never>((_, reject) => {
     child.once('error', (err) =>
