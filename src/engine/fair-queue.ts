@@ -19,8 +19,8 @@ export class FairQueue {
   readonly #lastServed = new Map<string, number>();
   readonly #userOf = new Map<string, string>();
   #seq = 0;
-  /** Positions computed once per change: views ask for them often. */
-  #positions: Map<string, number> | undefined;
+  /** Users in the order each round serves them, computed once per change: views ask often. */
+  #round: string[] | undefined;
 
   get size(): number {
     return this.#userOf.size;
@@ -45,7 +45,7 @@ export class FairQueue {
   shift(): string | undefined {
     const user = this.#next(this.#lastServed);
     if (user === undefined) return undefined;
-    this.#positions = undefined;
+    this.#round = undefined;
     const list = this.#jobs.get(user)!;
     const jobId = list.shift()!;
     if (list.length === 0) {
@@ -61,7 +61,7 @@ export class FairQueue {
   remove(jobId: string): boolean {
     const user = this.#userOf.get(jobId);
     if (user === undefined) return false;
-    this.#positions = undefined;
+    this.#round = undefined;
     this.#userOf.delete(jobId);
     const list = (this.#jobs.get(user) ?? []).filter((id) => id !== jobId);
     if (list.length > 0) this.#jobs.set(user, list);
@@ -89,15 +89,41 @@ export class FairQueue {
     return out;
   }
 
-  /** 1-based position of `jobId` in serving order, or `undefined` when not waiting. */
+  /**
+   * 1-based position of `jobId` in serving order, or `undefined` when not waiting. Serving goes in
+   * rounds (a served user moves behind every other, so each round keeps the first one's order of
+   * users): the job at index k of its user's line comes after k jobs of every user with more than
+   * k, after at most k of every other, and after the k-th job of each user ahead of its own.
+   * O(users) a question, where the order it stands for costs O(jobs × users).
+   */
   position(jobId: string): number | undefined {
-    if (!this.#positions) this.#positions = new Map(this.order().map((id, i) => [id, i + 1]));
-    return this.#positions.get(jobId);
+    const owner = this.#userOf.get(jobId);
+    if (owner === undefined) return undefined;
+    const k = this.#jobs.get(owner)!.indexOf(jobId);
+    let ahead = 0;
+    let passedOwner = false;
+    for (const user of this.#roundOrder()) {
+      if (user === owner) passedOwner = true;
+      const waiting = this.#jobs.get(user)!.length;
+      ahead += Math.min(waiting, k) + (!passedOwner && waiting > k ? 1 : 0);
+    }
+    return ahead + 1;
+  }
+
+  #roundOrder(): string[] {
+    if (!this.#round) {
+      const key = (u: string): [number, number] => [this.#lastServed.get(u) ?? NEVER, this.#since.get(u) ?? 0];
+      this.#round = [...this.#jobs.keys()].sort((a, b) => {
+        const [x, y] = [key(a), key(b)];
+        return x[0] - y[0] || x[1] - y[1];
+      });
+    }
+    return this.#round;
   }
 
   #add(jobId: string, user: string, front: boolean): void {
     if (this.#userOf.has(jobId)) return;
-    this.#positions = undefined;
+    this.#round = undefined;
     this.#userOf.set(jobId, user);
     const list = this.#jobs.get(user);
     if (!list) {

@@ -51,4 +51,26 @@ describe('FairQueue', () => {
     expect(q.size).toBe(2);
     expect(q.position('a1')).toBeUndefined();
   });
+
+  it('every position agrees with the serving order after any mix of pushes, shifts, put-backs and removals', () => {
+    let seed = 20261207;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const q = new FairQueue();
+    let next = 0;
+    for (let step = 0; step < 2000; step++) {
+      const roll = random(10);
+      if (roll < 5) q.push(`j${next++}`, `u${random(7)}`);
+      else if (roll < 8) q.shift();
+      else if (roll === 8) q.pushFront(`j${next++}`, `u${random(7)}`);
+      else {
+        const waiting = q.order();
+        if (waiting.length > 0) q.remove(waiting[random(waiting.length)]!);
+      }
+      const order = q.order();
+      expect(order.map((id) => q.position(id)), `step ${step}`).toEqual(order.map((_, i) => i + 1));
+    }
+  });
 });
