@@ -64,6 +64,11 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
       else res.destroy();
     });
   });
+  // Load balancers keep idle connections to their backends open for a minute (nginx, AWS ALB: 60 s);
+  // Node's default of 5 s closes them first, so each burst after a pause pays for new connections
+  // and a balancer can pick a socket the bot is closing (a 502). Outlive the balancer instead.
+  server.keepAliveTimeout = OPS_KEEP_ALIVE_MS;
+  server.headersTimeout = OPS_KEEP_ALIVE_MS + 5000;
   const host = o.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -80,6 +85,9 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
     close: () => closeServer(server, o.closeGraceMs ?? 2000),
   };
 }
+
+/** How long an idle keep-alive connection stays open: longer than a load balancer keeps one. */
+export const OPS_KEEP_ALIVE_MS = 65_000;
 
 /** Where the upstream POSTs its events (`${PUBLIC_URL}/webhooks/video`). */
 export const WEBHOOK_PATH = '/webhooks/video';

@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { Agent, get as httpGet, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +63,20 @@ describe('ops server of a running bot (/healthz, /metrics, /files)', () => {
       store: 'ok',
       simulated: false,
     });
+  });
+
+  it('keeps an idle connection open longer than a load balancer keeps one (65 s, not Node’s 5 s)', async () => {
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const res = await new Promise<IncomingMessage>((resolve, reject) =>
+        httpGet(`${bot?.opsUrl}/healthz`, { agent }, resolve).on('error', reject),
+      );
+      res.resume();
+      expect(res.headers.connection).toBe('keep-alive');
+      expect(res.headers['keep-alive']).toBe('timeout=65');
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('a delivered job, a quota refusal and upstream calls show up in /metrics', async () => {

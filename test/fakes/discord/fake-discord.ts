@@ -443,6 +443,7 @@ export class FakeDiscord {
 
   async close(): Promise<void> {
     this.gateway.close();
+    await this.endpoint.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.state.removeAllListeners();

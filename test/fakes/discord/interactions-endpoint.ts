@@ -4,6 +4,7 @@
  * the portal runs when the URL is saved (a signed PING must get PONG, a badly signed one 401).
  */
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { Agent, fetch } from 'undici';
 import type { Json } from './fake-state.ts';
 
 /** How a request is signed (tests of the app's checks). */
@@ -29,6 +30,8 @@ export class InteractionsEndpointSender {
   /** Instances behind a load balancer (see `balance`). */
   #targets: string[] = [];
   #turn = 0;
+  /** Discord keeps its connections to an endpoint open between interactions, as a load balancer does. */
+  readonly #pool = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000 });
 
   constructor() {
     const pair = generateKeyPairSync('ed25519');
@@ -73,7 +76,13 @@ export class InteractionsEndpointSender {
       headers['x-signature-ed25519'] = sign(null, Buffer.from(timestamp + body), key).toString('hex');
       headers['x-signature-timestamp'] = timestamp;
     }
-    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers,
+      body,
+      signal: AbortSignal.timeout(10_000),
+      dispatcher: this.#pool,
+    });
     const text = await res.text();
     let json: Json | undefined;
     try {
@@ -82,6 +91,11 @@ export class InteractionsEndpointSender {
       json = { text };
     }
     return { status: res.status, json };
+  }
+
+  /** Drop the kept connections. */
+  close(): Promise<void> {
+    return this.#pool.destroy();
   }
 
   /** Save `url` the way the portal does: refused (throws) unless it answers PING and refuses a bad signature. */
