@@ -9,7 +9,6 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Simulator, startSimulator } from '../../src/simulator/simulator.ts';
 import type { SimulatorTiming } from '../../src/simulator/simulator-options.ts';
-import { type BotProcess, type LogLine, startBotProcess } from '../../test/app/bot-process.ts';
 import { FakeDiscord } from '../../test/fakes/discord/fake-discord.ts';
 import type { FakeUser } from '../../test/fakes/discord/fixtures.ts';
 import { startTestRedis, type TestRedis } from '../../test/support/redis-server.ts';
@@ -18,6 +17,7 @@ import { newBenchDir } from '../lib/engine-rig.ts';
 import { procMemory } from '../lib/proc-memory.ts';
 import { benchSimInternals } from '../lib/reused-renderer.ts';
 import { addMembers, sendSpread } from './fake-traffic.ts';
+import { FileLoggedBot } from './file-logged-bot.ts';
 
 export interface ClusterRigOptions {
   /** API keys the upstream accepts (the bots get all of them unless `botKeys` says fewer). */
@@ -34,7 +34,7 @@ export interface ClusterRigOptions {
 
 export interface Instance {
   name: string;
-  bot: BotProcess;
+  bot: FileLoggedBot;
   pid: number;
   /** Its `POST /discord/interactions` URL. */
   endpoint: string;
@@ -105,15 +105,14 @@ export class ClusterRig {
         ? { REDIS_URL: this.redis.url }
         : { STORE_URL: `sqlite://${join(this.dir, 'reelbot.sqlite')}` }),
     };
-    const command = dockerCommand();
-    const bot = startBotProcess(
-      env,
-      this.dir,
-      command.args.map((a) => (a.startsWith('dist/') ? join(ROOT, a) : a)),
-    );
+    const args = dockerCommand().args.map((a) => (a.startsWith('dist/') ? join(ROOT, a) : a));
+    // A CPU profile per instance (written when it stops), to see where a figure's time goes.
+    const prof = process.env.BENCH_BOT_CPU_PROF;
+    if (prof) args.unshift('--cpu-prof', `--cpu-prof-dir=${prof}`);
+    const bot = new FileLoggedBot(args, env, this.dir, join(this.dir, `${name}.log`));
     const ops = await bot.waitForLog((l) => l.msg === 'ops server listening', `${name}: ops server`, 60_000);
     await bot.waitForLog((l) => l.msg === 'reelbot is running', `${name}: running`, 60_000);
-    const pid = bot.child.pid!;
+    const pid = bot.pid;
     const instance: Instance = {
       name,
       bot,
@@ -150,7 +149,7 @@ export class ClusterRig {
   followers(): Map<string, Instance> {
     const latest = new Map<string, { at: number; instance: Instance }>();
     for (const instance of this.instances) {
-      instance.bot.logs.forEach((l: LogLine, at) => {
+      instance.bot.logs().forEach((l, at) => {
         if (l.msg !== 'job state' || typeof l.video !== 'string') return;
         const seen = latest.get(l.video);
         const t = Date.parse(String(l.time ?? '')) || at;
@@ -160,9 +159,16 @@ export class ClusterRig {
     return new Map([...latest].map(([video, v]) => [video, v.instance]));
   }
 
+  /** Stop every instance as an orchestrator would (SIGTERM, SIGKILL after 15 s), then the rest. */
   async close(): Promise<void> {
-    for (const i of this.instances) i.bot.kill();
-    await Promise.all(this.instances.map((i) => i.bot.exited));
+    await Promise.all(
+      this.instances.map(async (i) => {
+        i.bot.child.kill('SIGTERM');
+        const force = setTimeout(() => i.bot.kill(), 15_000);
+        await i.bot.exited;
+        clearTimeout(force);
+      }),
+    );
     await this.sim.close();
     await this.fake.close();
     await this.redis?.stop();
