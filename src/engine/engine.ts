@@ -37,7 +37,7 @@ import type { RecoveryReport } from './recovery.ts';
 import { checkRequest } from './request-check.ts';
 import { type Backend, inProcessBackend } from './scheduling/backends.ts';
 import type { Scheduler } from './scheduling/scheduler.ts';
-import { Settings } from './settings.ts';
+import { Settings, SHARED_SETTINGS_CACHE_MS } from './settings.ts';
 import { StoreError } from './store.ts';
 import type { LineageEntry, Surface } from './surface.ts';
 import { type DeleteOutcome, type JobDetailsData, TeamControls } from './team-controls.ts';
@@ -70,7 +70,14 @@ export class Engine implements EngineApi {
     this.simulated = options.simulated ?? false;
     this.#fit = options.fitImage ?? ((data, size) => realFitImage(data, size));
     const mutex = new KeyedMutex();
-    this.#settings = new Settings(options.store);
+    // Instances sharing a store re-read settings every few seconds, so a change made on one
+    // applies on all of them.
+    this.#settings = new Settings(
+      options.store,
+      options.distributed
+        ? { cacheMs: SHARED_SETTINGS_CACHE_MS, ...(options.now ? { now: options.now } : {}) }
+        : {},
+    );
     const parts = { options, settings: this.#settings, mutex };
     const backend = (options.backend ?? inProcessBackend)(parts);
     this.#backend = backend;

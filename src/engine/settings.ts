@@ -1,20 +1,36 @@
 /**
  * Admin settings changed at run time (stored under `settings:`): per-user limit overrides,
  * per-workspace daily caps, allowed channels, and the team controls' video defaults (per
- * workspace, per channel, per user) and prompt blocklist. Cached in memory: one process owns
- * the store.
+ * workspace, per channel, per user) and prompt blocklist. Cached in memory: for good when one
+ * process owns the store; for a few seconds when several instances share it, so a change made on
+ * one instance applies on every other within that time.
  */
 import type { UserLimits } from './engine-api.ts';
 import type { Platform } from './job.ts';
 import type { Store } from './store.ts';
 import type { DefaultsScope, VideoDefaults } from './video-defaults.ts';
 
+export interface SettingsOptions {
+  /** How long a read value is trusted. @default forever (one process owns the store) */
+  cacheMs?: number;
+  now?: () => number;
+}
+
+/** How long instances sharing a store trust a settings value they read (`SettingsOptions.cacheMs`). */
+export const SHARED_SETTINGS_CACHE_MS = 5000;
+/** Values kept in memory at most (a person's defaults are one each). */
+const CACHE_ENTRIES = 50_000;
+
 export class Settings {
   readonly #store: Store;
-  readonly #cache = new Map<string, unknown>();
+  readonly #cache = new Map<string, { value: unknown; until: number }>();
+  readonly #cacheMs: number;
+  readonly #now: () => number;
 
-  constructor(store: Store) {
+  constructor(store: Store, options: SettingsOptions = {}) {
     this.#store = store;
+    this.#cacheMs = options.cacheMs ?? Number.POSITIVE_INFINITY;
+    this.#now = options.now ?? Date.now;
   }
 
   userLimits(platform: Platform, workspaceId: string, userId: string): Promise<UserLimits | undefined> {
@@ -71,16 +87,24 @@ export class Settings {
   }
 
   async #read<T>(key: string): Promise<T | undefined> {
-    if (this.#cache.has(key)) return this.#cache.get(key) as T | undefined;
+    const cached = this.#cache.get(key);
+    if (cached && cached.until > this.#now()) return cached.value as T | undefined;
     const value = await this.#store.get<T>(key);
-    this.#cache.set(key, value);
+    this.#remember(key, value);
     return value;
   }
 
   async #write(key: string, value: unknown): Promise<void> {
     if (value === null) await this.#store.delete(key);
     else await this.#store.set(key, value);
-    this.#cache.set(key, value ?? undefined);
+    this.#remember(key, value ?? undefined);
+  }
+
+  #remember(key: string, value: unknown): void {
+    this.#cache.delete(key);
+    this.#cache.set(key, { value, until: this.#now() + this.#cacheMs });
+    // One entry per person who ever asked: past a bound, forget the one fetched longest ago.
+    if (this.#cache.size > CACHE_ENTRIES) this.#cache.delete(this.#cache.keys().next().value!);
   }
 }
 

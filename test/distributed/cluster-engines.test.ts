@@ -4,6 +4,7 @@
  * its running jobs to the others.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Engine } from '../../src/engine/engine.ts';
 import type { EngineOptions } from '../../src/engine/engine-options.ts';
 import type { Job } from '../../src/engine/job.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/simulator.ts';
@@ -243,6 +244,27 @@ describe('several engines over one Redis', () => {
       },
     );
   }, 120_000);
+
+  it('a setting changed on one instance applies on the others within seconds', async () => {
+    await inCluster([2], async (c) => {
+      const [a, b] = c.engines as [Engine, Engine];
+      const req = request('settler', 'settings prompt');
+      const place = { workspaceId: req.place.workspaceId, channelId: req.place.channelId };
+      // B has read (and cached) the channel's defaults before A changes them.
+      expect((await b.effectiveDefaults(req.actor, place)).private.value).toBe(false);
+      await a.setVideoDefaults(
+        'cli',
+        place.workspaceId,
+        { kind: 'channel', channelId: place.channelId },
+        { private: true },
+      );
+      await waitFor(
+        async () => (await b.effectiveDefaults(req.actor, place)).private.value,
+        'the other instance to see the channel made private',
+        20_000,
+      );
+    });
+  });
 
   it('an upstream webhook reaching another instance makes the one following the job check it now', async () => {
     await clearRecords();
