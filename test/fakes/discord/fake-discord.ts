@@ -305,7 +305,7 @@ export class FakeDiscord {
       followupIds: [],
       ...(sourceMessageId ? { sourceMessageId } : {}),
     };
-    this.state.interactions.set(stored.id, stored);
+    this.state.addInteraction(stored);
     return {
       payload: built.payload,
       delivered: this.send(stored),

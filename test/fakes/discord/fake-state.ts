@@ -108,6 +108,7 @@ export interface CommandRecord {
 export class FakeState extends EventEmitter {
   readonly messages = new Map<string, StoredMessage>();
   readonly interactions = new Map<string, StoredInteraction>();
+  readonly #byToken = new Map<string, StoredInteraction>();
   readonly requests: RecordedRequest[] = [];
   readonly commandPuts: CommandRecord[] = [];
   /** Current command sets by scope (`global` or a guild id), with ids assigned. */
@@ -139,9 +140,15 @@ export class FakeState extends EventEmitter {
     this.emit('change');
   }
 
+  /** Remember an interaction the fake sent (by id, and by token for the webhook routes). */
+  addInteraction(i: StoredInteraction): void {
+    this.interactions.set(i.id, i);
+    this.#byToken.set(i.token, i);
+  }
+
+  /** A lookup per webhook request: a scan would make the fake slower with every interaction sent. */
   interactionByToken(token: string): StoredInteraction | undefined {
-    for (const i of this.interactions.values()) if (i.token === token) return i;
-    return undefined;
+    return this.#byToken.get(token);
   }
 
   channelMessages(channelId: string): StoredMessage[] {

@@ -4,7 +4,7 @@
  * the portal runs when the URL is saved (a signed PING must get PONG, a badly signed one 401).
  */
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { Agent, fetch } from 'undici';
+import { Agent, request } from 'undici';
 import type { Json } from './fake-state.ts';
 
 /** How a request is signed (tests of the app's checks). */
@@ -76,21 +76,23 @@ export class InteractionsEndpointSender {
       headers['x-signature-ed25519'] = sign(null, Buffer.from(timestamp + body), key).toString('hex');
       headers['x-signature-timestamp'] = timestamp;
     }
-    const res = await fetch(url, {
+    // undici's request, not fetch: a fraction of the CPU per call, so the fake keeps up with bursts.
+    const res = await request(url, {
       method: 'POST',
       headers,
       body,
-      signal: AbortSignal.timeout(10_000),
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
       dispatcher: this.#pool,
     });
-    const text = await res.text();
+    const text = await res.body.text();
     let json: Json | undefined;
     try {
       json = text ? (JSON.parse(text) as Json) : undefined;
     } catch {
       json = { text };
     }
-    return { status: res.status, json };
+    return { status: res.statusCode, json };
   }
 
   /** Drop the kept connections. */
