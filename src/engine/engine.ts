@@ -117,6 +117,7 @@ export class Engine implements EngineApi {
       core,
       quota: backend.quota,
       settings: this.#settings,
+      history: backend.history,
       choices: options.choices,
       getJob: (id) => this.getJob(id),
     });

@@ -3,13 +3,9 @@
  * requester (`…:<user>`), the ids of the jobs asked for, newest first, capped. The jobs themselves
  * stay in `jobs:<id>`, so a page always shows their current state.
  */
+import type { HistoryIndex } from './history-index.ts';
 import type { Job, Platform } from './job.ts';
 import type { JobStore } from './job-store.ts';
-import type { KeyedMutex } from './keyed-mutex.ts';
-import type { Store } from './store.ts';
-
-/** Jobs remembered per list; older ones drop off. */
-export const HISTORY_CAP = 500;
 
 export interface HistoryFilter {
   platform: Platform;
@@ -32,25 +28,19 @@ const key = (f: HistoryFilter) =>
 
 export class JobHistory {
   constructor(
-    private readonly store: Store,
-    private readonly mutex: KeyedMutex,
+    private readonly index: HistoryIndex,
     private readonly jobs: JobStore,
   ) {}
 
   /** Remember a new job in its place's list and its requester's list. */
   async add(job: Job): Promise<void> {
     const place = { platform: job.place.platform, workspaceId: job.place.workspaceId };
-    for (const k of [key(place), key({ ...place, userId: job.requester.userId })]) {
-      await this.mutex.run(k, async () => {
-        const list = (await this.store.get<string[]>(k)) ?? [];
-        await this.store.set(k, [job.id, ...list.filter((id) => id !== job.id)].slice(0, HISTORY_CAP));
-      });
-    }
+    await this.index.add([key(place), key({ ...place, userId: job.requester.userId })], job.id);
   }
 
   /** One page of the list, newest first; deleted results are left out. */
   async page(filter: HistoryFilter, page: number, pageSize: number): Promise<HistoryPage> {
-    const ids = (await this.store.get<string[]>(key(filter))) ?? [];
+    const ids = await this.index.ids(key(filter));
     const found = await this.jobs.getMany(ids);
     const jobs = found.filter((j): j is Job => j !== undefined && j.deletedAt === undefined);
     const pages = Math.max(1, Math.ceil(jobs.length / pageSize));

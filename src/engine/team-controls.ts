@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { sleep } from '../async/sleep.ts';
 import type { Actor, Outcome, Refusal, RefusalValues, Submitted, VideoRequest } from './engine-api.ts';
 import type { EngineCore } from './engine-core.ts';
+import type { HistoryIndex } from './history-index.ts';
 import type { Job, Platform } from './job.ts';
 import { type HistoryFilter, type HistoryPage, JobHistory } from './job-history.ts';
 import { PolicyMemory, promptHash } from './policy-memory.ts';
@@ -52,6 +53,8 @@ export interface TeamDeps {
   core: EngineCore;
   quota: QuotaLedger;
   settings: Settings;
+  /** Where the `/history` lists live (the backend's). */
+  history: HistoryIndex;
   choices: Choices;
   getJob: (id: string) => Promise<Job | undefined>;
 }
@@ -69,7 +72,7 @@ export class TeamControls {
     this.quota = d.quota;
     this.settings = d.settings;
     this.getJob = d.getJob;
-    this.history = new JobHistory(d.core.deps.store, d.core.mutex, d.core.jobs);
+    this.history = new JobHistory(d.history, d.core.jobs);
     this.policy = new PolicyMemory(d.core.deps.store);
     d.core.events.on('state', (job) => {
       if (job.state !== 'failed' || job.error?.code !== 'content_policy') return;

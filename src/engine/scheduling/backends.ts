@@ -8,6 +8,7 @@ import { Delivery } from '../delivery.ts';
 import type { EngineCore, QueuePositions } from '../engine-core.ts';
 import type { EngineOptions } from '../engine-options.ts';
 import { FairQueue } from '../fair-queue.ts';
+import { type HistoryIndex, StoredHistoryIndex } from '../history-index.ts';
 import type { Job } from '../job.ts';
 import { JobStore } from '../job-store.ts';
 import type { KeyedMutex } from '../keyed-mutex.ts';
@@ -20,6 +21,8 @@ import type { Scheduler } from './scheduler.ts';
 export interface Backend {
   quota: QuotaLedger;
   jobs: JobStore;
+  /** The lists behind `/history`. */
+  history: HistoryIndex;
   positions: QueuePositions;
   /** Other instances change jobs too. */
   shared: boolean;
@@ -57,6 +60,7 @@ export function inProcessBackend({ options, settings, mutex }: BackendParts): Ba
   return {
     quota,
     jobs: new JobStore(options.store, mutex),
+    history: new StoredHistoryIndex(options.store, mutex),
     positions: queue,
     shared: false,
     active,

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { RedisActiveIndex } from '../active-index.ts';
 import { Delivery } from '../delivery.ts';
 import { DEFAULT_LOCK_MS } from '../engine-options.ts';
+import { RedisHistoryIndex } from '../history-index.ts';
 import { JobStore } from '../job-store.ts';
 import { RedisClaims } from '../redis-claims.ts';
 import { openRedis } from '../redis-connection.ts';
@@ -29,6 +30,7 @@ function build({ options, settings }: BackendParts, redisUrl: string): Backend {
   return {
     quota,
     jobs,
+    history: new RedisHistoryIndex(redis, options.store),
     // Positions live in Redis (BullMQ's prioritised set); views show the state without one.
     positions: { position: () => undefined, size: 0 },
     shared: true,
