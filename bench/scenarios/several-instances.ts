@@ -233,12 +233,16 @@ export async function severalInstances(ctx: BenchContext): Promise<ScenarioResul
 
     // A replacement joins, as an orchestrator would restart the dead one.
     await rig.addInstance('d');
-    const warm = await rig.send(30, 1000, (i) => ({ prompt: `warm-up #${i}`, seconds: SECONDS }));
-    await waitUntil(() => warm.handles.every((h) => (h.original()?.edits ?? 0) >= 1), 60_000, 'warm-up', 50);
+    // The first burst opens the balancer's connections to each instance and compiles the code
+    // paths it takes; it is reported apart, the figure is the bursts after it.
+    const cold = await burst(rig, 0, perBurst);
+    ctx.log(
+      `  first burst (cold): p50 ${cold.p50} ms, p99 ${cold.p99} ms, max ${cold.max} ms, late ${cold.late}`,
+    );
     const results: Burst[] = [];
-    for (let b = 0; b < bursts; b++) {
+    for (let b = 1; b <= bursts; b++) {
       const r = await burst(rig, b, perBurst);
-      ctx.log(`  burst ${b + 1}: p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, late ${r.late}`);
+      ctx.log(`  burst ${b}: p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms, late ${r.late}`);
       results.push(r);
     }
     const p99 = median(results.map((r) => r.p99));
@@ -289,7 +293,7 @@ export async function severalInstances(ctx: BenchContext): Promise<ScenarioResul
         unit: 'ms',
         target: `<= ${TARGET_P99_MS} ms`,
         pass: p99 <= TARGET_P99_MS && late === 0,
-        note: `median of ${bursts} burst(s): p50 ${median(results.map((r) => r.p50))} ms, max ${Math.max(...results.map((r) => r.max))} ms, ${late} late; all job messages shown after ${(median(results.map((r) => r.allShownMs)) / 1000).toFixed(1)} s`,
+        note: `median of ${bursts} burst(s) after a first one (p99 ${cold.p99} ms, ${cold.late} late): p50 ${median(results.map((r) => r.p50))} ms, max ${Math.max(...results.map((r) => r.max))} ms, ${late} late; all job messages shown after ${(median(results.map((r) => r.allShownMs)) / 1000).toFixed(1)} s`,
       },
       {
         scenario: SCENARIO,
@@ -299,7 +303,10 @@ export async function severalInstances(ctx: BenchContext): Promise<ScenarioResul
         note: `after start ${peaks.map((p) => mib(p.idle)).join(' / ')} MiB; high-water mark ${peaks.map((p) => `${p.name} ${mib(p.peak)}`).join(', ')} MiB (${victimName} until it was killed, d joined after)`,
       },
     ];
-    return { rows, detail: { oneKey, oneInstance, three, takeover: t, bursts: results, memory: peaks } };
+    return {
+      rows,
+      detail: { oneKey, oneInstance, three, takeover: t, coldBurst: cold, bursts: results, memory: peaks },
+    };
   } finally {
     await rig.close();
   }
