@@ -156,7 +156,7 @@ async function serveDiscordInteraction(
 ): Promise<void> {
   const body = await readPost(req, res, INTERACTIONS_MAX_BYTES);
   if (!body) return;
-  const answer = endpoint.receive(req.headers, body);
+  const answer = await endpoint.receive(req.headers, body);
   if (answer.body === undefined) {
     res.writeHead(answer.status, { 'content-length': 0, 'cache-control': 'no-store' });
     res.end();

@@ -3,9 +3,12 @@
  * request is checked against the application's Ed25519 Public Key (signature over the
  * `X-Signature-Timestamp` header followed by the raw body) and refused with 401 when the
  * signature is missing, wrong or older than five minutes. PING gets PONG in the HTTP response
- * (Discord requires it there); every other interaction is handed to the adapter and answered
- * `202 Accepted` with no body, the adapter then answering through the REST callback route.
- * Any instance can serve the route: nothing here is kept between requests.
+ * (Discord requires it there); every other interaction is handed to the adapter, whose initial
+ * response (a deferral, a private reply, a dialog, autocomplete choices) goes back in the HTTP
+ * response too: the REST transport hands it here ({@link InteractionEndpoint.answerInline})
+ * instead of making a second request to Discord. An adapter that has not answered within
+ * {@link INLINE_ANSWER_WAIT_MS} gets `202 Accepted` sent for it, and its answer then goes over
+ * REST, as Discord also allows. Any instance can serve the route: nothing here outlives a request.
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -14,6 +17,8 @@ import type { Logger } from '../../log/logger.ts';
 export const INTERACTIONS_PATH = '/discord/interactions';
 /** Largest body read: interactions with resolved data are a few kB. */
 export const INTERACTIONS_MAX_BYTES = 256 * 1024;
+/** How long an interaction's HTTP request waits for the adapter's answer (Discord allows 3 s). */
+export const INLINE_ANSWER_WAIT_MS = 2000;
 
 export interface EndpointAnswer {
   status: number;
@@ -37,6 +42,8 @@ export class InteractionEndpoint {
   readonly #maxSkewSec: number;
   readonly #now: () => number;
   #dispatch: Dispatch | undefined;
+  /** Interactions whose HTTP request is still open, by id: where their answer goes. */
+  readonly #open = new Map<string, (response: unknown) => void>();
 
   constructor(private readonly o: InteractionEndpointOptions) {
     const x = Buffer.from(o.publicKey, 'hex').toString('base64url');
@@ -60,7 +67,7 @@ export class InteractionEndpoint {
     this.#dispatch = undefined;
   }
 
-  receive(headers: IncomingHttpHeaders, body: Buffer): EndpointAnswer {
+  async receive(headers: IncomingHttpHeaders, body: Buffer): Promise<EndpointAnswer> {
     if (!this.#verified(headers, body)) return { status: 401, body: { error: 'invalid request signature' } };
     let payload: Record<string, unknown>;
     try {
@@ -71,8 +78,34 @@ export class InteractionEndpoint {
     if (payload.type === 1) return { status: 200, body: { type: 1 } };
     const dispatch = this.#dispatch;
     if (!dispatch) return { status: 503, body: { error: 'starting, try again' } };
+    const id = String(payload.id);
+    // A redelivery while the first delivery is still open: only the first waits for the answer.
+    if (this.#open.has(id)) {
+      dispatch(payload);
+      return { status: 202 };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const answered = new Promise<unknown>((resolve) => {
+      this.#open.set(id, resolve);
+      timer = setTimeout(() => resolve(undefined), INLINE_ANSWER_WAIT_MS);
+    });
     dispatch(payload);
-    return { status: 202 };
+    const response = await answered;
+    clearTimeout(timer);
+    this.#open.delete(id);
+    return response === undefined ? { status: 202 } : { status: 200, body: response };
+  }
+
+  /**
+   * The adapter's initial response to `interactionId`, taken into its open HTTP request; false when
+   * there is none (answered 202 already, or it came by the gateway), and it must go over REST.
+   */
+  answerInline(interactionId: string, response: unknown): boolean {
+    const resolve = this.#open.get(interactionId);
+    if (!resolve) return false;
+    this.#open.delete(interactionId);
+    resolve(response);
+    return true;
   }
 
   #verified(headers: IncomingHttpHeaders, body: Buffer): boolean {

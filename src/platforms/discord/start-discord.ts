@@ -17,6 +17,7 @@ import type { GalleryLinks } from '../gallery-links.ts';
 import type { DiscordContext } from './command.ts';
 import { DiscordSurface } from './discord-surface.ts';
 import { imagePolicyFor } from './image-fetch.ts';
+import { answeringInline } from './inline-answers.ts';
 import type { InteractionEndpoint } from './interaction-endpoint.ts';
 import { InteractionOrigins } from './interaction-origins.ts';
 import { emitRawInteraction, interactionRouter } from './interaction-router.ts';
@@ -59,7 +60,7 @@ export async function startDiscord(o: StartDiscordOptions): Promise<DiscordBot> 
   if (!token) throw new Error('DISCORD_TOKEN is not set: the Discord adapter cannot start');
   // REST for the surface, commands and (HTTP mode) interaction replies; logs in only in the
   // one-instance gateway mode, where it is also the gateway client, as it always was.
-  const client = newClient(config, logger);
+  const client = newClient(config, logger, o.endpoint);
   client.rest.setToken(token);
   const origins = new InteractionOrigins();
   const surface = new DiscordSurface({ editor: new MessageEditor(client.rest), origins, logger });
@@ -129,11 +130,16 @@ export async function startDiscord(o: StartDiscordOptions): Promise<DiscordBot> 
   return { mode, surface, stop: stopReceiving };
 }
 
-function newClient(config: Config, logger: Logger): Client {
+function newClient(config: Config, logger: Logger, endpoint?: InteractionEndpoint): Client {
+  // Video uploads are streamed from disk; the default transport would buffer them whole. With
+  // HTTP interactions, initial responses go back in the open HTTP request.
+  const transport = streamingMakeRequest();
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
-    // Video uploads are streamed from disk; the default transport would buffer them whole.
-    rest: { api: config.DISCORD_API_URL, makeRequest: streamingMakeRequest() },
+    rest: {
+      api: config.DISCORD_API_URL,
+      makeRequest: endpoint ? answeringInline(endpoint, transport) : transport,
+    },
     allowedMentions: { parse: [] },
   });
   client.on(Events.Error, (err) => logger.error('discord client error', { err }));
