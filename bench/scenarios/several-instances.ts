@@ -137,8 +137,9 @@ async function takeover(rig: ClusterRig): Promise<Takeover> {
   const [victim, videos] = [...byInstance].sort((a, b) => b[1].length - a[1].length)[0]!;
   const killedAt = Date.now();
   await rig.kill(victim);
+  // A check the victim sent just before it died may arrive just after: not a takeover.
   const firstCheckAfter = (video: string) =>
-    rig.sim.stats.requests({ route: 'retrieve', videoId: video }).find((r) => r.at > killedAt)?.at;
+    rig.sim.stats.requests({ route: 'retrieve', videoId: video }).find((r) => r.at > killedAt + 250)?.at;
   await waitUntil(
     () => videos.every((v) => firstCheckAfter(v) !== undefined),
     120_000,
