@@ -4,7 +4,7 @@
  */
 import type { FakeDiscord, InteractionHandle } from '../../test/fakes/discord/fake-discord.ts';
 import type { FakeUser } from '../../test/fakes/discord/fixtures.ts';
-import { delay } from '../lib/wait-until.ts';
+import { delay, waitUntil } from '../lib/wait-until.ts';
 
 /** Add `count` ordinary members (alike to the fixture Alice) and return them. */
 export function addMembers(fake: FakeDiscord, count: number): FakeUser[] {
@@ -49,17 +49,35 @@ export async function sendSpread(
   return { handles, sentInMs: performance.now() - start };
 }
 
-/** What the fake saw of the initial responses to `handles`: latencies (sent → answered) and how many were late or missing. */
-export function ackFigures(
+/**
+ * Wait (up to 10 s) until every one of `handles` has its initial response, then what the fake saw
+ * of them: latencies (sent → answered) and how many were late or missing. One poll over the
+ * fake's state: a waiter per interaction would re-check all of them on every change and slow the
+ * fake (and so the figure) down.
+ */
+export async function ackFigures(
   fake: FakeDiscord,
   handles: readonly InteractionHandle[],
-): { latencies: number[]; late: number } {
+): Promise<{ latencies: number[]; late: number }> {
+  const stored = handles.map((h) => fake.state.interactions.get(h.id)!);
+  await waitUntil(() => stored.every((s) => s.callback), 10_000, 'every interaction answered', 20).catch(
+    () => undefined,
+  );
   const latencies: number[] = [];
   let late = 0;
-  for (const h of handles) {
-    const s = fake.state.interactions.get(h.id)!;
+  for (const s of stored) {
     if (s.callback) latencies.push(s.callback.at - s.createdAt);
     if (!s.callback || s.rejectedCallbacks.length > 0) late += 1;
   }
   return { latencies, late };
+}
+
+/** Wait until every one of `handles` shows its job message (the deferred reply edited once). */
+export function jobMessagesShown(handles: readonly InteractionHandle[], timeoutMs: number): Promise<true> {
+  return waitUntil(
+    () => handles.every((h) => (h.original()?.edits ?? 0) >= 1),
+    timeoutMs,
+    'every job message shown',
+    50,
+  );
 }

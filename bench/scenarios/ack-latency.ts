@@ -6,7 +6,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { DiscordRig } from '../bot/discord-rig.ts';
-import { ackFigures } from '../bot/fake-traffic.ts';
+import { ackFigures, jobMessagesShown } from '../bot/fake-traffic.ts';
 import { median, percentile } from '../lib/percentiles.ts';
 import { prewarm } from '../lib/reused-renderer.ts';
 import { scaledEngineTiming, scaledSimTiming } from '../lib/time-scale.ts';
@@ -53,24 +53,10 @@ export async function runBurst(rig: DiscordRig, index: number, count: number): P
     prompt: `bench burst ${index} #${i}: a lighthouse in a storm`,
     seconds: 12,
   }));
-  // One poll over the fake's state: a waiter per interaction would re-check all 500 on every
-  // change and slow the fake (and so the figure) down.
-  const stored = handles.map((h) => rig.fake.state.interactions.get(h.id)!);
-  await waitUntil(
-    () => stored.every((s) => s.callback),
-    10_000,
-    'every interaction to be answered',
-    20,
-  ).catch(() => undefined);
+  const { latencies, late } = await ackFigures(rig.fake, handles);
   benchLoop.disable();
   const botLoop = await rig.bot.memory();
-  const { latencies, late } = ackFigures(rig.fake, handles);
-  await waitUntil(
-    () => handles.every((h) => (h.original()?.edits ?? 0) >= 1),
-    120_000,
-    'every job message to be shown',
-    50,
-  );
+  await jobMessagesShown(handles, 120_000);
   return {
     sent: count,
     sentInMs,

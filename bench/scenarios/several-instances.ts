@@ -18,7 +18,7 @@ import type { SimulatorTiming } from '../../src/simulator/simulator-options.ts';
 import { rateLimitedCreates } from '../../test/engine/engine-harness.ts';
 import type { InteractionHandle } from '../../test/fakes/discord/fake-discord.ts';
 import { ClusterRig, type Instance } from '../bot/cluster-rig.ts';
-import { ackFigures } from '../bot/fake-traffic.ts';
+import { ackFigures, jobMessagesShown } from '../bot/fake-traffic.ts';
 import { buildDist } from '../lib/bot-command.ts';
 import { median, percentile } from '../lib/percentiles.ts';
 import { prewarm } from '../lib/reused-renderer.ts';
@@ -172,17 +172,8 @@ async function burst(rig: ClusterRig, index: number, count: number): Promise<Bur
     prompt: `burst ${index} #${i}: a lighthouse in a storm`,
     seconds: SECONDS,
   }));
-  const stored = handles.map((h) => rig.fake.state.interactions.get(h.id)!);
-  await waitUntil(() => stored.every((s) => s.callback), 10_000, 'every interaction answered', 20).catch(
-    () => undefined,
-  );
-  const { latencies, late } = ackFigures(rig.fake, handles);
-  await waitUntil(
-    () => handles.every((h) => (h.original()?.edits ?? 0) >= 1),
-    180_000,
-    'every job message shown',
-    50,
-  );
+  const { latencies, late } = await ackFigures(rig.fake, handles);
+  await jobMessagesShown(handles, 180_000);
   return {
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
