@@ -112,7 +112,10 @@ export class FairQueue {
 
   #roundOrder(): string[] {
     if (!this.#round) {
-      const key = (u: string): [number, number] => [this.#lastServed.get(u) ?? NEVER, this.#since.get(u) ?? 0];
+      const key = (u: string): [number, number] => [
+        this.#lastServed.get(u) ?? NEVER,
+        this.#since.get(u) ?? 0,
+      ];
       this.#round = [...this.#jobs.keys()].sort((a, b) => {
         const [x, y] = [key(a), key(b)];
         return x[0] - y[0] || x[1] - y[1];

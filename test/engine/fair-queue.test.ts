@@ -70,7 +70,10 @@ describe('FairQueue', () => {
         if (waiting.length > 0) q.remove(waiting[random(waiting.length)]!);
       }
       const order = q.order();
-      expect(order.map((id) => q.position(id)), `step ${step}`).toEqual(order.map((_, i) => i + 1));
+      expect(
+        order.map((id) => q.position(id)),
+        `step ${step}`,
+      ).toEqual(order.map((_, i) => i + 1));
     }
   });
 });
