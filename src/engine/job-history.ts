@@ -30,22 +30,58 @@ export interface HistoryPage {
 const key = (f: HistoryFilter) =>
   `index:history:${f.platform}:${f.workspaceId}${f.userId !== undefined ? `:${f.userId}` : ''}`;
 
+/** Ids waiting to be put at the head of one list by a single read-modify-write. */
+interface Batch {
+  ids: string[];
+  written: Promise<void>;
+}
+
 export class JobHistory {
+  /** Per list, the batch whose write has not started yet: a new job joins it. */
+  readonly #waiting = new Map<string, Batch>();
+
   constructor(
     private readonly store: Store,
     private readonly mutex: KeyedMutex,
     private readonly jobs: JobStore,
   ) {}
 
-  /** Remember a new job in its place's list and its requester's list. */
+  /**
+   * Remember a new job in its place's list and its requester's list. Jobs arriving while a
+   * list is being written go in together with the next write: every job of a workspace needs
+   * the place's list, and one write per job (read 500 ids, write 500 ids, one at a time) made
+   * a busy intake queue up behind that one lock, each waiting command holding its interaction.
+   */
   async add(job: Job): Promise<void> {
     const place = { platform: job.place.platform, workspaceId: job.place.workspaceId };
-    for (const k of [key(place), key({ ...place, userId: job.requester.userId })]) {
-      await this.mutex.run(k, async () => {
+    await Promise.all(
+      [key(place), key({ ...place, userId: job.requester.userId })].map((k) => this.#prepend(k, job.id)),
+    );
+  }
+
+  #prepend(k: string, id: string): Promise<void> {
+    let batch = this.#waiting.get(k);
+    if (!batch) {
+      const ids: string[] = [];
+      const written = this.mutex.run(k, async () => {
+        // From here on a job goes into the next batch.
+        if (this.#waiting.get(k)?.ids === ids) this.#waiting.delete(k);
+        const newest = [...new Set(ids.toReversed())];
+        const added = new Set(newest);
         const list = (await this.store.get<string[]>(k)) ?? [];
-        await this.store.set(k, [job.id, ...list.filter((id) => id !== job.id)].slice(0, HISTORY_CAP));
+        await this.store.set(k, [...newest, ...list.filter((x) => !added.has(x))].slice(0, HISTORY_CAP));
       });
+      const mine: Batch = { ids, written };
+      // Also when the lock itself failed (the write never started): the next job starts afresh.
+      const forget = () => {
+        if (this.#waiting.get(k) === mine) this.#waiting.delete(k);
+      };
+      written.then(forget, forget);
+      batch = mine;
+      this.#waiting.set(k, batch);
     }
+    batch.ids.push(id);
+    return batch.written;
   }
 
   /** One page of the list, newest first; deleted results are left out. */
