@@ -51,4 +51,31 @@ describe('FairQueue', () => {
     expect(q.size).toBe(2);
     expect(q.position('a1')).toBeUndefined();
   });
+
+  it('gives every waiting job its place in serving order through pushes, 429s, shifts and cancels', () => {
+    const q = new FairQueue();
+    // A fixed pseudo-random sequence (the same every run).
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const userOf = new Map<string, string>();
+    for (let step = 0; step < 600; step++) {
+      const roll = next(10);
+      const waiting = q.order();
+      if (roll < 5) {
+        const id = `j${userOf.size}`;
+        userOf.set(id, `u${next(6)}`);
+        q.push(id, userOf.get(id)!);
+      } else if (roll < 7) q.shift();
+      else if (roll < 8 && waiting.length > 0) q.remove(waiting[next(waiting.length)]!);
+      else {
+        const taken = q.shift();
+        if (taken !== undefined) q.pushFront(taken, userOf.get(taken)!);
+      }
+      const order = q.order();
+      expect(order.map((id) => q.position(id))).toEqual(order.map((_, i) => i + 1));
+    }
+  });
 });
