@@ -11,6 +11,10 @@
  *                                      (`prestart`: a fresh clone or an edited source is built,
  *                                      an unchanged one starts at once)
  *   node scripts/build.mjs --outdir=DIR
+ *   node scripts/build.mjs --outdir=DIR --entry=bench/bot/bot-process.ts
+ *                                      that entry point instead (path from the repository root),
+ *                                      bundled the same way: the bench's bot child runs as
+ *                                      `npm start` runs the bot
  */
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -21,6 +25,7 @@ const args = process.argv.slice(2);
 const outArg = args.find((a) => a.startsWith('--outdir='));
 const outdir = outArg ? outArg.slice('--outdir='.length) : join(root, 'dist');
 const stamp = join(outdir, '.build-stamp');
+const extraEntries = args.filter((a) => a.startsWith('--entry=')).map((a) => a.slice('--entry='.length));
 
 /** The entry points: `npm start`, the CLI (`bin/reelbot.js`), command registration, the simulator. */
 const ENTRIES = [
@@ -56,8 +61,8 @@ const { build } = await import('esbuild');
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ENTRIES.map((e) => join('src', e)),
-  outbase: 'src',
+  entryPoints: extraEntries.length > 0 ? extraEntries : ENTRIES.map((e) => join('src', e)),
+  outbase: extraEntries.length > 0 ? '.' : 'src',
   outdir,
   bundle: true,
   splitting: true,

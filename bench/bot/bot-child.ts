@@ -3,10 +3,8 @@
  * connected, ask for memory figures, stop it.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { FromBot, MemoryFigures, ToBot } from './bot-messages.ts';
-
-const ENTRY = fileURLToPath(new URL('./bot-process.ts', import.meta.url));
+import { builtBotProcess, startNodeFlags } from './production-command.ts';
 
 export interface BotChildOptions {
   /** The bot's environment (config variables); nothing else of the bench's environment is passed. */
@@ -35,13 +33,15 @@ export class BotChild {
       ...o.env,
       ...(o.reportStates ? { BENCH_REPORT_STATES: '1' } : {}),
     };
-    const child = fork(ENTRY, [], {
+    // Bundled JavaScript under npm start's node flags, not the sources through tsx.
+    const child = fork(await builtBotProcess(), [], {
       execArgv: [
-        '--import',
-        'tsx',
+        ...startNodeFlags(),
         ...(process.env.BENCH_BOT_CPU_PROF
           ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_BOT_CPU_PROF}`]
           : []),
+        // Experiments only (e.g. `--heapsnapshot-signal=SIGUSR2`); the measured runs add nothing.
+        ...(process.env.BENCH_BOT_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
       ],
       env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

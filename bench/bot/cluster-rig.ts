@@ -12,12 +12,12 @@ import type { SimulatorTiming } from '../../src/simulator/simulator-options.ts';
 import { FakeDiscord } from '../../test/fakes/discord/fake-discord.ts';
 import type { FakeUser } from '../../test/fakes/discord/fixtures.ts';
 import { startTestRedis, type TestRedis } from '../../test/support/redis-server.ts';
-import { dockerCommand, ROOT } from '../lib/bot-command.ts';
 import { newBenchDir } from '../lib/engine-rig.ts';
 import { procMemory } from '../lib/proc-memory.ts';
 import { benchSimInternals } from '../lib/reused-renderer.ts';
 import { addMembers, sendSpread } from './fake-traffic.ts';
 import { FileLoggedBot } from './file-logged-bot.ts';
+import { dockerCommand, ROOT } from './production-command.ts';
 
 export interface ClusterRigOptions {
   /** API keys the upstream accepts (the bots get all of them unless `botKeys` says fewer). */

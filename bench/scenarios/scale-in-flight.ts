@@ -80,7 +80,7 @@ export async function scaleInFlight(ctx: BenchContext): Promise<ScenarioResult> 
         unit: 'MiB',
         target: `<= ${TARGET_RSS_MIB} MiB`,
         pass: peak <= TARGET_RSS_MIB * MIB,
-        note: `bot process (under tsx, as the bench runs it), ${end.peakSource} peak; ${inFlight} taken in over ${Math.round(intake.sentInMs / 1000)} s, all job messages shown after ${(intakeShownMs / 1000).toFixed(1)} s; heap ${(end.heapUsed / MIB).toFixed(0)} MiB`,
+        note: `bot process (bundled, with npm start's node flags), ${end.peakSource} peak; ${inFlight} taken in over ${Math.round(intake.sentInMs / 1000)} s, all job messages shown after ${(intakeShownMs / 1000).toFixed(1)} s; heap ${(end.heapUsed / MIB).toFixed(0)} MiB`,
       },
       {
         scenario: SCENARIO,

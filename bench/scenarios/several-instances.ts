@@ -19,7 +19,7 @@ import { rateLimitedCreates } from '../../test/engine/engine-harness.ts';
 import type { InteractionHandle } from '../../test/fakes/discord/fake-discord.ts';
 import { ClusterRig, type Instance } from '../bot/cluster-rig.ts';
 import { ackFigures, jobMessagesShown } from '../bot/fake-traffic.ts';
-import { buildDist } from '../lib/bot-command.ts';
+import { buildDist } from '../bot/production-command.ts';
 import { median, percentile } from '../lib/percentiles.ts';
 import { prewarm } from '../lib/reused-renderer.ts';
 import { waitUntil } from '../lib/wait-until.ts';

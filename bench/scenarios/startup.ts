@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { startSimulator } from '../../src/simulator/simulator.ts';
 import { FakeDiscord } from '../../test/fakes/discord/fake-discord.ts';
 import { startFakeSlack } from '../../test/fakes/slack/fake-slack.ts';
-import { type Command, dockerCommand, ROOT } from '../lib/bot-command.ts';
+import { type Command, dockerCommand, ROOT } from '../bot/production-command.ts';
 import { newBenchDir } from '../lib/engine-rig.ts';
 import { median } from '../lib/percentiles.ts';
 import { procMemory } from '../lib/proc-memory.ts';

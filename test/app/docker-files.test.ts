@@ -73,7 +73,11 @@ describe('Dockerfile', () => {
     const health = runtime?.lines.find((l) => l.startsWith('HEALTHCHECK')) ?? '';
     expect(health).toMatch(/CMD \["node", "-e", ".*\/healthz/);
     expect(health).not.toMatch(/curl|wget/);
-    expect(runtime?.lines.at(-1)).toBe('CMD ["node", "--max-semi-space-size=4", "dist/main.js"]');
+    // The image runs the bot as `npm start` does: the same node flags (the bench takes them from there too).
+    const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
+    expect(start).toMatch(/^node (--\S+ )*dist\/main\.js$/);
+    const argv = start.split(' ').map((a) => JSON.stringify(a));
+    expect(runtime?.lines.at(-1)).toBe(`CMD [${argv.join(', ')}]`);
   });
 
   it('copies only files that exist in the repository', () => {

@@ -2,13 +2,14 @@
  * Turning an acknowledged interaction into a job: register it as the job's origin (so the job
  * message becomes the deferred reply), submit, and answer a refusal privately.
  */
-import { MessageFlags, type RepliableInteraction } from 'discord.js';
+import { type InteractionWebhook, MessageFlags, type RepliableInteraction } from 'discord.js';
 import type { VideoRequest } from '../../engine/engine-api.ts';
 import { refusalText } from '../../presentation/refusal-text.ts';
 import { actorOf } from './actor.ts';
 import type { DiscordContext } from './command.ts';
 import { DEFAULT_UPLOAD_LIMIT } from './discord-surface.ts';
 import { t } from './i18n.ts';
+import type { OriginReply } from './interaction-origins.ts';
 import { replyPrivately } from './interaction-replies.ts';
 
 export type JobParams = Omit<VideoRequest, 'actor' | 'place' | 'origin'>;
@@ -42,12 +43,7 @@ export async function startJob(
     prompt: promptOf(start),
     attachmentSizeLimit: i.attachmentSizeLimit ?? DEFAULT_UPLOAD_LIMIT,
     createdAt: Date.now(),
-    reply: {
-      editOriginal: async (body) => {
-        const m = await i.editReply(toClientBody(body));
-        return { id: m.id, channelId: m.channelId };
-      },
-    },
+    reply: originReply(i.webhook),
   });
   let jobId: string | undefined;
   try {
@@ -87,6 +83,20 @@ export async function startJob(
   } finally {
     if (ctx.origins.settle(i.id, jobId)) await i.deleteReply().catch(() => undefined);
   }
+}
+
+/**
+ * Edits the deferred reply as `editReply` does, holding only the interaction's webhook
+ * (application id and token): with thousands of commands waiting for their job message, each
+ * kept interaction (options, member, permissions, raw payload) cost more than the job itself.
+ */
+function originReply(webhook: InteractionWebhook): OriginReply {
+  return {
+    editOriginal: async (body) => {
+      const m = await webhook.editMessage('@original', toClientBody(body));
+      return { id: m.id, channelId: m.channelId };
+    },
+  };
 }
 
 function promptOf(start: JobStart): string {
