@@ -3,12 +3,12 @@
  * request is checked against the application's Ed25519 Public Key (signature over the
  * `X-Signature-Timestamp` header followed by the raw body) and refused with 401 when the
  * signature is missing, wrong or older than five minutes. PING gets PONG in the HTTP response
- * (Discord requires it there); every other interaction is handed to the adapter, whose initial
- * response (a deferral, a private reply, a dialog, autocomplete choices) goes back in the HTTP
- * response too: the REST transport hands it here ({@link InteractionEndpoint.answerInline})
- * instead of making a second request to Discord. An adapter that has not answered within
- * {@link INLINE_ANSWER_WAIT_MS} gets `202 Accepted` sent for it, and its answer then goes over
- * REST, as Discord also allows. Any instance can serve the route: nothing here outlives a request.
+ * (Discord requires it there); every other interaction is handed to the adapter. A dialog or
+ * autocomplete choices go back in the HTTP response too: the REST transport hands them here
+ * ({@link InteractionEndpoint.answerInline}, see `inline-answers.ts`) instead of making a second
+ * request to Discord. Any other answer goes over REST and the request gets `202 Accepted`, as it
+ * does when the adapter has not answered within {@link INLINE_ANSWER_WAIT_MS}. Any instance can
+ * serve the route: nothing here outlives a request.
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -106,6 +106,12 @@ export class InteractionEndpoint {
     this.#open.delete(interactionId);
     resolve(response);
     return true;
+  }
+
+  /** The adapter answers `interactionId` over REST: its HTTP request gets 202 now. */
+  answeredElsewhere(interactionId: string): void {
+    this.#open.get(interactionId)?.(undefined);
+    this.#open.delete(interactionId);
   }
 
   #verified(headers: IncomingHttpHeaders, body: Buffer): boolean {
