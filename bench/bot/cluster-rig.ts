@@ -13,7 +13,7 @@ import { FakeDiscord } from '../../test/fakes/discord/fake-discord.ts';
 import type { FakeUser } from '../../test/fakes/discord/fixtures.ts';
 import { startTestRedis, type TestRedis } from '../../test/support/redis-server.ts';
 import { newBenchDir } from '../lib/engine-rig.ts';
-import { procMemory } from '../lib/proc-memory.ts';
+import { procCpuSeconds, procMemory } from '../lib/proc-memory.ts';
 import { benchSimInternals } from '../lib/reused-renderer.ts';
 import { addMembers, sendSpread } from './fake-traffic.ts';
 import { FileLoggedBot } from './file-logged-bot.ts';
@@ -139,6 +139,16 @@ export class ClusterRig {
   /** An instance's high-water mark so far (or when it was killed). */
   peakRss(instance: Instance): number {
     return instance.peakAtKill ?? procMemory(instance.pid).peakRss;
+  }
+
+  /** CPU seconds used so far by the live instances, Redis, and this process (the fakes). */
+  cpu(): { bots: number; redis: number; bench: number } {
+    const usage = process.cpuUsage();
+    return {
+      bots: this.instances.reduce((sum, i) => sum + procCpuSeconds(i.pid), 0),
+      redis: this.redis?.pid === undefined ? 0 : procCpuSeconds(this.redis.pid),
+      bench: (usage.user + usage.system) / 1e6,
+    };
   }
 
   send(count: number, withinMs: number, options: (i: number) => Record<string, string | number>) {

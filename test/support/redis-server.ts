@@ -13,6 +13,8 @@ export interface TestRedis {
   /** `redis://127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
+  /** The server's process id while it runs (the benchmark reads its CPU time). */
+  readonly pid: number | undefined;
   readonly dir: string;
   /** Kill the server (SIGKILL: as if the machine lost it); the data dir stays for `restart()`. */
   kill(): Promise<void>;
@@ -49,6 +51,9 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
     url: `redis://127.0.0.1:${port}`,
     port,
     dir,
+    get pid() {
+      return child?.pid;
+    },
     kill,
     async restart() {
       await kill();
