@@ -10,6 +10,7 @@ import { Engine } from '../../src/engine/engine.ts';
 import type { Actor, VideoRequest } from '../../src/engine/engine-api.ts';
 import type { EngineOptions } from '../../src/engine/engine-options.ts';
 import type { Job, Platform } from '../../src/engine/job.ts';
+import { newJobId } from '../../src/engine/job-store.ts';
 import { openStore, type Store } from '../../src/engine/store.ts';
 import type { DeliveredVideo, JobView, MessageRef, Surface } from '../../src/engine/surface.ts';
 import { clientDialectFor } from '../../src/simulator/client-dialect.ts';
@@ -219,3 +220,27 @@ export function rateLimitedCreates(sim: Simulator): number {
 }
 
 export type { Platform };
+
+/** A waiting `create` job record as the engine stores one, made at `now` (tests of stores, indexes and quotas). */
+export function waitingJob(userId: string, now: number, extra: Partial<Job> = {}): Job {
+  return {
+    id: newJobId(now),
+    kind: 'create',
+    state: 'waiting',
+    requester: { platform: 'cli', userId, displayName: userId },
+    place: { platform: 'cli', workspaceId: 'ws1', channelId: 'c1' },
+    prompt: 'p',
+    model: 'sora-2',
+    size: '1280x720',
+    seconds: 4,
+    progress: 0,
+    createdAt: now,
+    updatedAt: now,
+    deadlineAt: now + 3_600_000,
+    attempts: { submit: 0, poll: 0, delivery: 0 },
+    quotaDay: new Date(now).toISOString().slice(0, 10),
+    quotaExempt: false,
+    simulated: true,
+    ...extra,
+  };
+}

@@ -9,10 +9,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HISTORY_CAP, StoredHistoryIndex } from '../../src/engine/history-index.ts';
 import type { Job } from '../../src/engine/job.ts';
 import { JobHistory } from '../../src/engine/job-history.ts';
-import { JobStore, newJobId } from '../../src/engine/job-store.ts';
+import { JobStore } from '../../src/engine/job-store.ts';
 import { KeyedMutex } from '../../src/engine/keyed-mutex.ts';
 import { openStore, type Store } from '../../src/engine/store.ts';
-import { tempDir } from './engine-harness.ts';
+import { tempDir, waitingJob } from './engine-harness.ts';
 
 let dir: string | undefined;
 let store: Store | undefined;
@@ -46,19 +46,7 @@ async function openCounted(): Promise<{ store: Store; writes: string[] }> {
 let clock = Date.parse('2026-03-07T12:00:00Z');
 function job(userId: string): Job {
   clock += 1;
-  return {
-    id: newJobId(clock),
-    kind: 'create',
-    state: 'waiting',
-    requester: { platform: 'cli', userId, displayName: userId },
-    place: { platform: 'cli', workspaceId: 'ws1', channelId: 'c1' },
-    prompt: 'p',
-    model: 'm',
-    size: '1280x720',
-    seconds: 4,
-    createdAt: clock,
-    updatedAt: clock,
-  } as Job;
+  return waitingJob(userId, clock);
 }
 
 function historyOn(s: Store) {

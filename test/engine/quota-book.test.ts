@@ -9,13 +9,12 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/engine/engine-api.ts';
 import type { Job } from '../../src/engine/job.ts';
-import { newJobId } from '../../src/engine/job-store.ts';
 import { KeyedMutex } from '../../src/engine/keyed-mutex.ts';
 import { QuotaBook, type QuotaLimits } from '../../src/engine/quota.ts';
 import { Settings } from '../../src/engine/settings.ts';
 import { openStore, type Store } from '../../src/engine/store.ts';
 import { refusalText } from '../../src/presentation/refusal-text.ts';
-import { tempDir } from './engine-harness.ts';
+import { tempDir, waitingJob } from './engine-harness.ts';
 
 const LIMITS: QuotaLimits = {
   dailyVideos: 50,
@@ -51,25 +50,7 @@ function book(s: Store, limits: Partial<QuotaLimits> = {}): QuotaBook {
 const actorOf = (userId: string): Actor => ({ platform: 'cli', userId, displayName: userId, isAdmin: false });
 
 function job(userId: string, seconds = 4, now = NOON, day = DAY): Job {
-  return {
-    id: newJobId(now),
-    kind: 'create',
-    state: 'waiting',
-    requester: { platform: 'cli', userId, displayName: userId },
-    place: { platform: 'cli', workspaceId: 'ws1', channelId: 'c1' },
-    prompt: 'p',
-    model: 'sora-2',
-    size: '1280x720',
-    seconds,
-    progress: 0,
-    createdAt: now,
-    updatedAt: now,
-    deadlineAt: now + 3_600_000,
-    attempts: { submit: 0, poll: 0, delivery: 0 },
-    quotaDay: day,
-    quotaExempt: false,
-    simulated: true,
-  };
+  return waitingJob(userId, now, { seconds, quotaDay: day });
 }
 
 const userKey = (userId: string, day = DAY) => `quotas:user:cli:ws1:${userId}:${day}`;
