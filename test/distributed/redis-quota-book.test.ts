@@ -6,12 +6,11 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Job } from '../../src/engine/job.ts';
-import { newJobId } from '../../src/engine/job-store.ts';
 import { openRedis } from '../../src/engine/redis-connection.ts';
 import { RedisQuotaBook } from '../../src/engine/redis-quota-book.ts';
 import { Settings } from '../../src/engine/settings.ts';
 import { openStore, type Store } from '../../src/engine/store.ts';
-import { TEST_LIMITS } from '../engine/engine-harness.ts';
+import { TEST_LIMITS, waitingJob } from '../engine/engine-harness.ts';
 import { startTestRedis, type TestRedis } from '../support/redis-server.ts';
 
 let server: TestRedis;
@@ -33,28 +32,7 @@ function book(jobs: Map<string, Job>, limits = TEST_LIMITS): RedisQuotaBook {
   return new RedisQuotaBook(redis, new Settings(store), limits, async (ids) => ids.map((id) => jobs.get(id)));
 }
 
-function job(user: string, at: number, extra: Partial<Job> = {}): Job {
-  return {
-    id: newJobId(at),
-    kind: 'create',
-    state: 'waiting',
-    requester: { platform: 'cli', userId: user, displayName: user },
-    place: { platform: 'cli', workspaceId: 'ws1', channelId: 'c1' },
-    prompt: 'p',
-    model: 'sora-2',
-    size: '1280x720',
-    seconds: 4,
-    progress: 0,
-    createdAt: at,
-    updatedAt: at,
-    deadlineAt: at + 3_600_000,
-    attempts: { submit: 0, poll: 0, delivery: 0 },
-    quotaDay: new Date(at).toISOString().slice(0, 10),
-    quotaExempt: false,
-    simulated: true,
-    ...extra,
-  };
-}
+const job = waitingJob;
 
 const actor = (userId: string) => ({ platform: 'cli' as const, userId, displayName: userId, isAdmin: false });
 
