@@ -52,8 +52,10 @@ export class Submitter {
       if (core.abort.signal.aborted) return { kind: 'stopped' }; // recovery resolves the unknown outcome
       if (!core.active.has(job.id)) return { kind: 'ended' }; // cancelled while the POST was out
       if (err instanceof RateLimitedError) return this.#rateLimited(job, err.retryAfterMs);
-      // The key was refused, so nothing was created: another key of the pool takes the job.
-      if (err instanceof UnauthorizedError && core.deps.pool.disable(keyIndex)) {
+      // The key was refused, so nothing was created: another key of the pool takes the job. A job
+      // refused together with another finds the key already taken out by that one's answer.
+      const pool = core.deps.pool;
+      if (err instanceof UnauthorizedError && (pool.disable(keyIndex) || !pool.isEnabled(keyIndex))) {
         const back = await core.updateIfActive(job, { submitInFlight: false });
         return back ? { kind: 'retry', job: back } : { kind: 'ended' };
       }

@@ -106,4 +106,26 @@ describe('upstream key pool', () => {
     expect(lines.join('\n')).not.toContain(revoked);
     await expectPromisesKept({ engine: h.engine, sim: s, surface: h.surface }, done, ['v0', 'v1', 'v2']);
   }, 60_000);
+
+  it('two jobs refused on the same key at the same moment both move to the other key', async () => {
+    sim = await poolSim();
+    const s = sim;
+    h = await startHarness({
+      simulator: s,
+      engine: { client: clientFor(s, 'sk-revoked-two-at-once'), extraKeyClients: [clientFor(s, SECOND_KEY)] },
+    });
+    // Every create waits, so both of the revoked key's jobs have theirs out when the first 401 lands.
+    s.faults.inject({ route: 'create', kind: 'delay', ms: 300, times: 3 });
+    const jobs = [];
+    for (let i = 0; i < 3; i++)
+      jobs.push(submitted(await h.engine.submit(request(`w${i}`, `together ${i}`))).job);
+    const done = await ended(
+      h.engine,
+      jobs.map((j) => j.id),
+      30_000,
+    );
+    expect(done.map((j) => j.state)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(done.every((j) => j.keyIndex === 1)).toBe(true);
+    expect(s.stats.requests({ route: 'create' }).filter((r) => r.status === 401)).toHaveLength(2);
+  }, 60_000);
 });
