@@ -87,12 +87,12 @@ export class InteractionEndpoint {
     let timer: NodeJS.Timeout | undefined;
     const answered = new Promise<unknown>((resolve) => {
       this.#open.set(id, resolve);
-      timer = setTimeout(() => resolve(undefined), INLINE_ANSWER_WAIT_MS);
+      // No answer in time: 202, and the answer, when it comes, goes over REST.
+      timer = setTimeout(() => this.answeredElsewhere(id), INLINE_ANSWER_WAIT_MS);
     });
     dispatch(payload);
     const response = await answered;
     clearTimeout(timer);
-    this.#open.delete(id);
     return response === undefined ? { status: 202 } : { status: 200, body: response };
   }
 

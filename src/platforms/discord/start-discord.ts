@@ -132,7 +132,7 @@ export async function startDiscord(o: StartDiscordOptions): Promise<DiscordBot> 
 
 function newClient(config: Config, logger: Logger, endpoint?: InteractionEndpoint): Client {
   // Video uploads are streamed from disk; the default transport would buffer them whole. With
-  // HTTP interactions, initial responses go back in the open HTTP request.
+  // HTTP interactions, dialogs and autocomplete choices go back in the open HTTP request.
   const transport = streamingMakeRequest();
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
