@@ -159,12 +159,12 @@ export class ClusterRig {
   followers(): Map<string, Instance> {
     const latest = new Map<string, { at: number; instance: Instance }>();
     for (const instance of this.instances) {
-      instance.bot.logs().forEach((l, at) => {
-        if (l.msg !== 'job state' || typeof l.video !== 'string') return;
+      for (const l of instance.bot.logs()) {
+        if (l.msg !== 'job state' || typeof l.video !== 'string') continue;
         const seen = latest.get(l.video);
-        const t = Date.parse(String(l.time ?? '')) || at;
-        if (!seen || t >= seen.at) latest.set(l.video, { at: t, instance });
-      });
+        const at = Date.parse(String(l.time));
+        if (!seen || at >= seen.at) latest.set(l.video, { at, instance });
+      }
     }
     return new Map([...latest].map(([video, v]) => [video, v.instance]));
   }

@@ -6,16 +6,16 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { LogLine } from '../../test/app/bot-process.ts';
+import { type LogLine, LogLines } from '../../test/app/bot-process.ts';
 import { waitUntil } from '../lib/wait-until.ts';
 
 export class FileLoggedBot {
   readonly child: ChildProcess;
   readonly exited: Promise<number | string>;
-  readonly #logs: LogLine[] = [];
+  readonly #output = new LogLines();
+  readonly #chunk = Buffer.alloc(1 << 20);
   readonly #file: string;
   #offset = 0;
-  #partial = '';
 
   /** Run `node args` in `cwd` with exactly `env` (plus PATH/HOME); stdout and stderr go to `logFile`. */
   constructor(args: string[], env: Record<string, string>, cwd: string, logFile: string) {
@@ -40,26 +40,16 @@ export class FileLoggedBot {
   logs(): readonly LogLine[] {
     const fd = openSync(this.#file, 'r');
     try {
-      const chunk = Buffer.alloc(1 << 20);
       for (;;) {
-        const n = readSync(fd, chunk, 0, chunk.length, this.#offset);
+        const n = readSync(fd, this.#chunk, 0, this.#chunk.length, this.#offset);
         if (n === 0) break;
         this.#offset += n;
-        const lines = (this.#partial + chunk.toString('utf8', 0, n)).split('\n');
-        this.#partial = lines.pop() ?? '';
-        for (const line of lines) {
-          if (!line.startsWith('{')) continue;
-          try {
-            this.#logs.push(JSON.parse(line) as LogLine);
-          } catch {
-            // Not a log record.
-          }
-        }
+        this.#output.take(this.#chunk.subarray(0, n));
       }
     } finally {
       closeSync(fd);
     }
-    return this.#logs;
+    return this.#output.logs;
   }
 
   /** The first record `pred` accepts; rejects after `timeoutMs` or when the process ends first. */

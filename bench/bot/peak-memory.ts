@@ -3,17 +3,14 @@
  * exact and resettable through `/proc/self/clear_refs`; elsewhere a 20 ms sampler stands in
  * (it can miss a spike shorter than a tick).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { procMemory } from '../lib/proc-memory.ts';
 import type { MemoryFigures } from './bot-messages.ts';
 
 function kernelPeak(): number | undefined {
-  try {
-    const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    return m ? Number(m[1]) * 1024 : undefined;
-  } catch {
-    return undefined;
-  }
+  const peak = procMemory(process.pid).peakRss;
+  return Number.isNaN(peak) ? undefined : peak;
 }
 
 function resetKernelPeak(): boolean {

@@ -264,7 +264,6 @@ export async function severalInstances(ctx: BenchContext): Promise<ScenarioResul
     const late = results.reduce((a, r) => a + r.late, 0);
     const peaks = rig.everyInstance.map((i) => ({ name: i.name, idle: i.idleRss, peak: rig.peakRss(i) }));
     const mib = (x: number) => (x / MIB).toFixed(0);
-    const victimName = t.victim;
 
     const rows: BenchRow[] = [
       {
@@ -315,7 +314,7 @@ export async function severalInstances(ctx: BenchContext): Promise<ScenarioResul
         metric: 'RSS per instance: highest peak',
         value: Math.max(...peaks.map((p) => p.peak)) / MIB,
         unit: 'MiB',
-        note: `after start ${peaks.map((p) => mib(p.idle)).join(' / ')} MiB; high-water mark ${peaks.map((p) => `${p.name} ${mib(p.peak)}`).join(', ')} MiB (${victimName} until it was killed, d joined after)`,
+        note: `after start ${peaks.map((p) => mib(p.idle)).join(' / ')} MiB; high-water mark ${peaks.map((p) => `${p.name} ${mib(p.peak)}`).join(', ')} MiB (${t.victim} until it was killed, d joined after)`,
       },
     ];
     return {

@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 const TSX_LOADER = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs');
@@ -30,6 +31,29 @@ export interface BotProcess {
   kill(): void;
 }
 
+/** A process's output, split into lines as its chunks arrive; lines that parse as JSON are log records. */
+export class LogLines {
+  /** Every non-empty line, raw. */
+  readonly lines: string[] = [];
+  readonly logs: LogLine[] = [];
+  readonly #decoder = new StringDecoder('utf8');
+  #partial = '';
+
+  take(chunk: Buffer): void {
+    const parts = (this.#partial + this.#decoder.write(chunk)).split('\n');
+    this.#partial = parts.pop() ?? '';
+    for (const line of parts) {
+      if (line.trim() === '') continue;
+      this.lines.push(line);
+      try {
+        this.logs.push(JSON.parse(line) as LogLine);
+      } catch {
+        // Not a log record (e.g. a Node warning); kept in `lines` for the tests that check that.
+      }
+    }
+  }
+}
+
 /**
  * Start `src/main.ts` (or `args`, e.g. a compiled `dist/main.js`) with exactly `env` (plus
  * PATH/HOME), in `cwd` (no `.env` there).
@@ -41,23 +65,11 @@ export function startBotProcess(env: Record<string, string>, cwd: string, args?:
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const lines: string[] = [];
-  const logs: LogLine[] = [];
+  const output = new LogLines();
+  const { lines, logs } = output;
   const waiters = new Set<() => void>();
-  let buffered = '';
   const take = (chunk: Buffer) => {
-    buffered += chunk.toString('utf8');
-    const parts = buffered.split('\n');
-    buffered = parts.pop() ?? '';
-    for (const line of parts) {
-      if (line.trim() === '') continue;
-      lines.push(line);
-      try {
-        logs.push(JSON.parse(line) as LogLine);
-      } catch {
-        // Not a log record (e.g. a Node warning); kept in `lines` for the tests that check that.
-      }
-    }
+    output.take(chunk);
     for (const w of waiters) w();
   };
   child.stderr?.on('data', take);
