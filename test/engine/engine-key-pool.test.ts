@@ -4,6 +4,7 @@
  * while its jobs go to the other key.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Job } from '../../src/engine/job.ts';
 import { createLogger } from '../../src/log/logger.ts';
 import { type Simulator, startSimulator } from '../../src/simulator/simulator.ts';
 import { ended, expectPromisesKept } from '../reliability/outcome-checks.ts';
@@ -28,6 +29,24 @@ async function poolSim(held = false): Promise<Simulator> {
     overLimit: 'reject',
     extraApiKeys: [SECOND_KEY],
   });
+}
+
+/**
+ * Three jobs (users `${user}0..2`) submitted while the first key is refused: all delivered, all on
+ * the second key. Their final records.
+ */
+async function threeDeliveredOnSecondKey(harness: Harness, user: string, prompt: string): Promise<Job[]> {
+  const jobs = [];
+  for (let i = 0; i < 3; i++)
+    jobs.push(submitted(await harness.engine.submit(request(`${user}${i}`, `${prompt} ${i}`))).job);
+  const done = await ended(
+    harness.engine,
+    jobs.map((j) => j.id),
+    30_000,
+  );
+  expect(done.map((j) => j.state)).toEqual(['delivered', 'delivered', 'delivered']);
+  expect(done.every((j) => j.keyIndex === 1)).toBe(true);
+  return done;
 }
 
 let h: Harness | undefined;
@@ -89,16 +108,7 @@ describe('upstream key pool', () => {
     });
     const keyEvents: number[] = [];
     h.engine.events.on('keys', (k) => keyEvents.push(k.disabled));
-    const jobs = [];
-    for (let i = 0; i < 3; i++)
-      jobs.push(submitted(await h.engine.submit(request(`v${i}`, `revoked ${i}`))).job);
-    const done = await ended(
-      h.engine,
-      jobs.map((j) => j.id),
-      30_000,
-    );
-    expect(done.map((j) => j.state)).toEqual(['delivered', 'delivered', 'delivered']);
-    expect(done.every((j) => j.keyIndex === 1)).toBe(true);
+    const done = await threeDeliveredOnSecondKey(h, 'v', 'revoked');
     expect(h.engine.keysDisabled).toBe(1);
     expect(keyEvents).toEqual([1]);
     const alert = lines.find((l) => l.includes('taken out of the pool'));
@@ -116,16 +126,7 @@ describe('upstream key pool', () => {
     });
     // Every create waits, so both of the revoked key's jobs have theirs out when the first 401 lands.
     s.faults.inject({ route: 'create', kind: 'delay', ms: 300, times: 3 });
-    const jobs = [];
-    for (let i = 0; i < 3; i++)
-      jobs.push(submitted(await h.engine.submit(request(`w${i}`, `together ${i}`))).job);
-    const done = await ended(
-      h.engine,
-      jobs.map((j) => j.id),
-      30_000,
-    );
-    expect(done.map((j) => j.state)).toEqual(['delivered', 'delivered', 'delivered']);
-    expect(done.every((j) => j.keyIndex === 1)).toBe(true);
+    await threeDeliveredOnSecondKey(h, 'w', 'together');
     expect(s.stats.requests({ route: 'create' }).filter((r) => r.status === 401)).toHaveLength(2);
   }, 60_000);
 });
